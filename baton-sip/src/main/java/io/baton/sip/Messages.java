@@ -1,0 +1,225 @@
+package io.baton.sip;
+
+import gov.nist.javax.sip.header.SIPHeader;
+import java.nio.charset.StandardCharsets;
+import java.text.ParseException;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import javax.sip.PeerUnavailableException;
+import javax.sip.SipFactory;
+import javax.sip.address.Address;
+import javax.sip.address.AddressFactory;
+import javax.sip.address.SipURI;
+import javax.sip.address.URI;
+import javax.sip.header.ContentTypeHeader;
+import javax.sip.header.FromHeader;
+import javax.sip.header.Header;
+import javax.sip.header.HeaderFactory;
+import javax.sip.header.ToHeader;
+import javax.sip.message.Message;
+import javax.sip.message.MessageFactory;
+import javax.sip.message.Response;
+
+/**
+ * Reading and writing the parts of SIP messages Baton cares about, without JAIN-SIP's checked
+ * exceptions leaking into element code. A value that does not parse is a programming error here
+ * (elements only write values they built), so it surfaces as {@link IllegalArgumentException}.
+ */
+public final class Messages {
+  /** Baton's own headers: trusted inside the network, stripped towards untrusted peers. */
+  public static final String BATON_PREFIX = "X-Baton-";
+
+  public static final String CALL_ID_HEADER = "X-Baton-Call-Id";
+
+  private final MessageFactory messageFactory;
+  private final HeaderFactory headerFactory;
+  private final AddressFactory addressFactory;
+
+  private Messages() {
+    SipFactory factory = SipFactory.getInstance();
+    factory.setPathName("gov.nist");
+    try {
+      this.messageFactory = factory.createMessageFactory();
+      this.headerFactory = factory.createHeaderFactory();
+      this.addressFactory = factory.createAddressFactory();
+    } catch (PeerUnavailableException e) {
+      throw new IllegalStateException("JAIN-SIP factories unavailable", e);
+    }
+  }
+
+  private static final Messages SHARED = new Messages();
+
+  /** The message tools; JAIN-SIP's factories are stateless and shared by every endpoint. */
+  public static Messages get() {
+    return SHARED;
+  }
+
+  public MessageFactory messageFactory() {
+    return messageFactory;
+  }
+
+  public HeaderFactory headerFactory() {
+    return headerFactory;
+  }
+
+  public AddressFactory addressFactory() {
+    return addressFactory;
+  }
+
+  /** {@code sip:user@host:port}; {@code user} may be null. */
+  public SipURI uri(String user, HostPort at) {
+    try {
+      SipURI uri = addressFactory.createSipURI(user, at.host());
+      uri.setPort(at.port());
+      return uri;
+    } catch (ParseException e) {
+      throw new IllegalArgumentException("bad SIP URI for " + user + "@" + at, e);
+    }
+  }
+
+  /** Parses any URI Baton accepts: {@code sip:}, {@code sips:} or {@code tel:}. */
+  public URI parseUri(String text) {
+    try {
+      return addressFactory.createURI(text.trim());
+    } catch (ParseException e) {
+      throw new IllegalArgumentException("'" + text + "' is not a URI", e);
+    }
+  }
+
+  public Address address(URI uri) {
+    return addressFactory.createAddress(uri);
+  }
+
+  /** Parses a name-addr or addr-spec, e.g. {@code "Alice" <sip:alice@host>;tag=1}. */
+  public Address parseAddress(String text) {
+    try {
+      return addressFactory.createAddress(text);
+    } catch (ParseException e) {
+      throw new IllegalArgumentException("'" + text + "' is not a SIP address", e);
+    }
+  }
+
+  /** Any header by name and value, parsed by JAIN-SIP where it knows the name. */
+  public Header header(String name, String value) {
+    try {
+      return headerFactory.createHeader(name, value);
+    } catch (ParseException e) {
+      throw new IllegalArgumentException("bad " + name + " header value '" + value + "'", e);
+    }
+  }
+
+  /** Replaces every {@code name} header of {@code message} by one with {@code value}. */
+  public void setHeader(Message message, String name, String value) {
+    message.setHeader(header(name, value));
+  }
+
+  public void addHeader(Message message, String name, String value) {
+    message.addHeader(header(name, value));
+  }
+
+  /** The value of the first {@code name} header, as written on the wire; null if absent. */
+  public static String headerValue(Message message, String name) {
+    Header h = message.getHeader(name);
+    if (h == null) {
+      return null;
+    }
+    if (h instanceof SIPHeader sh) {
+      return sh.getHeaderValue().trim();
+    }
+    String text = h.toString();
+    int colon = text.indexOf(':');
+    return (colon < 0 ? text : text.substring(colon + 1)).trim();
+  }
+
+  /** Names of Baton's {@code X-Baton-*} headers present in {@code message}. */
+  public static List<String> batonHeaderNames(Message message) {
+    List<String> names = new ArrayList<>();
+    for (Iterator<?> it = message.getHeaderNames(); it.hasNext(); ) {
+      String name = (String) it.next();
+      if (name.toLowerCase(Locale.ROOT).startsWith(BATON_PREFIX.toLowerCase(Locale.ROOT))) {
+        names.add(name);
+      }
+    }
+    return names;
+  }
+
+  /** Copies every {@code X-Baton-*} header from one message to another. */
+  public void copyBatonHeaders(Message from, Message to) {
+    for (String name : batonHeaderNames(from)) {
+      for (Iterator<?> it = from.getHeaders(name); it.hasNext(); ) {
+        to.addHeader((Header) ((Header) it.next()).clone());
+      }
+    }
+  }
+
+  /** Removes Baton's headers before a message leaves for an untrusted peer (DESIGN §4). */
+  public static void stripBatonHeaders(Message message) {
+    for (String name : batonHeaderNames(message)) {
+      message.removeHeader(name);
+    }
+  }
+
+  /** Sets the body and its Content-Type, e.g. {@code ("application", "sdp", text)}. */
+  public void setBody(Message message, String type, String subtype, String body) {
+    try {
+      ContentTypeHeader ct = headerFactory.createContentTypeHeader(type, subtype);
+      message.setContent(body.getBytes(StandardCharsets.UTF_8), ct);
+    } catch (ParseException e) {
+      throw new IllegalArgumentException("bad body", e);
+    }
+  }
+
+  /** The body as text; empty if none. */
+  public static String body(Message message) {
+    byte[] raw = message.getRawContent();
+    return raw == null ? "" : new String(raw, StandardCharsets.UTF_8);
+  }
+
+  /** True if the message carries a body of {@code type/subtype}. */
+  public static boolean hasBody(Message message, String type, String subtype) {
+    ContentTypeHeader ct = (ContentTypeHeader) message.getHeader(ContentTypeHeader.NAME);
+    return ct != null
+        && ct.getContentType().equalsIgnoreCase(type)
+        && ct.getContentSubType().equalsIgnoreCase(subtype)
+        && message.getRawContent() != null
+        && message.getRawContent().length > 0;
+  }
+
+  public static String fromTag(Message message) {
+    return ((FromHeader) message.getHeader(FromHeader.NAME)).getTag();
+  }
+
+  public static String toTag(Message message) {
+    return ((ToHeader) message.getHeader(ToHeader.NAME)).getTag();
+  }
+
+  public static String callId(Message message) {
+    return ((javax.sip.header.CallIdHeader) message.getHeader("Call-ID")).getCallId();
+  }
+
+  public static long cseq(Message message) {
+    return ((javax.sip.header.CSeqHeader) message.getHeader("CSeq")).getSeqNumber();
+  }
+
+  public static String cseqMethod(Message message) {
+    return ((javax.sip.header.CSeqHeader) message.getHeader("CSeq")).getMethod();
+  }
+
+  /** The user part of a SIP URI or the number of a tel URI; null for anything else. */
+  public static String userOf(URI uri) {
+    if (uri instanceof SipURI sip) {
+      return sip.getUser();
+    }
+    if (uri instanceof javax.sip.address.TelURL tel) {
+      return (tel.isGlobal() ? "+" : "") + tel.getPhoneNumber();
+    }
+    return null;
+  }
+
+  /** {@code SIP/2.0 486 Busy Here} style status line of a response. */
+  public static String statusLine(Response response) {
+    return "SIP/2.0 " + response.getStatusCode() + " " + response.getReasonPhrase();
+  }
+}

@@ -1,0 +1,376 @@
+package io.baton.sip;
+
+import gov.nist.javax.sip.ResponseEventExt;
+import gov.nist.javax.sip.Utils;
+import gov.nist.javax.sip.message.SIPMessage;
+import io.baton.sip.internal.SipTracing;
+import java.net.InetSocketAddress;
+import java.text.ParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import javax.sip.ClientTransaction;
+import javax.sip.Dialog;
+import javax.sip.DialogTerminatedEvent;
+import javax.sip.IOExceptionEvent;
+import javax.sip.InvalidArgumentException;
+import javax.sip.ListeningPoint;
+import javax.sip.ObjectInUseException;
+import javax.sip.RequestEvent;
+import javax.sip.ResponseEvent;
+import javax.sip.ServerTransaction;
+import javax.sip.SipException;
+import javax.sip.SipFactory;
+import javax.sip.SipListener;
+import javax.sip.SipProvider;
+import javax.sip.SipStack;
+import javax.sip.TimeoutEvent;
+import javax.sip.TransactionAlreadyExistsException;
+import javax.sip.TransactionTerminatedEvent;
+import javax.sip.address.Address;
+import javax.sip.address.AddressFactory;
+import javax.sip.address.SipURI;
+import javax.sip.address.URI;
+import javax.sip.header.HeaderFactory;
+import javax.sip.header.ViaHeader;
+import javax.sip.message.MessageFactory;
+import javax.sip.message.Request;
+import javax.sip.message.Response;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One SIP element on the wire: a JAIN-SIP stack listening on UDP and/or TCP at one address, with
+ * Baton's threading and logging set up as {@code shared/notes/jain-sip.md} recommends. Element code
+ * receives requests through a {@link SipHandler} and sends through {@link #send(Request)}; it never
+ * sees the stack's internals.
+ */
+public final class SipEndpoint implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(SipEndpoint.class);
+
+  private final SipConfig config;
+  private final SipStack stack;
+  private final SipProvider provider;
+  private final SipHandler handler;
+  private final Messages messages;
+
+  private SipEndpoint(SipConfig config, SipStack stack, SipProvider provider, SipHandler handler) {
+    this.config = config;
+    this.stack = stack;
+    this.provider = provider;
+    this.handler = handler;
+    this.messages = Messages.get();
+  }
+
+  /** Starts the stack, binds every configured transport and begins delivering requests. */
+  public static SipEndpoint start(SipConfig config, SipHandler handler) throws SipException {
+    SipFactory factory = SipFactory.getInstance();
+    factory.setPathName("gov.nist");
+    SipStack stack;
+    try {
+      stack = factory.createSipStack(stackProperties(config));
+    } catch (javax.sip.PeerUnavailableException e) {
+      throw new SipException("cannot create SIP stack for " + config.name(), e);
+    }
+    List<ListeningPoint> points = new ArrayList<>();
+    SipProvider provider = null;
+    try {
+      for (String transport : config.transports()) {
+        ListeningPoint lp =
+            stack.createListeningPoint(config.listen().host(), config.listen().port(), transport);
+        points.add(lp);
+        if (provider == null) {
+          provider = stack.createSipProvider(lp);
+        } else {
+          provider.addListeningPoint(lp);
+        }
+      }
+      SipEndpoint endpoint = new SipEndpoint(config, stack, provider, handler);
+      provider.addSipListener(endpoint.new Listener());
+      stack.start();
+      LOG.info("{} listening on {} ({})", config.name(), config.listen(), config.transports());
+      return endpoint;
+    } catch (Exception e) {
+      stack.stop();
+      throw new SipException(
+          config.name() + " cannot listen on " + config.listen() + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static Properties stackProperties(SipConfig config) {
+    Properties p = new Properties();
+    p.setProperty("javax.sip.STACK_NAME", config.name() + "@" + config.listen());
+    p.setProperty("gov.nist.javax.sip.STACK_LOGGER", "io.baton.sip.internal.Slf4jStackLogger");
+    p.setProperty("gov.nist.javax.sip.SERVER_LOGGER", "io.baton.sip.internal.Slf4jServerLogger");
+    p.setProperty("gov.nist.javax.sip.THREAD_POOL_SIZE", Integer.toString(config.threads()));
+    p.setProperty("gov.nist.javax.sip.REENTRANT_LISTENER", "true");
+    p.setProperty(
+        "gov.nist.javax.sip.TIMER_CLASS_NAME",
+        "gov.nist.javax.sip.stack.timers.ScheduledExecutorSipTimer");
+    p.setProperty("gov.nist.javax.sip.RELEASE_REFERENCES_STRATEGY", "Normal");
+    p.setProperty("gov.nist.javax.sip.RECEIVE_UDP_BUFFER_SIZE", "1048576");
+    p.setProperty("gov.nist.javax.sip.SEND_UDP_BUFFER_SIZE", "1048576");
+    // The NIO TCP processor of 1.3.0-91 loses the first request on a new connection ("old socket
+    // different than new socket"): the default processor, a thread per connection, does not.
+    long lifetime = Math.max(1, config.maxTransactionLifetime().toSeconds());
+    p.setProperty("gov.nist.javax.sip.MAX_TX_LIFETIME_INVITE", Long.toString(lifetime));
+    p.setProperty("gov.nist.javax.sip.MAX_TX_LIFETIME_NON_INVITE", Long.toString(lifetime));
+    switch (config.mode()) {
+      case USER_AGENT -> p.setProperty("javax.sip.AUTOMATIC_DIALOG_SUPPORT", "on");
+      case B2BUA -> {
+        p.setProperty("javax.sip.AUTOMATIC_DIALOG_SUPPORT", "on");
+        p.setProperty("gov.nist.javax.sip.IS_BACK_TO_BACK_USER_AGENT", "true");
+        p.setProperty("gov.nist.javax.sip.AUTOMATIC_DIALOG_ERROR_HANDLING", "false");
+      }
+      case TRANSACTIONS_ONLY -> {
+        p.setProperty("javax.sip.AUTOMATIC_DIALOG_SUPPORT", "off");
+        p.setProperty("gov.nist.javax.sip.AUTOMATIC_DIALOG_ERROR_HANDLING", "false");
+      }
+    }
+    return p;
+  }
+
+  public String name() {
+    return config.name();
+  }
+
+  public SipConfig config() {
+    return config;
+  }
+
+  /** The address this element listens on and advertises. */
+  public HostPort address() {
+    return config.listen();
+  }
+
+  /** Building blocks for requests and responses from this element. */
+  public Messages messages() {
+    return messages;
+  }
+
+  public MessageFactory messageFactory() {
+    return messages.messageFactory();
+  }
+
+  public HeaderFactory headerFactory() {
+    return messages.headerFactory();
+  }
+
+  public AddressFactory addressFactory() {
+    return messages.addressFactory();
+  }
+
+  /** Starts a request from this element outside any dialog. */
+  public RequestBuilder request(String method, URI requestUri) {
+    return new RequestBuilder(this, method, requestUri);
+  }
+
+  /** A fresh Call-ID value for a new dialog or out-of-dialog request. */
+  public String newCallId() {
+    return provider.getNewCallId().getCallId();
+  }
+
+  /** A fresh From/To tag (RFC 3261 §19.3: at least 32 bits of randomness). */
+  public static String newTag() {
+    return Utils.getInstance().generateTag();
+  }
+
+  /** A fresh RFC 3261 branch id, starting with the magic cookie {@code z9hG4bK}. */
+  public static String newBranch() {
+    return Utils.getInstance().generateBranchId();
+  }
+
+  /** This element's Via, with a new branch, for stateless forwarding and hand-built requests. */
+  public ViaHeader newVia(String transport) {
+    try {
+      return headerFactory()
+          .createViaHeader(address().host(), address().port(), transport, newBranch());
+    } catch (ParseException | InvalidArgumentException e) {
+      throw new IllegalStateException("cannot build Via", e);
+    }
+  }
+
+  /**
+   * Sends a request in a new client transaction. If the request belongs to {@code dialog} (built
+   * with {@code dialog.createRequest}), it is sent through the dialog so its CSeq and route set are
+   * tracked.
+   */
+  public OutboundTransaction send(Request request, Dialog dialog) {
+    OutboundTransaction out = new OutboundTransaction(this, request);
+    try {
+      ClientTransaction ct = provider.getNewClientTransaction(request);
+      out.bind(ct);
+      ct.setApplicationData(out);
+      if (dialog != null) {
+        dialog.sendRequest(ct);
+      } else {
+        ct.sendRequest();
+      }
+    } catch (SipException | RuntimeException e) {
+      LOG.debug("{}: cannot send {}: {}", name(), request.getMethod(), e.toString());
+      out.failLocally(Response.SERVICE_UNAVAILABLE, "cannot send: " + e.getMessage());
+    }
+    return out;
+  }
+
+  /** Sends a request outside any dialog in a new client transaction. */
+  public OutboundTransaction send(Request request) {
+    return send(request, null);
+  }
+
+  /** Sends a request without a transaction (ACK for 2xx, stateless proxying). */
+  public void sendStateless(Request request) throws SipException {
+    provider.sendRequest(request);
+  }
+
+  /** Sends a response without a transaction (forwarding stray 2xx retransmissions). */
+  public void sendStateless(Response response) throws SipException {
+    provider.sendResponse(response);
+  }
+
+  /** Creates a dialog for a transaction the stack does not make dialogs for by itself. */
+  public Dialog newDialog(javax.sip.Transaction transaction) throws SipException {
+    return provider.getNewDialog(transaction);
+  }
+
+  /** The ACK for a 2xx, sent through the dialog (RFC 3261 §13.2.2.4). */
+  public void ack(Dialog dialog, Response ok) throws SipException {
+    try {
+      long cseq = ((javax.sip.header.CSeqHeader) ok.getHeader("CSeq")).getSeqNumber();
+      Request ack = dialog.createAck(cseq);
+      dialog.sendAck(ack);
+    } catch (InvalidArgumentException e) {
+      throw new SipException("cannot build ACK", e);
+    }
+  }
+
+  /** Registers a listener that sees every message every endpoint in this JVM sends or receives. */
+  public static void addTraceListener(SipTraceListener listener) {
+    SipTracing.addListener(listener);
+  }
+
+  public static void removeTraceListener(SipTraceListener listener) {
+    SipTracing.removeListener(listener);
+  }
+
+  /** Where a received message came from: the packet's source, not what its Via claims. */
+  static InetSocketAddress sourceOf(javax.sip.message.Message message) {
+    SIPMessage m = (SIPMessage) message;
+    if (m.getPeerPacketSourceAddress() != null) {
+      return new InetSocketAddress(m.getPeerPacketSourceAddress(), m.getPeerPacketSourcePort());
+    }
+    if (m.getRemoteAddress() != null) {
+      return new InetSocketAddress(m.getRemoteAddress(), m.getRemotePort());
+    }
+    return InetSocketAddress.createUnresolved("unknown", 1);
+  }
+
+  @Override
+  public void close() {
+    try {
+      for (ListeningPoint lp : provider.getListeningPoints()) {
+        try {
+          provider.removeListeningPoint(lp);
+          stack.deleteListeningPoint(lp);
+        } catch (ObjectInUseException e) {
+          LOG.debug("{}: listening point still in use: {}", name(), e.toString());
+        }
+      }
+      stack.deleteSipProvider(provider);
+    } catch (ObjectInUseException e) {
+      LOG.debug("{}: provider still in use: {}", name(), e.toString());
+    } finally {
+      stack.stop();
+      LOG.info("{} stopped", name());
+    }
+  }
+
+  /** The stack's callbacks, translated into Baton's and kept from ever throwing into the stack. */
+  private final class Listener implements SipListener {
+
+    @Override
+    public void processRequest(RequestEvent event) {
+      Request request = event.getRequest();
+      ServerTransaction st = event.getServerTransaction();
+      if (st == null && !Request.ACK.equals(request.getMethod())) {
+        try {
+          st = provider.getNewServerTransaction(request);
+        } catch (TransactionAlreadyExistsException e) {
+          return; // a retransmission the transaction layer already absorbs
+        } catch (SipException e) {
+          LOG.debug(
+              "{}: no server transaction for {}: {}", name(), request.getMethod(), e.toString());
+          return;
+        }
+      }
+      InboundRequest inbound =
+          new InboundRequest(SipEndpoint.this, request, st, event.getDialog(), sourceOf(request));
+      try {
+        handler.onRequest(inbound);
+      } catch (RuntimeException e) {
+        LOG.error("{}: handler failed on {}", name(), request.getMethod(), e);
+        inbound.respondIfPending(Response.SERVER_INTERNAL_ERROR);
+      }
+    }
+
+    @Override
+    public void processResponse(ResponseEvent event) {
+      Response response = event.getResponse();
+      ClientTransaction ct = event.getClientTransaction();
+      try {
+        if (ct != null && ct.getApplicationData() instanceof OutboundTransaction out) {
+          if (event instanceof ResponseEventExt ext && ext.isRetransmission()) {
+            out.onRetransmission(response, event.getDialog());
+            return;
+          }
+          out.onResponse(response, event.getDialog());
+        } else {
+          handler.onStrayResponse(
+              new InboundResponse(response, event.getDialog(), sourceOf(response)));
+        }
+      } catch (RuntimeException e) {
+        LOG.error("{}: response handling failed", name(), e);
+      }
+    }
+
+    @Override
+    public void processTimeout(TimeoutEvent event) {
+      if (!event.isServerTransaction()
+          && event.getClientTransaction().getApplicationData() instanceof OutboundTransaction out) {
+        out.failLocally(Response.REQUEST_TIMEOUT, "no response (timer " + event.getTimeout() + ")");
+      }
+    }
+
+    @Override
+    public void processIOException(IOExceptionEvent event) {
+      LOG.debug(
+          "{}: transport error towards {}:{}/{}",
+          name(),
+          event.getHost(),
+          event.getPort(),
+          event.getTransport());
+    }
+
+    @Override
+    public void processTransactionTerminated(TransactionTerminatedEvent event) {}
+
+    @Override
+    public void processDialogTerminated(DialogTerminatedEvent event) {
+      try {
+        handler.onDialogTerminated(event.getDialog());
+      } catch (RuntimeException e) {
+        LOG.error("{}: dialog termination handling failed", name(), e);
+      }
+    }
+  }
+
+  /** The endpoint's own address as a SIP URI, e.g. for Record-Route or Contact. */
+  public SipURI uri(String user) {
+    return messages.uri(user, address());
+  }
+
+  /** {@code <sip:user@host:port>} naming this endpoint. */
+  public Address contact(String user) {
+    return messages.address(uri(user));
+  }
+}

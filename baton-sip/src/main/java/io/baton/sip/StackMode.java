@@ -1,0 +1,15 @@
+package io.baton.sip;
+
+/** How the JAIN-SIP stack under an endpoint keeps dialog state. */
+public enum StackMode {
+  /** A user agent: the stack builds dialogs for INVITE and REFER/NOTIFY. */
+  USER_AGENT,
+  /** A back-to-back user agent: dialogs on both sides, dialog errors left to the application. */
+  B2BUA,
+  /**
+   * Transactions only, no dialogs in the stack: stateful proxies, redirect servers and
+   * out-of-dialog requesters that match their own NOTIFYs (jain-sip notes: a stateful proxy should
+   * work with transactions only).
+   */
+  TRANSACTIONS_ONLY
+}
