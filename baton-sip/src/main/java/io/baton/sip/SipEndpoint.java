@@ -48,13 +48,16 @@ import org.slf4j.LoggerFactory;
 public final class SipEndpoint implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(SipEndpoint.class);
 
+  private final String name;
   private final SipConfig config;
   private final SipStack stack;
   private final SipProvider provider;
   private final SipHandler handler;
   private final Messages messages;
 
-  private SipEndpoint(SipConfig config, SipStack stack, SipProvider provider, SipHandler handler) {
+  private SipEndpoint(
+      String name, SipConfig config, SipStack stack, SipProvider provider, SipHandler handler) {
+    this.name = name;
     this.config = config;
     this.stack = stack;
     this.provider = provider;
@@ -62,15 +65,21 @@ public final class SipEndpoint implements AutoCloseable {
     this.messages = Messages.get();
   }
 
-  /** Starts the stack, binds every configured transport and begins delivering requests. */
-  public static SipEndpoint start(SipConfig config, SipHandler handler) throws SipException {
+  /**
+   * Starts the stack, binds every configured transport and begins delivering requests.
+   *
+   * @param name the element's name, used in logs, traces and default From headers
+   * @param mode how much dialog state the stack keeps for this kind of element
+   */
+  public static SipEndpoint start(String name, StackMode mode, SipConfig config, SipHandler handler)
+      throws SipException {
     SipFactory factory = SipFactory.getInstance();
     factory.setPathName("gov.nist");
     SipStack stack;
     try {
-      stack = factory.createSipStack(stackProperties(config));
+      stack = factory.createSipStack(stackProperties(name, mode, config));
     } catch (javax.sip.PeerUnavailableException e) {
-      throw new SipException("cannot create SIP stack for " + config.name(), e);
+      throw new SipException("cannot create SIP stack for " + name, e);
     }
     List<ListeningPoint> points = new ArrayList<>();
     SipProvider provider = null;
@@ -85,21 +94,21 @@ public final class SipEndpoint implements AutoCloseable {
           provider.addListeningPoint(lp);
         }
       }
-      SipEndpoint endpoint = new SipEndpoint(config, stack, provider, handler);
+      SipEndpoint endpoint = new SipEndpoint(name, config, stack, provider, handler);
       provider.addSipListener(endpoint.new Listener());
       stack.start();
-      LOG.info("{} listening on {} ({})", config.name(), config.listen(), config.transports());
+      LOG.info("{} listening on {} ({})", name, config.listen(), config.transports());
       return endpoint;
     } catch (Exception e) {
       stack.stop();
       throw new SipException(
-          config.name() + " cannot listen on " + config.listen() + ": " + e.getMessage(), e);
+          name + " cannot listen on " + config.listen() + ": " + e.getMessage(), e);
     }
   }
 
-  private static Properties stackProperties(SipConfig config) {
+  private static Properties stackProperties(String name, StackMode mode, SipConfig config) {
     Properties p = new Properties();
-    p.setProperty("javax.sip.STACK_NAME", config.name() + "@" + config.listen());
+    p.setProperty("javax.sip.STACK_NAME", name + "@" + config.listen());
     p.setProperty("gov.nist.javax.sip.STACK_LOGGER", "io.baton.sip.internal.Slf4jStackLogger");
     p.setProperty("gov.nist.javax.sip.SERVER_LOGGER", "io.baton.sip.internal.Slf4jServerLogger");
     p.setProperty("gov.nist.javax.sip.THREAD_POOL_SIZE", Integer.toString(config.threads()));
@@ -115,7 +124,7 @@ public final class SipEndpoint implements AutoCloseable {
     long lifetime = Math.max(1, config.maxTransactionLifetime().toSeconds());
     p.setProperty("gov.nist.javax.sip.MAX_TX_LIFETIME_INVITE", Long.toString(lifetime));
     p.setProperty("gov.nist.javax.sip.MAX_TX_LIFETIME_NON_INVITE", Long.toString(lifetime));
-    switch (config.mode()) {
+    switch (mode) {
       case USER_AGENT -> p.setProperty("javax.sip.AUTOMATIC_DIALOG_SUPPORT", "on");
       case B2BUA -> {
         p.setProperty("javax.sip.AUTOMATIC_DIALOG_SUPPORT", "on");
@@ -131,7 +140,7 @@ public final class SipEndpoint implements AutoCloseable {
   }
 
   public String name() {
-    return config.name();
+    return name;
   }
 
   public SipConfig config() {

@@ -27,7 +27,7 @@ class SipEndpointTest {
 
   private SipEndpoint start(HostPort at, SipHandler handler) throws Exception {
     SipEndpoint ep =
-        SipEndpoint.start(SipConfig.of("test-" + at.port(), at, StackMode.USER_AGENT), handler);
+        SipEndpoint.start("test-" + at.port(), StackMode.USER_AGENT, SipConfig.at(at), handler);
     open.add(ep);
     return ep;
   }
@@ -56,6 +56,10 @@ class SipEndpointTest {
     assertThat(ok.getStatusCode()).isEqualTo(200);
     Dialog dialog = tx.dialog();
     uac.ack(dialog, ok);
+    // UDP requests may be processed out of order by the stack's pool: let the ACK land first.
+    org.awaitility.Awaitility.await()
+        .atMost(Duration.ofSeconds(3))
+        .until(() -> received.contains(Request.ACK));
     Response byeOk =
         uac.send(dialog.createRequest(Request.BYE), dialog)
             .finalResponse()

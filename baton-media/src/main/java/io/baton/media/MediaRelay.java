@@ -1,0 +1,66 @@
+package io.baton.media;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * An element's RTP relay: hands out {@link RelaySession}s whose sides bind ports from one pool and
+ * pump packets on virtual threads. Its counters are what tests and metrics read to prove media is
+ * released when calls end.
+ */
+public final class MediaRelay implements AutoCloseable {
+  private final PortPool pool;
+  private final Map<String, RelaySession> sessions = new ConcurrentHashMap<>();
+  private final AtomicLong sessionCounter = new AtomicLong();
+
+  public MediaRelay(PortPool pool) {
+    this.pool = pool;
+  }
+
+  PortPool pool() {
+    return pool;
+  }
+
+  /** The address sides bind and SDP should advertise. */
+  public String address() {
+    return pool.bindAddress();
+  }
+
+  /** Opens a session for one call; {@code label} names it in logs (e.g. the Baton call id). */
+  public RelaySession open(String label) {
+    String id = label + "#" + sessionCounter.incrementAndGet();
+    RelaySession session = new RelaySession(id, this);
+    sessions.put(id, session);
+    return session;
+  }
+
+  void started(RelaySide side) {
+    Thread.ofVirtual().name("rtp-" + side.name()).start(side::pump);
+  }
+
+  void released(int port) {
+    pool.release(port);
+  }
+
+  void sessionClosed(RelaySession session) {
+    sessions.remove(session.id());
+  }
+
+  /** Sessions not yet closed. */
+  public int openSessions() {
+    return sessions.size();
+  }
+
+  /** RTP ports currently bound by this relay. */
+  public int portsInUse() {
+    return pool.inUse();
+  }
+
+  @Override
+  public void close() {
+    for (RelaySession s : sessions.values()) {
+      s.close();
+    }
+  }
+}

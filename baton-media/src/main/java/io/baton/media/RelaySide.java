@@ -1,0 +1,160 @@
+package io.baton.media;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.DatagramChannel;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One side of a relayed call: a local RTP port facing one peer. Packets received here go out of the
+ * bridged partner side towards its peer. The peer's address starts as the one its SDP named and
+ * latches onto the source of the first packet that arrives (symmetric RTP, RFC 4961), which is what
+ * gets media through NATs.
+ */
+public final class RelaySide implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(RelaySide.class);
+
+  private final String name;
+  private final DatagramChannel channel;
+  private final int localPort;
+  private final Runnable onClose;
+  private final AtomicLong packetsIn = new AtomicLong();
+  private final AtomicLong packetsOut = new AtomicLong();
+  private volatile InetSocketAddress peer;
+  private volatile boolean latched;
+  private volatile RelaySide partner;
+  private volatile boolean closed;
+
+  RelaySide(String name, DatagramChannel channel, Runnable onClose) throws IOException {
+    this.name = name;
+    this.channel = channel;
+    this.localPort = ((InetSocketAddress) channel.getLocalAddress()).getPort();
+    this.onClose = onClose;
+  }
+
+  public String name() {
+    return name;
+  }
+
+  /** Where the peer must send RTP: this side's local address. */
+  public InetSocketAddress local() {
+    try {
+      return (InetSocketAddress) channel.getLocalAddress();
+    } catch (IOException e) {
+      throw new IllegalStateException("side " + name + " is closed", e);
+    }
+  }
+
+  public int localPort() {
+    return localPort;
+  }
+
+  /** The address the peer's SDP gave; packets go there until the peer's first packet latches. */
+  public void expectPeer(InetSocketAddress sdpAddress) {
+    this.peer = sdpAddress;
+    this.latched = false;
+  }
+
+  public InetSocketAddress peer() {
+    return peer;
+  }
+
+  public boolean latched() {
+    return latched;
+  }
+
+  void partner(RelaySide side) {
+    this.partner = side;
+  }
+
+  public RelaySide partner() {
+    return partner;
+  }
+
+  /** Packets received from this side's peer. */
+  public long packetsIn() {
+    return packetsIn.get();
+  }
+
+  /** Packets sent to this side's peer. */
+  public long packetsOut() {
+    return packetsOut.get();
+  }
+
+  /** Receives until closed; runs on its own virtual thread. */
+  void pump() {
+    ByteBuffer buffer = ByteBuffer.allocateDirect(2048);
+    while (!closed) {
+      try {
+        buffer.clear();
+        SocketAddress from = channel.receive(buffer);
+        if (from == null) {
+          continue;
+        }
+        packetsIn.incrementAndGet();
+        if (!latched && from instanceof InetSocketAddress source) {
+          peer = source;
+          latched = true;
+        }
+        RelaySide to = partner;
+        if (to != null) {
+          buffer.flip();
+          to.sendToPeer(buffer);
+        }
+      } catch (ClosedChannelException e) {
+        return;
+      } catch (IOException e) {
+        if (!closed) {
+          LOG.debug("relay side {} receive failed: {}", name, e.toString());
+        }
+      }
+    }
+  }
+
+  private void sendToPeer(ByteBuffer packet) {
+    InetSocketAddress target = peer;
+    if (target == null || closed) {
+      return;
+    }
+    try {
+      channel.send(packet, target);
+      packetsOut.incrementAndGet();
+    } catch (IOException e) {
+      LOG.debug("relay side {} send to {} failed: {}", name, target, e.toString());
+    }
+  }
+
+  public boolean closed() {
+    return closed;
+  }
+
+  /** Stops relaying on this side and returns its port to the pool. */
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    RelaySide p = partner;
+    if (p != null && p.partner == this) {
+      p.partner(null);
+    }
+    partner = null;
+    try {
+      channel.close();
+    } catch (IOException e) {
+      LOG.debug("closing side {}: {}", name, e.toString());
+    }
+    onClose.run();
+  }
+
+  @Override
+  public String toString() {
+    return name + "@" + localPort + "->" + peer;
+  }
+}
