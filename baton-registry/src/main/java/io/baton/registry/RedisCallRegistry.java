@@ -69,8 +69,8 @@ public final class RedisCallRegistry implements CallRegistry {
       new ObjectMapper()
           .registerModule(new JavaTimeModule())
           .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
-          .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-          .disable(DeserializationFeature.ADJUST_DATES_TO_CONTEXT_TIME_ZONE);
+          // a newer element may store fields this one does not know yet
+          .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
   private final RedisClient redis;
   private final String prefix;
   private final String channel;
