@@ -107,19 +107,26 @@ public final class RedirectServer implements AutoCloseable {
   }
 
   private void onRequest(InboundRequest request) {
-    switch (request.method()) {
-      case Request.ACK -> {} // the transaction layer absorbs ACKs for our 3xx/4xx
-      case Request.CANCEL -> request.respond(request.canceledInvite() != null ? 200 : 481);
-      case Request.INVITE, Request.OPTIONS -> {
-        if (request.inDialog()) {
-          // no dialogs here: a mid-dialog request matches nothing (RFC 3261 §12.2.2)
-          request.respond(Response.CALL_OR_TRANSACTION_DOES_NOT_EXIST);
-        } else if (Request.INVITE.equals(request.method())) {
-          onInvite(request);
-        } else {
-          request.respond(withAllow(request.createResponse(Response.OK)));
-        }
-      }
+    String method = request.method();
+    if (Request.ACK.equals(method)) {
+      return; // an ACK for our 3xx/4xx belongs to the INVITE transaction (RFC 3261 §17.2.1)
+    }
+    if (Request.CANCEL.equals(method)) {
+      // every INVITE is answered at once: a CANCEL finds it completed, or finds nothing (§9.2)
+      request.respond(
+          request.canceledInvite() != null
+              ? Response.OK
+              : Response.CALL_OR_TRANSACTION_DOES_NOT_EXIST);
+      return;
+    }
+    if (request.inDialog()) {
+      // no dialogs here: a mid-dialog request matches nothing (RFC 3261 §12.2.2)
+      request.respond(Response.CALL_OR_TRANSACTION_DOES_NOT_EXIST);
+      return;
+    }
+    switch (method) {
+      case Request.INVITE -> onInvite(request);
+      case Request.OPTIONS -> request.respond(withAllow(request.createResponse(Response.OK)));
       default -> request.respond(withAllow(request.createResponse(Response.METHOD_NOT_ALLOWED)));
     }
   }
@@ -150,7 +157,10 @@ public final class RedirectServer implements AutoCloseable {
     return numbers.toE164(Messages.userOf(invite.request().getRequestURI()));
   }
 
-  /** 302 with one Contact per route, q 1.0, 0.9, ... so order survives re-sorting by q. */
+  /**
+   * 302 with one Contact per route, q 1.0, 0.9, ... so the order survives a peer that sorts by q
+   * (RFC 3261 §8.1.3.4; lookup offers at most MAX_CONTACTS, so q never falls below 0.1).
+   */
   private void redirect(InboundRequest invite, List<String> contacts) {
     Response moved = invite.createResponse(Response.MOVED_TEMPORARILY);
     Messages messages = Messages.get();
@@ -160,7 +170,8 @@ public final class RedirectServer implements AutoCloseable {
               .headerFactory()
               .createContactHeader(messages.address(messages.parseUri(contacts.get(i))));
       try {
-        contact.setQValue((10 - i) / 10f); // i < MAX_CONTACTS = 10, so q stays in 1.0..0.1
+        contact.setQValue(
+            (RoutingSnapshot.MAX_CONTACTS - i) / (float) RoutingSnapshot.MAX_CONTACTS);
       } catch (InvalidArgumentException e) {
         throw new IllegalStateException("q value out of range", e);
       }
