@@ -372,19 +372,19 @@ public final class RedisCallRegistry implements CallRegistry {
     return at.toEpochMilli();
   }
 
-  String callKey(String id) {
+  private String callKey(String id) {
     return prefix + "call:" + id;
   }
 
-  String legsKey(String id) {
+  private String legsKey(String id) {
     return prefix + "call:" + id + ":legs";
   }
 
-  String sipKey(String sipCallId) {
+  private String sipKey(String sipCallId) {
     return prefix + "sip:" + sipCallId;
   }
 
-  String callsKey() {
+  private String callsKey() {
     return prefix + "calls";
   }
 
