@@ -1,0 +1,34 @@
+package io.baton.redirect;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.baton.sip.HostPort;
+import io.baton.sip.SipConfig;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+class RedirectConfigTest {
+  private static final SipConfig SIP = SipConfig.at("127.0.0.1:5070");
+  private static final HostPort CORE = HostPort.parse("127.0.0.1:5080");
+
+  @Test
+  void regionAndReloadHaveDefaults() {
+    RedirectConfig config = new RedirectConfig(SIP, CORE, null, null);
+
+    assertThat(config.defaultRegion()).isEqualTo("US");
+    assertThat(config.reload()).isEqualTo(Duration.ofSeconds(10));
+  }
+
+  @Test
+  void errorsNameTheKey() {
+    assertThatThrownBy(() -> new RedirectConfig(null, CORE, null, null))
+        .hasMessage("redirect.sip: missing");
+    assertThatThrownBy(() -> new RedirectConfig(SIP, null, null, null))
+        .hasMessage("redirect.coreProxy: missing");
+    assertThatThrownBy(() -> new RedirectConfig(SIP, CORE, "XX", null))
+        .hasMessage("redirect.defaultRegion: 'XX' is not an ISO 3166 region");
+    assertThatThrownBy(() -> new RedirectConfig(SIP, CORE, "GB", Duration.ZERO))
+        .hasMessage("redirect.reload: PT0S is not positive");
+  }
+}

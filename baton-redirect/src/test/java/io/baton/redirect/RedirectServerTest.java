@@ -1,0 +1,260 @@
+package io.baton.redirect;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.baton.sip.HostPort;
+import io.baton.sip.Messages;
+import io.baton.sip.SipConfig;
+import io.baton.sip.SipEndpoint;
+import io.baton.sip.StackMode;
+import io.baton.store.CarrierSeed;
+import io.baton.store.Database;
+import io.baton.store.DatabaseConfig;
+import io.baton.store.DidSeed;
+import io.baton.store.SeedData;
+import io.baton.store.Seeder;
+import io.baton.store.TenantSeed;
+import java.math.BigDecimal;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import javax.sip.address.SipURI;
+import javax.sip.header.AllowHeader;
+import javax.sip.header.ContactHeader;
+import javax.sip.message.Request;
+import javax.sip.message.Response;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * The redirect server on real sockets, asked by a real user agent, answering from a real database.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class RedirectServerTest {
+  private static final HostPort SERVER = new HostPort("127.0.0.1", 15170);
+  private static final HostPort UAC = new HostPort("127.0.0.1", 15171);
+  private static final HostPort CORE_PROXY = new HostPort("127.0.0.1", 5080);
+  private static final Duration RELOAD = Duration.ofSeconds(7);
+
+  static final SeedData SEED =
+      new SeedData(
+          List.of(),
+          List.of(
+              new TenantSeed(
+                  "acme",
+                  "ACME Corp",
+                  List.of(),
+                  List.of(
+                      new DidSeed("+18005550100", "+13125550100", null),
+                      new DidSeed("+18005550102", "sip:ivr@127.0.0.1:5100", null),
+                      new DidSeed("+18005550188", "+13125550100", null)),
+                  Map.of())),
+          List.of(
+              new CarrierSeed(
+                  "pricey", "127.0.0.1:5120", Map.of("+1646", new BigDecimal("0.0120"))),
+              new CarrierSeed(
+                  "cheapnet", "127.0.0.1:5121", Map.of("+1646", new BigDecimal("0.0040")))));
+
+  private final ManualScheduler scheduler = new ManualScheduler();
+  private Database db;
+  private RedirectServer server;
+  private SipEndpoint uac;
+
+  static RedirectConfig config(HostPort listen) {
+    return new RedirectConfig(
+        new SipConfig(listen, List.of("udp"), 4, null), CORE_PROXY, "US", RELOAD);
+  }
+
+  static Database seededDatabase() {
+    Database db = Database.open(DatabaseConfig.inMemory("redirect-" + UUID.randomUUID()));
+    Seeder.apply(db, SEED);
+    return db;
+  }
+
+  @BeforeAll
+  void start() throws Exception {
+    db = seededDatabase();
+    server = RedirectServer.start("redirect", config(SERVER), db, Clock.systemUTC(), scheduler);
+    uac =
+        SipEndpoint.start(
+            "uac", StackMode.USER_AGENT, new SipConfig(UAC, List.of("udp"), 4, null), r -> {});
+  }
+
+  @AfterAll
+  void stop() {
+    uac.close();
+    server.close();
+    scheduler.shutdownNow();
+    db.close();
+  }
+
+  Response ask(String method, String user, HostPort to) throws Exception {
+    Request request = uac.request(method, uac.messages().uri(user, to)).build();
+    return uac.send(request).finalResponse().get(5, TimeUnit.SECONDS);
+  }
+
+  Response invite(String user) throws Exception {
+    return ask(Request.INVITE, user, SERVER);
+  }
+
+  /** Each Contact as {@code uri;q=...}. */
+  static List<String> contacts(Response response) {
+    List<String> out = new ArrayList<>();
+    for (Iterator<?> it = response.getHeaders(ContactHeader.NAME); it.hasNext(); ) {
+      ContactHeader c = (ContactHeader) it.next();
+      out.add(c.getAddress().getURI() + ";q=" + c.getQValue());
+    }
+    return out;
+  }
+
+  static List<String> allowed(Response response) {
+    List<String> out = new ArrayList<>();
+    for (Iterator<?> it = response.getHeaders(AllowHeader.NAME); it.hasNext(); ) {
+      out.add(((AllowHeader) it.next()).getMethod());
+    }
+    return out;
+  }
+
+  void sql(String statement) {
+    db.withConnection(
+        c -> {
+          try (Statement s = c.createStatement()) {
+            return s.executeUpdate(statement);
+          }
+        });
+  }
+
+  @Test
+  void aDidIsRedirectedToItsNumberThroughTheCoreProxy() throws Exception {
+    Response response = invite("+18005550100");
+
+    assertThat(response.getStatusCode()).isEqualTo(Response.MOVED_TEMPORARILY);
+    assertThat(contacts(response)).containsExactly("sip:+13125550100@127.0.0.1:5080;q=1.0");
+  }
+
+  @Test
+  void aDidRedirectedToASipUriIsSentThere() throws Exception {
+    Response response = invite("+18005550102");
+
+    assertThat(response.getStatusCode()).isEqualTo(Response.MOVED_TEMPORARILY);
+    assertThat(contacts(response)).containsExactly("sip:ivr@127.0.0.1:5100;q=1.0");
+  }
+
+  @Test
+  void aPstnNumberGetsItsCarriersCheapestFirst() throws Exception {
+    Response response = invite("+16465550111");
+
+    assertThat(response.getStatusCode()).isEqualTo(Response.MOVED_TEMPORARILY);
+    assertThat(contacts(response))
+        .containsExactly(
+            "sip:+16465550111@127.0.0.1:5121;carrier=cheapnet;q=1.0",
+            "sip:+16465550111@127.0.0.1:5120;carrier=pricey;q=0.9");
+    SipURI first =
+        (SipURI) ((ContactHeader) response.getHeader(ContactHeader.NAME)).getAddress().getURI();
+    assertThat(first.getParameter("carrier")).isEqualTo("cheapnet");
+  }
+
+  @Test
+  void nationalNumbersAreNormalisedToE164() throws Exception {
+    assertThat(contacts(invite("8005550100")))
+        .containsExactly("sip:+13125550100@127.0.0.1:5080;q=1.0");
+    assertThat(contacts(invite("1-646-555-0111")))
+        .containsExactly(
+            "sip:+16465550111@127.0.0.1:5121;carrier=cheapnet;q=1.0",
+            "sip:+16465550111@127.0.0.1:5120;carrier=pricey;q=0.9");
+  }
+
+  @Test
+  void aNumberNobodyRoutesIsNotFound() throws Exception {
+    assertThat(invite("+442071234567").getStatusCode()).isEqualTo(Response.NOT_FOUND);
+  }
+
+  @Test
+  void aUserPartThatIsNoNumberIsIncomplete() throws Exception {
+    assertThat(invite("abc").getStatusCode()).isEqualTo(Response.ADDRESS_INCOMPLETE);
+  }
+
+  @Test
+  void aDidAddedToTheDatabaseIsRoutedAfterTheNextReload() throws Exception {
+    sql(
+        "INSERT INTO dids (did, tenant_id, redirect_to) VALUES ('+18005550177', 'acme', '+13125550177')");
+    assertThat(invite("+18005550177").getStatusCode()).isEqualTo(Response.NOT_FOUND);
+
+    scheduler.runPeriodic();
+
+    assertThat(scheduler.lastDelay()).isEqualTo(RELOAD);
+    assertThat(contacts(invite("+18005550177")))
+        .containsExactly("sip:+13125550177@127.0.0.1:5080;q=1.0");
+  }
+
+  @Test
+  void aDisabledDidIsNotFound() throws Exception {
+    assertThat(invite("+18005550188").getStatusCode()).isEqualTo(Response.MOVED_TEMPORARILY);
+    sql("UPDATE dids SET enabled = FALSE WHERE did = '+18005550188'");
+
+    scheduler.runPeriodic();
+
+    assertThat(invite("+18005550188").getStatusCode()).isEqualTo(Response.NOT_FOUND);
+  }
+
+  @Test
+  void optionsIsAnsweredForHealthChecks() throws Exception {
+    Response response = ask(Request.OPTIONS, null, SERVER);
+
+    assertThat(response.getStatusCode()).isEqualTo(Response.OK);
+    assertThat(allowed(response)).containsExactly("INVITE", "ACK", "CANCEL", "OPTIONS");
+  }
+
+  @Test
+  void otherMethodsAreNotAllowed() throws Exception {
+    Response response = ask(Request.MESSAGE, "+18005550100", SERVER);
+
+    assertThat(response.getStatusCode()).isEqualTo(Response.METHOD_NOT_ALLOWED);
+    assertThat(allowed(response)).containsExactly("INVITE", "ACK", "CANCEL", "OPTIONS");
+  }
+
+  @Test
+  void aFailedReloadKeepsTheLastGoodData() throws Exception {
+    HostPort at = new HostPort("127.0.0.1", 15172);
+    ManualScheduler own = new ManualScheduler();
+    Database failing = seededDatabase();
+    try (RedirectServer other =
+        RedirectServer.start("redirect-2", config(at), failing, Clock.systemUTC(), own)) {
+      failing.close(); // every read fails from now on
+
+      own.runPeriodic();
+
+      Response response = ask(Request.INVITE, "+18005550100", at);
+      assertThat(response.getStatusCode()).isEqualTo(Response.MOVED_TEMPORARILY);
+      assertThat(contacts(response)).containsExactly("sip:+13125550100@127.0.0.1:5080;q=1.0");
+    } finally {
+      own.shutdownNow();
+    }
+  }
+
+  @Test
+  void withoutAnyDataInvitesAreToldToRetry() throws Exception {
+    HostPort at = new HostPort("127.0.0.1", 15173);
+    ManualScheduler own = new ManualScheduler();
+    Database unreadable = seededDatabase();
+    unreadable.close();
+    try (RedirectServer other =
+        RedirectServer.start("redirect-3", config(at), unreadable, Clock.systemUTC(), own)) {
+      Response response = ask(Request.INVITE, "+18005550100", at);
+
+      assertThat(response.getStatusCode()).isEqualTo(Response.SERVICE_UNAVAILABLE);
+      assertThat(Messages.headerValue(response, "Retry-After")).isEqualTo("7");
+      assertThat(ask(Request.OPTIONS, null, at).getStatusCode()).isEqualTo(Response.OK);
+    } finally {
+      own.shutdownNow();
+    }
+  }
+}

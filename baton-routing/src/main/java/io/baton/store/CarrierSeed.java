@@ -1,0 +1,48 @@
+package io.baton.store;
+
+import java.math.BigDecimal;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * A carrier in the seed: {@code {name: cheapnet, gateway: 127.0.0.1:5120, rates: {"+1646":
+ * 0.0040}}}.
+ *
+ * @param name carrier name (a SIP token: it travels as the {@code carrier} URI parameter)
+ * @param gateway where calls through it go, {@code host:port}
+ * @param rates E.164 prefix → price of a minute
+ */
+public record CarrierSeed(String name, String gateway, Map<String, BigDecimal> rates) {
+  private static final Pattern PREFIX = Pattern.compile("\\+[0-9]{0,15}");
+
+  /** What {@code carrier_rates.rate_per_minute DECIMAL(12, 6)} holds exactly. */
+  private static final int MAX_SCALE = 6;
+
+  private static final BigDecimal MAX_RATE = new BigDecimal("1000000");
+
+  public CarrierSeed {
+    rates = rates == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(rates));
+  }
+
+  /** Checks the fields, {@code key} naming this entry, e.g. {@code seed.carriers[0]}. */
+  void check(String key) {
+    SeedCheck.name(key + ".name", name);
+    SeedCheck.hostPort(key + ".gateway", gateway);
+    rates.forEach(
+        (prefix, rate) -> {
+          String at = key + ".rates." + prefix;
+          if (prefix == null || !PREFIX.matcher(prefix).matches()) {
+            throw SeedCheck.fail(
+                key + ".rates", "'" + prefix + "' is not an E.164 prefix (+digits)");
+          }
+          if (rate == null || rate.signum() < 0 || rate.compareTo(MAX_RATE) >= 0) {
+            throw SeedCheck.fail(at, rate + " is not a price in 0..999999.999999");
+          }
+          if (rate.stripTrailingZeros().scale() > MAX_SCALE) {
+            throw SeedCheck.fail(at, rate + " has more than " + MAX_SCALE + " decimals");
+          }
+        });
+  }
+}

@@ -1,0 +1,171 @@
+package io.baton.store;
+
+import java.math.BigDecimal;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Writes {@link SeedData} to the database: inserts what is missing and updates what the seed
+ * changed, in one transaction, so running it on every start is safe. Rows the seed does not mention
+ * are left alone, as are values it does not carry (whether a DID or carrier is enabled, an API
+ * key's label). Plain SELECT/INSERT/UPDATE, so the same code runs on H2 and PostgreSQL.
+ */
+public final class Seeder {
+  private static final Logger LOG = LoggerFactory.getLogger(Seeder.class);
+
+  private Seeder() {}
+
+  /**
+   * Applies {@code seed}.
+   *
+   * @return the number of rows inserted or changed (0 when the database already holds the seed)
+   */
+  public static int apply(Database db, SeedData seed) {
+    int written =
+        db.inTransaction(
+            c -> {
+              int n = 0;
+              for (TenantSeed t : seed.tenants()) {
+                n += tenant(c, t);
+              }
+              for (String key : seed.adminKeys()) {
+                n += apiKey(c, key, null, true);
+              }
+              for (CarrierSeed carrier : seed.carriers()) {
+                n += carrier(c, carrier);
+              }
+              return n;
+            });
+    LOG.info(
+        "seed applied: {} tenants, {} carriers, {} rows written",
+        seed.tenants().size(),
+        seed.carriers().size(),
+        written);
+    return written;
+  }
+
+  private static int tenant(Connection c, TenantSeed t) throws SQLException {
+    int n = upsert(c, "tenants", List.of(col("id", t.id())), List.of(col("name", t.name())));
+    for (String key : t.apiKeys()) {
+      n += apiKey(c, key, t.id(), false);
+    }
+    for (Map.Entry<String, String> target : t.targets().entrySet()) {
+      n +=
+          upsert(
+              c,
+              "targets",
+              List.of(col("tenant_id", t.id()), col("name", target.getKey())),
+              List.of(col("destination", target.getValue())));
+    }
+    for (DidSeed d : t.dids()) {
+      n +=
+          upsert(
+              c,
+              "dids",
+              List.of(col("did", d.did())),
+              List.of(
+                  col("tenant_id", t.id()),
+                  col("redirect_to", d.redirectTo()),
+                  col("on_arrival", d.onArrival())));
+    }
+    return n;
+  }
+
+  private static int apiKey(Connection c, String key, String tenantId, boolean admin)
+      throws SQLException {
+    return upsert(
+        c,
+        "api_keys",
+        List.of(col("key_hash", ApiKeys.hash(key))),
+        List.of(col("tenant_id", tenantId), col("admin", admin)));
+  }
+
+  private static int carrier(Connection c, CarrierSeed carrier) throws SQLException {
+    int n =
+        upsert(
+            c,
+            "carriers",
+            List.of(col("name", carrier.name())),
+            List.of(col("gateway", carrier.gateway())));
+    for (Map.Entry<String, BigDecimal> rate : carrier.rates().entrySet()) {
+      n +=
+          upsert(
+              c,
+              "carrier_rates",
+              List.of(col("carrier", carrier.name()), col("prefix", rate.getKey())),
+              List.of(col("rate_per_minute", rate.getValue())));
+    }
+    return n;
+  }
+
+  /** A column and the value the seed wants in it. */
+  private record Col(String name, Object value) {}
+
+  private static Col col(String name, Object value) {
+    return new Col(name, value);
+  }
+
+  /**
+   * Inserts the row identified by {@code key}, or updates its {@code values} where they differ.
+   *
+   * @return 1 if a row was inserted or changed, else 0
+   */
+  private static int upsert(Connection c, String table, List<Col> key, List<Col> values)
+      throws SQLException {
+    String where = key.stream().map(k -> k.name() + " = ?").collect(Collectors.joining(" AND "));
+    try (PreparedStatement find =
+        c.prepareStatement("SELECT 1 FROM " + table + " WHERE " + where)) {
+      bind(find, key);
+      try (ResultSet rs = find.executeQuery()) {
+        if (!rs.next()) {
+          List<Col> all = new ArrayList<>(key);
+          all.addAll(values);
+          String columns = all.stream().map(Col::name).collect(Collectors.joining(", "));
+          String marks = all.stream().map(col -> "?").collect(Collectors.joining(", "));
+          try (PreparedStatement insert =
+              c.prepareStatement(
+                  "INSERT INTO " + table + " (" + columns + ") VALUES (" + marks + ")")) {
+            bind(insert, all);
+            return insert.executeUpdate();
+          }
+        }
+      }
+    }
+    String set = values.stream().map(v -> v.name() + " = ?").collect(Collectors.joining(", "));
+    String differs =
+        values.stream()
+            .map(v -> v.name() + " IS DISTINCT FROM ?")
+            .collect(Collectors.joining(" OR "));
+    try (PreparedStatement update =
+        c.prepareStatement(
+            "UPDATE " + table + " SET " + set + " WHERE " + where + " AND (" + differs + ")")) {
+      List<Col> params = new ArrayList<>(values);
+      params.addAll(key);
+      params.addAll(values);
+      bind(update, params);
+      return update.executeUpdate();
+    }
+  }
+
+  private static void bind(PreparedStatement ps, List<Col> cols) throws SQLException {
+    for (int i = 0; i < cols.size(); i++) {
+      int at = i + 1;
+      switch (cols.get(i).value()) {
+        case null -> ps.setNull(at, Types.VARCHAR);
+        case String s -> ps.setString(at, s);
+        case Boolean b -> ps.setBoolean(at, b);
+        case BigDecimal d -> ps.setBigDecimal(at, d);
+        default -> throw new IllegalArgumentException("unexpected value for " + cols.get(i).name());
+      }
+    }
+  }
+}
