@@ -3,7 +3,6 @@ package io.baton.transfer;
 import io.baton.sip.HostPort;
 import io.baton.sip.SipConfig;
 import java.time.Duration;
-import java.util.Objects;
 
 /**
  * The {@code transfer:} block: where the transfer server listens for SIP and HTTP, and the limits
@@ -26,8 +25,12 @@ public record TransferServerConfig(
     RateLimit rateLimit) {
 
   public TransferServerConfig {
-    Objects.requireNonNull(sip, "transfer.sip: missing");
-    Objects.requireNonNull(http, "transfer.http: missing");
+    if (sip == null) {
+      throw new IllegalArgumentException("transfer.sip: missing");
+    }
+    if (http == null) {
+      throw new IllegalArgumentException("transfer.http: missing");
+    }
     defaultTimeout = defaultTimeout == null ? Duration.ofSeconds(30) : defaultTimeout;
     maxTimeout = maxTimeout == null ? Duration.ofSeconds(300) : maxTimeout;
     notifyGrace = notifyGrace == null ? Duration.ofSeconds(10) : notifyGrace;
@@ -43,11 +46,6 @@ public record TransferServerConfig(
     if (notifyGrace.isNegative()) {
       throw new IllegalArgumentException("transfer.notifyGrace: " + notifyGrace + " is negative");
     }
-  }
-
-  /** The lab's addresses with every other key at its default. */
-  public static TransferServerConfig at(SipConfig sip, HostPort http) {
-    return new TransferServerConfig(sip, http, null, null, null, null);
   }
 
   /**

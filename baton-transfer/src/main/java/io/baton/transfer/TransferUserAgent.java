@@ -10,6 +10,7 @@ import io.baton.sip.SipFrag;
 import io.baton.sip.SipHandler;
 import io.baton.sip.StackMode;
 import io.baton.sip.TargetDialog;
+import java.util.List;
 import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
 import javax.sip.SipException;
@@ -118,7 +119,9 @@ final class TransferUserAgent implements SipHandler, Referrer, AutoCloseable {
       case Request.OPTIONS -> request.respond(Response.OK);
       default -> {
         Response response = request.createResponse(Response.METHOD_NOT_ALLOWED);
-        request.endpoint().messages().setHeader(response, "Allow", "NOTIFY, OPTIONS");
+        for (String allowed : List.of(Request.NOTIFY, Request.OPTIONS)) {
+          request.endpoint().messages().addHeader(response, "Allow", allowed);
+        }
         request.respond(response);
       }
     }
