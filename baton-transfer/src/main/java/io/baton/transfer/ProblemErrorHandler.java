@@ -13,7 +13,8 @@ import org.eclipse.jetty.util.Callback;
 
 /**
  * Jetty's answers to requests that never reach the API (a URI or header it cannot parse), written
- * as RFC 9457 problems instead of Jetty's HTML error page.
+ * as RFC 9457 problems instead of Jetty's HTML error page. They carry no {@code instance}: the
+ * request's path is unknown or unusable.
  */
 final class ProblemErrorHandler extends ErrorHandler {
   private final ObjectMapper json;
@@ -30,21 +31,20 @@ final class ProblemErrorHandler extends ErrorHandler {
       String message,
       Throwable cause,
       Callback callback) {
-    String path = request.getHttpURI() == null ? null : request.getHttpURI().getPath();
     response.getHeaders().put(HttpHeader.CONTENT_TYPE, Problem.MEDIA_TYPE);
-    response.write(true, ByteBuffer.wrap(body(code, message, path)), callback);
+    response.write(true, ByteBuffer.wrap(body(code, message)), callback);
   }
 
   @Override
   public ByteBuffer badMessageError(int status, String reason, HttpFields.Mutable fields) {
     fields.put(HttpHeader.CONTENT_TYPE, Problem.MEDIA_TYPE);
-    return ByteBuffer.wrap(body(status, reason, null));
+    return ByteBuffer.wrap(body(status, reason));
   }
 
-  private byte[] body(int code, String message, String path) {
+  private byte[] body(int code, String message) {
     try {
       return json.writeValueAsBytes(
-          new Problem("about:blank", HttpStatus.getMessage(code), code, message, path));
+          new Problem("about:blank", HttpStatus.getMessage(code), code, message, null));
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("cannot write a problem", e);
     }

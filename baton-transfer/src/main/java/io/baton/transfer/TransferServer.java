@@ -22,11 +22,14 @@ public final class TransferServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(TransferServer.class);
 
   private final TransferUserAgent userAgent;
+  private final TransferService service;
   private final Javalin http;
   private final List<String> routes;
 
-  private TransferServer(TransferUserAgent userAgent, Javalin http, List<String> routes) {
+  private TransferServer(
+      TransferUserAgent userAgent, TransferService service, Javalin http, List<String> routes) {
     this.userAgent = userAgent;
+    this.service = service;
     this.http = http;
     this.routes = routes;
   }
@@ -76,7 +79,7 @@ public final class TransferServer implements AutoCloseable {
       Javalin http = api.create().start(config.http().host(), config.http().port());
       List<String> routes = api.routes().stream().map(r -> r.method() + " " + r.path()).toList();
       LOG.info("{}: API on http://{}:{} {}", name, config.http().host(), http.port(), routes);
-      return new TransferServer(userAgent, http, routes);
+      return new TransferServer(userAgent, service, http, routes);
     } catch (RuntimeException e) {
       userAgent.close();
       throw e;
@@ -103,6 +106,7 @@ public final class TransferServer implements AutoCloseable {
     try {
       http.stop();
     } finally {
+      service.stop();
       userAgent.close();
     }
   }

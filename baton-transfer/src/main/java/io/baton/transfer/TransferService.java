@@ -110,7 +110,7 @@ public final class TransferService implements TransferUserAgent.NotifyListener {
       return new Outcome.CallNotAnswered(call.call().id(), state);
     }
     return switch (request.target()) {
-      case TransferRequest.Target.Direct d -> record(who, call, request, d.destination());
+      case TransferRequest.Target.Direct d -> recordAndRefer(who, call, request, d.destination());
       case TransferRequest.Target.Named n -> resolveAndRecord(who, call, request, n.name());
     };
   }
@@ -123,11 +123,11 @@ public final class TransferService implements TransferUserAgent.NotifyListener {
       return new Outcome.TargetNotAllowed(name);
     }
     return Destination.parse(target.get(), numbers)
-        .map(d -> record(who, call, request, d))
+        .map(d -> recordAndRefer(who, call, request, d))
         .orElseGet(() -> new Outcome.TargetUnusable(name, target.get()));
   }
 
-  private Outcome record(
+  private Outcome recordAndRefer(
       Principal who, OwnedCall call, TransferRequest request, Destination destination) {
     Transfer transfer =
         new Transfer(
@@ -243,6 +243,12 @@ public final class TransferService implements TransferUserAgent.NotifyListener {
       running.remove(transfer.id());
       runningByCall.remove(transfer.callId(), transfer);
     }
+  }
+
+  /** Stops every transfer timer; transfers still running fail at the next start. */
+  void stop() {
+    timers.values().forEach(timer -> timer.cancel(false));
+    timers.clear();
   }
 
   /** A transfer the principal may see. */

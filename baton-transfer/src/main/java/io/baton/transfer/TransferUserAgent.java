@@ -107,7 +107,7 @@ final class TransferUserAgent implements SipHandler, Referrer, AutoCloseable {
   }
 
   /** The REFER's Call-ID: globally unique (RFC 3261 §8.1.1.4) and naming the transfer. */
-  static String referCallId(String transferId, HostPort at) {
+  private static String referCallId(String transferId, HostPort at) {
     return transferId + "@" + at.host();
   }
 

@@ -293,6 +293,8 @@ class TransferApiTest {
     assertThat(raw).startsWith("HTTP/1.1 400");
     assertThat(raw.toLowerCase()).contains("content-type: application/problem+json");
     assertThat(raw.toLowerCase()).doesNotContain("<html");
+    JsonNode body = lab.json.readTree(raw.substring(raw.indexOf("\r\n\r\n") + 4));
+    assertThat(body.get("status").asInt()).isEqualTo(400);
   }
 
   @Test
