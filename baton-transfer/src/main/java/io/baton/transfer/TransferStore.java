@@ -5,6 +5,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Types;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -49,7 +50,7 @@ public final class TransferStore {
             ps.setString(6, t.mode().wire());
             ps.setInt(7, t.timeoutSeconds());
             ps.setString(8, t.state().wire());
-            ps.setObject(9, t.sipStatus());
+            ps.setObject(9, t.sipStatus(), Types.INTEGER);
             ps.setString(10, t.reason());
             ps.setObject(11, utc(t.createdAt()));
             ps.setObject(12, utc(t.createdAt()));
@@ -69,7 +70,7 @@ public final class TransferStore {
                   "UPDATE transfers SET state = ?, sip_status = ?, reason = ?, updated_at = ?"
                       + " WHERE id = ?")) {
             ps.setString(1, t.state().wire());
-            ps.setObject(2, t.sipStatus());
+            ps.setObject(2, t.sipStatus(), Types.INTEGER);
             ps.setString(3, t.reason());
             ps.setObject(4, utc(at));
             ps.setString(5, t.id());

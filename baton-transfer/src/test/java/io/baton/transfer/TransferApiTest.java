@@ -298,6 +298,17 @@ class TransferApiTest {
   }
 
   @Test
+  void oversizedBodyIsRefusedAsAProblem() throws Exception {
+    String huge = "{\"to\": \"" + "9".repeat(2_000_000) + "\"}";
+
+    HttpResponse<String> r = lab.post(transferPath(lab.answeredCall()), ACME_KEY, huge);
+
+    assertThat(r.statusCode()).isEqualTo(413);
+    assertThat(r.headers().firstValue("Content-Type")).contains(Problem.MEDIA_TYPE);
+    assertThat(lab.json(r).get("type").asText()).isEqualTo("about:blank");
+  }
+
+  @Test
   void healthIsPublic() throws Exception {
     HttpResponse<String> r = lab.get("/health", null);
     assertThat(r.statusCode()).isEqualTo(200);
