@@ -1,0 +1,309 @@
+package io.baton.transfer;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import io.baton.routing.Numbers;
+import io.baton.store.ApiKeys;
+import io.baton.store.Principal;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.javalin.http.HandlerType;
+import io.javalin.http.HttpResponseException;
+import io.javalin.http.HttpStatus;
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The REST API (DESIGN §4) on Javalin. Handlers stay thin: parse the request, ask the {@link
+ * TransferService}, map its outcome to a status. Every error is an RFC 9457 problem; no stack trace
+ * or HTML page ever leaves the server.
+ */
+final class TransferApi {
+  private static final Logger LOG = LoggerFactory.getLogger(TransferApi.class);
+  private static final String JSON = "application/json";
+  private static final Set<String> CALL_STATES = Set.of("trying", "ringing", "active", "ended");
+  private static final int DEFAULT_LIMIT = 100;
+  private static final int MAX_LIMIT = 1000;
+
+  /** One endpoint; {@code authenticated} ones need a Bearer key and count against its rate. */
+  record Route(HandlerType method, String path, boolean authenticated, ApiHandler handler) {}
+
+  /** A handler that knows who is asking (null on public routes). */
+  @FunctionalInterface
+  interface ApiHandler {
+    void handle(Context ctx, Principal who) throws Exception;
+  }
+
+  /** Ends a request early with a problem (bad key, rate limit, bad input). */
+  static final class ProblemException extends RuntimeException {
+    private final ProblemType type;
+
+    ProblemException(ProblemType type, String detail) {
+      super(detail, null, false, false);
+      this.type = type;
+    }
+  }
+
+  private final TransferService service;
+  private final ApiKeys keys;
+  private final RateLimiter limiter;
+  private final Numbers numbers;
+  private final TransferServerConfig config;
+  private final ObjectMapper json = objectMapper();
+  private final byte[] openApi = openApiDocument();
+
+  TransferApi(
+      TransferService service,
+      ApiKeys keys,
+      RateLimiter limiter,
+      Numbers numbers,
+      TransferServerConfig config) {
+    this.service = service;
+    this.keys = keys;
+    this.limiter = limiter;
+    this.numbers = numbers;
+    this.config = config;
+  }
+
+  /** Every route the API serves; the OpenAPI document lists each one. */
+  List<Route> routes() {
+    return List.of(
+        new Route(HandlerType.POST, "/v1/calls/{callId}/transfer", true, this::postTransfer),
+        new Route(HandlerType.GET, "/v1/transfers/{transferId}", true, this::getTransfer),
+        new Route(HandlerType.GET, "/v1/calls", true, this::listCalls),
+        new Route(HandlerType.GET, "/v1/calls/{callId}", true, this::getCall),
+        new Route(HandlerType.GET, "/v1/openapi.json", false, this::getOpenApi),
+        new Route(HandlerType.GET, "/health", false, this::getHealth));
+  }
+
+  /** A server with every route and error mapping, not yet started. */
+  Javalin create() {
+    return Javalin.create(
+        cfg -> {
+          cfg.startup.showJavalinBanner = false;
+          cfg.concurrency.useVirtualThreads = true;
+          cfg.jetty.modifyServer(server -> server.setErrorHandler(new ProblemErrorHandler(json)));
+          for (Route route : routes()) {
+            cfg.routes.addHttpHandler(
+                route.method(), route.path(), ctx -> route.handler().handle(ctx, who(route, ctx)));
+          }
+          cfg.routes.exception(
+              ProblemException.class, (e, ctx) -> problem(ctx, e.type, e.getMessage()));
+          // Javalin's own answers (no such route: 404; body too large: 413) as problems too.
+          cfg.routes.exception(
+              HttpResponseException.class,
+              (e, ctx) ->
+                  write(
+                      ctx,
+                      e.getStatus() == 404
+                          ? ProblemType.NOT_FOUND.at(
+                              ctx.path(), "no route " + ctx.method() + " " + ctx.path())
+                          : new Problem(
+                              "about:blank",
+                              HttpStatus.forStatus(e.getStatus()).getMessage(),
+                              e.getStatus(),
+                              e.getMessage(),
+                              ctx.path())));
+          cfg.routes.exception(
+              Exception.class,
+              (e, ctx) -> {
+                LOG.error("{} {} failed", ctx.method(), ctx.path(), e);
+                problem(
+                    ctx, ProblemType.INTERNAL_ERROR, "the server could not handle this request");
+              });
+        });
+  }
+
+  // ---- handlers: parse → service → outcome
+
+  private void postTransfer(Context ctx, Principal who) throws JsonProcessingException {
+    TransferRequest request =
+        switch (TransferRequest.parse(ctx.body(), json, numbers, config)) {
+          case TransferRequest.Parsed.Valid v -> v.request();
+          case TransferRequest.Parsed.Invalid i -> throw new ProblemException(i.type(), i.detail());
+        };
+    String callRef = ctx.pathParam("callId");
+    switch (service.request(who, callRef, request)) {
+      case TransferService.Outcome.Accepted a -> {
+        ctx.header("Location", "/v1/transfers/" + a.transfer().id());
+        respond(ctx, HttpStatus.ACCEPTED, a.transfer());
+      }
+      case TransferService.Outcome.CallNotFound n ->
+          problem(ctx, ProblemType.CALL_NOT_FOUND, "no call '" + n.callRef() + "'");
+      case TransferService.Outcome.CallEnded e ->
+          problem(ctx, ProblemType.CALL_ENDED, "call " + e.callId() + " has ended");
+      case TransferService.Outcome.CallNotAnswered n ->
+          problem(
+              ctx,
+              ProblemType.CALL_NOT_ANSWERED,
+              "call " + n.callId() + " is " + n.state() + ": only an answered call can move");
+      case TransferService.Outcome.InFlight f ->
+          problem(
+              ctx,
+              ProblemType.TRANSFER_IN_FLIGHT,
+              "call " + f.callId() + " is already being transferred by " + f.transferId());
+      case TransferService.Outcome.TargetNotAllowed t ->
+          problem(
+              ctx,
+              ProblemType.TARGET_NOT_ALLOWED,
+              "to: target:" + t.name() + " is not one of your targets");
+      case TransferService.Outcome.TargetUnusable u -> {
+        LOG.error(
+            "target {} leads to '{}', neither a number nor a SIP URI", u.name(), u.destination());
+        problem(
+            ctx,
+            ProblemType.INTERNAL_ERROR,
+            "target:" + u.name() + " is configured with an unusable destination");
+      }
+    }
+  }
+
+  private void getTransfer(Context ctx, Principal who) throws JsonProcessingException {
+    String id = ctx.pathParam("transferId");
+    Optional<TransferView> transfer = service.transfer(who, id);
+    if (transfer.isEmpty()) {
+      problem(ctx, ProblemType.TRANSFER_NOT_FOUND, "no transfer '" + id + "'");
+      return;
+    }
+    respond(ctx, HttpStatus.OK, transfer.get());
+  }
+
+  private void getCall(Context ctx, Principal who) throws JsonProcessingException {
+    String ref = ctx.pathParam("callId");
+    Optional<CallView> call = service.call(who, ref);
+    if (call.isEmpty()) {
+      problem(ctx, ProblemType.CALL_NOT_FOUND, "no call '" + ref + "'");
+      return;
+    }
+    respond(ctx, HttpStatus.OK, call.get());
+  }
+
+  private void listCalls(Context ctx, Principal who) throws JsonProcessingException {
+    Optional<String> state = Optional.ofNullable(ctx.queryParam("state"));
+    if (state.isPresent() && !CALL_STATES.contains(state.get())) {
+      throw new ProblemException(
+          ProblemType.INVALID_PARAMETER,
+          "state: '" + state.get() + "' is not trying, ringing, active or ended");
+    }
+    int limit = limit(ctx.queryParam("limit"));
+    respond(ctx, HttpStatus.OK, Map.of("items", service.calls(who, state, limit)));
+  }
+
+  private void getOpenApi(Context ctx, Principal who) {
+    ctx.contentType(JSON).result(openApi);
+  }
+
+  private void getHealth(Context ctx, Principal who) throws JsonProcessingException {
+    respond(ctx, HttpStatus.OK, Map.of("status", "up"));
+  }
+
+  // ---- authentication, rate limit, writing
+
+  /** The principal behind the request's Bearer key, within its rate (RFC 6750 §3). */
+  private Principal who(Route route, Context ctx) {
+    if (!route.authenticated()) {
+      return null;
+    }
+    String key = bearerKey(ctx.header("Authorization"));
+    Optional<Principal> who = key == null ? Optional.empty() : keys.authenticate(key);
+    if (who.isEmpty()) {
+      ctx.header(
+          "WWW-Authenticate",
+          key == null
+              ? "Bearer realm=\"baton\""
+              : "Bearer realm=\"baton\", error=\"invalid_token\"");
+      throw new ProblemException(
+          ProblemType.UNAUTHORIZED,
+          key == null ? "send Authorization: Bearer <API key>" : "the API key is not known");
+    }
+    Optional<Duration> wait = limiter.acquire(key);
+    if (wait.isPresent()) {
+      long seconds = Math.max(1, (wait.get().toMillis() + 999) / 1000);
+      ctx.header("Retry-After", Long.toString(seconds));
+      throw new ProblemException(
+          ProblemType.RATE_LIMITED,
+          "this API key is limited to "
+              + config.rateLimit().perSecond()
+              + " requests/s (bursts of "
+              + config.rateLimit().burst()
+              + "); retry in "
+              + seconds
+              + " s");
+    }
+    return who.get();
+  }
+
+  static String bearerKey(String authorization) {
+    if (authorization == null) {
+      return null;
+    }
+    String[] parts = authorization.strip().split("\\s+", 2);
+    if (parts.length != 2 || !parts[0].equalsIgnoreCase("Bearer") || parts[1].isBlank()) {
+      return null;
+    }
+    return parts[1];
+  }
+
+  private static int limit(String text) {
+    if (text == null) {
+      return DEFAULT_LIMIT;
+    }
+    try {
+      int limit = Integer.parseInt(text);
+      if (limit >= 1 && limit <= MAX_LIMIT) {
+        return limit;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw new ProblemException(
+        ProblemType.INVALID_PARAMETER, "limit: '" + text + "' is not a number in 1.." + MAX_LIMIT);
+  }
+
+  private void respond(Context ctx, HttpStatus status, Object body) throws JsonProcessingException {
+    ctx.status(status).contentType(JSON).result(json.writeValueAsBytes(body));
+  }
+
+  private void problem(Context ctx, ProblemType type, String detail) {
+    write(ctx, type.at(ctx.path(), detail));
+  }
+
+  private void write(Context ctx, Problem problem) {
+    try {
+      ctx.status(problem.status())
+          .contentType(Problem.MEDIA_TYPE)
+          .result(json.writeValueAsBytes(problem));
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot write a problem", e);
+    }
+  }
+
+  /**
+   * JSON as the API writes it: ISO-8601 UTC timestamps, nulls kept (field names are the contract).
+   */
+  static ObjectMapper objectMapper() {
+    return new ObjectMapper()
+        .registerModule(new JavaTimeModule())
+        .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
+  }
+
+  private static byte[] openApiDocument() {
+    try (InputStream in = TransferApi.class.getResourceAsStream("openapi.json")) {
+      if (in == null) {
+        throw new IllegalStateException("openapi.json missing from the classpath");
+      }
+      return in.readAllBytes();
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot read openapi.json", e);
+    }
+  }
+}

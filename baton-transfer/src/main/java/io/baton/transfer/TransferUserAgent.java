@@ -1,0 +1,177 @@
+package io.baton.transfer;
+
+import io.baton.registry.Leg;
+import io.baton.sip.HostPort;
+import io.baton.sip.InboundRequest;
+import io.baton.sip.Messages;
+import io.baton.sip.SipConfig;
+import io.baton.sip.SipEndpoint;
+import io.baton.sip.SipFrag;
+import io.baton.sip.SipHandler;
+import io.baton.sip.StackMode;
+import io.baton.sip.TargetDialog;
+import java.util.List;
+import java.util.OptionalInt;
+import java.util.concurrent.CompletableFuture;
+import javax.sip.SipException;
+import javax.sip.message.Request;
+import javax.sip.message.Response;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The transfer server on the SIP side: sends each transfer's out-of-dialog REFER to the proxy
+ * holding the call (docs/architecture.md, "The transfer" 2) and reads the NOTIFYs the proxy relays
+ * back. The stack keeps no dialogs (transactions only): a NOTIFY is matched to its transfer by the
+ * REFER's Call-ID, which is built from the transfer id.
+ */
+final class TransferUserAgent implements SipHandler, Referrer, AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(TransferUserAgent.class);
+  static final String USER = "transfer";
+
+  /**
+   * A NOTIFY of a REFER's implicit subscription (RFC 3515 §2.4.4).
+   *
+   * @param transferId the transfer its Call-ID names
+   * @param cseq orders the NOTIFYs of one subscription
+   * @param sipfrag the status its {@code message/sipfrag} body reports, if it has one
+   * @param reason the sipfrag's reason phrase
+   * @param terminated true if {@code Subscription-State} is {@code terminated}
+   * @param terminationReason its {@code reason} parameter, e.g. {@code noresource}
+   */
+  record Notify(
+      String transferId,
+      long cseq,
+      OptionalInt sipfrag,
+      String reason,
+      boolean terminated,
+      String terminationReason) {}
+
+  /** Told each NOTIFY; answers whether it belongs to a transfer (else 481). May block. */
+  interface NotifyListener {
+    boolean onNotify(Notify notify);
+  }
+
+  private volatile NotifyListener listener;
+  private volatile SipEndpoint endpoint;
+
+  /** Starts listening; NOTIFYs go to {@code listener} from then on. */
+  void start(String name, SipConfig config, NotifyListener listener) throws SipException {
+    this.listener = listener;
+    this.endpoint = SipEndpoint.start(name, StackMode.TRANSACTIONS_ONLY, config, this);
+  }
+
+  HostPort address() {
+    return endpoint.address();
+  }
+
+  @Override
+  public void close() {
+    SipEndpoint ep = endpoint;
+    if (ep != null) {
+      ep.close();
+    }
+  }
+
+  /**
+   * Sends the REFER for {@code transfer} to the holder of {@code proxyLeg}, naming that leg's
+   * dialog with Target-Dialog: {@code local-tag} is the destination side (the leg's UAS), on whose
+   * behalf the transfer server acts; {@code remote-tag} the caller side, which receives the REFER
+   * (RFC 4538 §7).
+   */
+  @Override
+  public CompletableFuture<Referrer.Answer> refer(Transfer transfer, Leg proxyLeg) {
+    SipEndpoint ep = endpoint;
+    HostPort holder = HostPort.parse(proxyLeg.holder());
+    Messages m = ep.messages();
+    TargetDialog dialog =
+        new TargetDialog(proxyLeg.sipCallId(), proxyLeg.uasTag(), proxyLeg.uacTag());
+    Request refer =
+        ep.request(Request.REFER, m.uri(null, holder))
+            .callId(referCallId(transfer.id(), ep.address()))
+            .from(ep.contact(USER))
+            .header("Event", "refer")
+            .header("Require", "tdialog")
+            .header(TargetDialog.NAME, dialog.value())
+            .header("Refer-To", "<" + transfer.destination().uri() + ">")
+            .header("Referred-By", "<" + ep.uri(USER) + ">")
+            .header(Messages.CALL_ID_HEADER, transfer.callId())
+            .header("X-Baton-Transfer-Id", transfer.id())
+            .header("X-Baton-Transfer-Mode", transfer.mode().wire())
+            .header("X-Baton-Transfer-Timeout", Integer.toString(transfer.timeoutSeconds()))
+            .build();
+    LOG.info("{}: REFER {} to {} for {}", ep.name(), transfer.id(), holder, dialog);
+    return ep.send(refer)
+        .finalResponse()
+        .thenApply(r -> new Referrer.Answer(r.getStatusCode(), r.getReasonPhrase()));
+  }
+
+  /** The REFER's Call-ID: globally unique (RFC 3261 §8.1.1.4) and naming the transfer. */
+  private static String referCallId(String transferId, HostPort at) {
+    return transferId + "@" + at.host();
+  }
+
+  @Override
+  public void onRequest(InboundRequest request) {
+    switch (request.method()) {
+      case Request.NOTIFY -> onNotify(request);
+      case Request.ACK -> {}
+      case Request.OPTIONS -> request.respond(Response.OK);
+      default -> {
+        Response response = request.createResponse(Response.METHOD_NOT_ALLOWED);
+        for (String allowed : List.of(Request.NOTIFY, Request.OPTIONS)) {
+          request.endpoint().messages().addHeader(response, "Allow", allowed);
+        }
+        request.respond(response);
+      }
+    }
+  }
+
+  /** Reads the NOTIFY here; matching and storing may block, so they run on a virtual thread. */
+  private void onNotify(InboundRequest request) {
+    Request r = request.request();
+    String callId = Messages.callId(r);
+    int at = callId.indexOf('@');
+    String body = Messages.hasBody(r, SipFrag.TYPE, SipFrag.SUBTYPE) ? Messages.body(r) : null;
+    SubscriptionState state = SubscriptionState.parse(request.header("Subscription-State"));
+    Notify notify =
+        new Notify(
+            at < 0 ? callId : callId.substring(0, at),
+            Messages.cseq(r),
+            SipFrag.status(body),
+            SipFrag.reason(body),
+            state.terminated(),
+            state.reason());
+    Thread.ofVirtual().name("notify-" + notify.transferId()).start(() -> answer(request, notify));
+  }
+
+  private void answer(InboundRequest request, Notify notify) {
+    boolean known;
+    try {
+      known = listener.onNotify(notify);
+    } catch (RuntimeException e) {
+      LOG.error("NOTIFY for {} failed", notify.transferId(), e);
+      request.respond(Response.SERVER_INTERNAL_ERROR);
+      return;
+    }
+    request.respond(known ? Response.OK : Response.CALL_OR_TRANSACTION_DOES_NOT_EXIST);
+  }
+
+  /** {@code terminated;reason=noresource} (RFC 6665 §8.2.3); an absent header is active. */
+  record SubscriptionState(boolean terminated, String reason) {
+    static SubscriptionState parse(String value) {
+      if (value == null) {
+        return new SubscriptionState(false, "");
+      }
+      String[] parts = value.split(";");
+      String reason = "";
+      for (int i = 1; i < parts.length; i++) {
+        String[] kv = parts[i].trim().split("=", 2);
+        if (kv.length == 2 && kv[0].trim().equalsIgnoreCase("reason")) {
+          reason = kv[1].trim();
+        }
+      }
+      return new SubscriptionState(parts[0].trim().equalsIgnoreCase("terminated"), reason);
+    }
+  }
+}

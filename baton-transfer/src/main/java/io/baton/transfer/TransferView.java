@@ -1,0 +1,57 @@
+package io.baton.transfer;
+
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * A transfer as stored and as the API shows it (DESIGN §4 {@code transfer}).
+ *
+ * @param id {@code t-<16 hex>}
+ * @param callId the Baton call id
+ * @param tenant the tenant owning the call
+ * @param to the destination as the client wrote it
+ * @param destination what {@code to} resolved to: {@code tel:+1...} or a SIP URI
+ * @param mode {@code make-before-break} or {@code blind}
+ * @param state {@code requested|routing|dialing|ringing|completed|failed}
+ * @param sipStatus the SIP status that ended it, if any
+ * @param reason why it ended as it did; null while it runs
+ * @param timeoutSeconds how long the new destination may take to answer
+ * @param createdAt when it was requested
+ * @param updatedAt when it last changed state
+ * @param history every state it entered, oldest first
+ */
+public record TransferView(
+    String id,
+    String callId,
+    String tenant,
+    String to,
+    String destination,
+    String mode,
+    String state,
+    Integer sipStatus,
+    String reason,
+    int timeoutSeconds,
+    Instant createdAt,
+    Instant updatedAt,
+    List<HistoryEntry> history) {
+
+  /** One state entered, when and why. */
+  public record HistoryEntry(String state, Instant at, String cause) {}
+
+  public TransferView withHistory(List<HistoryEntry> entries) {
+    return new TransferView(
+        id,
+        callId,
+        tenant,
+        to,
+        destination,
+        mode,
+        state,
+        sipStatus,
+        reason,
+        timeoutSeconds,
+        createdAt,
+        updatedAt,
+        List.copyOf(entries));
+  }
+}

@@ -1,0 +1,233 @@
+package io.baton.transfer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.baton.registry.Call;
+import io.baton.registry.InMemoryCallRegistry;
+import io.baton.registry.Leg;
+import io.baton.registry.LegState;
+import io.baton.routing.Numbers;
+import io.baton.sip.HostPort;
+import io.baton.sip.SipConfig;
+import io.baton.store.ApiKeys;
+import io.baton.store.Database;
+import io.baton.store.DatabaseConfig;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.sql.PreparedStatement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
+import org.awaitility.Awaitility;
+
+/**
+ * A transfer server on real sockets with everything around it: an H2 database seeded with two
+ * tenants, an in-memory registry the test fills with calls, a {@link TestProxy} holding those
+ * calls, and an HTTP client.
+ */
+final class TransferFixture implements AutoCloseable {
+  static final String ACME_KEY = "acme-key";
+  static final String ACME_BURST_KEY = "acme-burst-key";
+  static final String GLOBEX_KEY = "globex-key";
+  static final String ADMIN_KEY = "admin-key";
+  static final String ACME_DID = "+18005550100";
+  static final String GLOBEX_DID = "+18005550199";
+  static final String CALLER_TAG = "uac-edge";
+  static final String CALLEE_TAG = "uas-dest";
+
+  final TestClock clock = TestClock.running();
+  final InMemoryCallRegistry registry = new InMemoryCallRegistry(clock, Duration.ofMinutes(5));
+  final ObjectMapper json = new ObjectMapper();
+  final Database db;
+  final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
+  final TestProxy proxy;
+  final TransferServer server;
+  final HttpClient http = HttpClient.newHttpClient();
+
+  private TransferFixture(String name, int sipPort, int proxyPort, int httpPort) throws Exception {
+    db = Database.open(DatabaseConfig.inMemory(name + "-" + System.nanoTime()));
+    seed();
+    proxy = TestProxy.start(new HostPort("127.0.0.1", proxyPort));
+    TransferServerConfig config =
+        new TransferServerConfig(
+            new SipConfig(new HostPort("127.0.0.1", sipPort), List.of("udp"), 4, null),
+            new HostPort("127.0.0.1", httpPort),
+            Duration.ofSeconds(30),
+            Duration.ofSeconds(300),
+            Duration.ofMillis(300),
+            new TransferServerConfig.RateLimit(20, 40));
+    server =
+        TransferServer.start("transfer", config, registry, db, new Numbers("US"), clock, scheduler);
+  }
+
+  static TransferFixture start(String name, int sipPort, int proxyPort, int httpPort)
+      throws Exception {
+    return new TransferFixture(name, sipPort, proxyPort, httpPort);
+  }
+
+  private void seed() {
+    db.inTransaction(
+        c -> {
+          for (String sql :
+              List.of(
+                  "INSERT INTO tenants (id, name) VALUES ('acme', 'ACME Corp')",
+                  "INSERT INTO tenants (id, name) VALUES ('globex', 'Globex Inc')",
+                  "INSERT INTO dids (did, tenant_id, redirect_to) VALUES ('"
+                      + ACME_DID
+                      + "', 'acme', '+13125550100')",
+                  "INSERT INTO dids (did, tenant_id, redirect_to) VALUES ('"
+                      + GLOBEX_DID
+                      + "', 'globex', '+13125550199')",
+                  "INSERT INTO targets (tenant_id, name, destination)"
+                      + " VALUES ('acme', 'sales', '+16465550111')",
+                  "INSERT INTO targets (tenant_id, name, destination)"
+                      + " VALUES ('acme', 'support', 'sip:support@127.0.0.1:5131')",
+                  "INSERT INTO targets (tenant_id, name, destination)"
+                      + " VALUES ('acme', 'broken', 'not a destination')")) {
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+              ps.executeUpdate();
+            }
+          }
+          return null;
+        });
+    ApiKeys keys = new ApiKeys(db);
+    keys.add(ACME_KEY, "acme", false, "test");
+    keys.add(ACME_BURST_KEY, "acme", false, "rate limit test");
+    keys.add(GLOBEX_KEY, "globex", false, "test");
+    keys.add(ADMIN_KEY, null, true, "test");
+  }
+
+  // ---- calls
+
+  /** A call to {@code did} as the elements publish it, its caller leg in {@code callerState}. */
+  Call call(String did, LegState callerState, boolean withProxy) {
+    String id = "c-" + hex();
+    Instant now = clock.instant();
+    String leg1 = "leg1-" + hex() + "@127.0.0.1";
+    List<Leg> legs =
+        List.of(
+            leg(id, "caller", "sbc-edge", "caller-" + hex(), callerState, now, "127.0.0.1:5060"),
+            leg(
+                id,
+                "sbc-edge",
+                "proxy",
+                leg1,
+                LegState.ACTIVE,
+                now.plusMillis(1),
+                "127.0.0.1:5060"),
+            leg(
+                id,
+                withProxy ? "proxy" : "sbc-dest",
+                "sbc-dest",
+                withProxy ? leg1 : "leg3-" + hex(),
+                LegState.ACTIVE,
+                now.plusMillis(2),
+                proxy.address().toString()));
+    Call call =
+        new Call(
+            id, "sip:+12125550123@127.0.0.1", "sip:" + did + "@127.0.0.1:5060", did, now, legs);
+    registry.createCall(call);
+    return registry.find(id).orElseThrow();
+  }
+
+  /** An answered call to acme's DID, held by the test proxy. */
+  Call answeredCall() {
+    return call(ACME_DID, LegState.ACTIVE, true);
+  }
+
+  private static Leg leg(
+      String callId,
+      String element,
+      String peer,
+      String sipCallId,
+      LegState state,
+      Instant at,
+      String holder) {
+    return new Leg(
+        "l-" + hex(),
+        callId,
+        element,
+        peer,
+        sipCallId,
+        state,
+        at,
+        state.ended() ? at : null,
+        holder,
+        CALLER_TAG,
+        CALLEE_TAG,
+        null,
+        null);
+  }
+
+  static Leg proxyLeg(Call call) {
+    return call.legs().stream().filter(l -> l.element().equals("proxy")).findFirst().orElseThrow();
+  }
+
+  private static String hex() {
+    return HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong());
+  }
+
+  // ---- HTTP
+
+  HttpResponse<String> get(String path, String key) throws Exception {
+    return send(request(path, key).GET());
+  }
+
+  HttpResponse<String> post(String path, String key, String body) throws Exception {
+    return send(
+        request(path, key)
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(body)));
+  }
+
+  /** Starts a transfer and checks it was accepted; returns the transfer resource. */
+  JsonNode transfer(Call call, String body) throws Exception {
+    HttpResponse<String> r = post("/v1/calls/" + call.id() + "/transfer", ACME_KEY, body);
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(202);
+    return json(r);
+  }
+
+  JsonNode json(HttpResponse<String> response) throws Exception {
+    return json.readTree(response.body());
+  }
+
+  /** Polls the transfer until it is in {@code state}; returns it. */
+  JsonNode awaitTransfer(String id, String state) {
+    return Awaitility.await()
+        .atMost(Duration.ofSeconds(5))
+        .until(
+            () -> json(get("/v1/transfers/" + id, ACME_KEY)),
+            t -> state.equals(t.path("state").asText()));
+  }
+
+  private HttpRequest.Builder request(String path, String key) {
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.httpPort() + path))
+            .timeout(Duration.ofSeconds(10));
+    return key == null ? b : b.header("Authorization", "Bearer " + key);
+  }
+
+  private HttpResponse<String> send(HttpRequest.Builder b) throws Exception {
+    return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  @Override
+  public void close() {
+    try {
+      server.close();
+    } finally {
+      proxy.close();
+      scheduler.shutdownNow();
+      http.close();
+      db.close();
+    }
+  }
+}
