@@ -157,24 +157,19 @@ public final class ProxyServer implements AutoCloseable {
     }
   }
 
+  /** ACK and CANCEL have their own rules; then in-dialog, out-of-band REFER, new requests. */
   private void onRequest(InboundRequest request) {
-    switch (request.method()) {
-      case Request.ACK -> forwardAck(request);
-      case Request.CANCEL -> cancel(request);
-      case Request.REFER -> {
-        if (request.inDialog()) {
-          inDialog(request);
-        } else {
-          refers.onRefer(request);
-        }
-      }
-      default -> {
-        if (request.inDialog()) {
-          inDialog(request);
-        } else {
-          outOfDialog(request);
-        }
-      }
+    String method = request.method();
+    if (Request.ACK.equals(method)) {
+      forwardAck(request);
+    } else if (Request.CANCEL.equals(method)) {
+      cancel(request);
+    } else if (request.inDialog()) {
+      inDialog(request);
+    } else if (Request.REFER.equals(method)) {
+      refers.onRefer(request);
+    } else {
+      outOfDialog(request);
     }
   }
 

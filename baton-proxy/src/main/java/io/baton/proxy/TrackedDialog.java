@@ -303,14 +303,6 @@ final class TrackedDialog {
     return callId;
   }
 
-  String callerTag() {
-    return caller.tag();
-  }
-
-  synchronized String calleeTag() {
-    return calleeTag;
-  }
-
   synchronized Instant confirmedAt() {
     return confirmedAt;
   }

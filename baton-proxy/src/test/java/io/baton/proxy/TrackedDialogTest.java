@@ -196,6 +196,18 @@ class TrackedDialogTest {
   }
 
   @Test
+  void aTargetRefreshReplacesBothRemoteTargets() {
+    dialog.on(answered());
+    Address calleeMoved = address(null, 15232);
+    Address callerMoved = address(null, 15231);
+
+    dialog.refreshTargets(true, calleeMoved, callerMoved);
+
+    assertThat(dialog.callee().contact()).isEqualTo(calleeMoved);
+    assertThat(dialog.caller().contact()).isEqualTo(callerMoved);
+  }
+
+  @Test
   void illegalTransitionsThrow() {
     assertThatThrownBy(() -> dialog.on(new ByeCompleted()))
         .isInstanceOf(IllegalStateException.class)
