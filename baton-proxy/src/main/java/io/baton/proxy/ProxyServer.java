@@ -23,6 +23,7 @@ import java.util.Set;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import javax.sip.ServerTransaction;
 import javax.sip.SipException;
 import javax.sip.address.Address;
 import javax.sip.address.SipURI;
@@ -173,8 +174,10 @@ public final class ProxyServer implements AutoCloseable {
     }
   }
 
-  // --- out of dialog: checkMaxForwards → checkLoop → route → forward (RFC 3261 §16.3–16.6) ---
-
+  /**
+   * A new request (RFC 3261 §16.3–16.6): rejectedByMaxForwards → rejectedAsLoop → route → retarget
+   * → recordRoute → forward, an INVITE with its dialog tracked.
+   */
   private void outOfDialog(InboundRequest request) {
     if (rejectedByMaxForwards(request) || rejectedAsLoop(request)) {
       return;
@@ -266,7 +269,7 @@ public final class ProxyServer implements AutoCloseable {
 
   /** RFC 3261 §16.10: CANCEL is answered here and cancels the INVITE forwarded downstream. */
   private void cancel(InboundRequest cancel) {
-    javax.sip.ServerTransaction invite = cancel.canceledInvite();
+    ServerTransaction invite = cancel.canceledInvite();
     if (invite == null) {
       cancel.respond(Response.CALL_OR_TRANSACTION_DOES_NOT_EXIST);
       return;
@@ -277,9 +280,11 @@ public final class ProxyServer implements AutoCloseable {
     }
   }
 
-  // --- in dialog: checkMaxForwards → checkLoop → findDialog → interceptReferNotify → looseRoute
-  // ---
-
+  /**
+   * A request inside a dialog: rejectedByMaxForwards → rejectedAsLoop → match its dialog →
+   * interceptNotify (NOTIFYs for a REFER the proxy injected) → loose routing (§16.4) with the
+   * callee side's CSeq shifted → forward.
+   */
   private void inDialog(InboundRequest request) {
     if (rejectedByMaxForwards(request) || rejectedAsLoop(request)) {
       return;
