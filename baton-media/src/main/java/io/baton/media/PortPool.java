@@ -35,6 +35,23 @@ public final class PortPool {
     this.next = this.first;
   }
 
+  /**
+   * A pool from configuration: {@code ports} written {@code 20000-29999}.
+   *
+   * @throws IllegalArgumentException naming what is wrong with the range
+   */
+  public static PortPool parse(String bindAddress, String ports) {
+    String[] ends = ports == null ? new String[0] : ports.trim().split("\\s*-\\s*");
+    if (ends.length != 2) {
+      throw new IllegalArgumentException("ports: '" + ports + "' is not written first-last");
+    }
+    try {
+      return new PortPool(bindAddress, Integer.parseInt(ends[0]), Integer.parseInt(ends[1]));
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("ports: '" + ports + "' is not written first-last", e);
+    }
+  }
+
   public String bindAddress() {
     return bindAddress;
   }

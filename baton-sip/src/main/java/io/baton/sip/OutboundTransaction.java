@@ -144,10 +144,6 @@ public final class OutboundTransaction {
     }
   }
 
-  void onRetransmission(Response response, Dialog responseDialog) {
-    // The dialog layer re-sends the ACK for a retransmitted 2xx (RFC 3261 §13.2.2.4).
-  }
-
   /** Completes locally with a made-up response (no answer, cannot send, given up). */
   void failLocally(int status, String reason) {
     complete(synthetic(status, reason));

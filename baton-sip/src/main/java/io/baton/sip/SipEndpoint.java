@@ -49,6 +49,7 @@ public final class SipEndpoint implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(SipEndpoint.class);
 
   private final String name;
+  private final StackMode mode;
   private final SipConfig config;
   private final SipStack stack;
   private final SipProvider provider;
@@ -56,8 +57,14 @@ public final class SipEndpoint implements AutoCloseable {
   private final Messages messages;
 
   private SipEndpoint(
-      String name, SipConfig config, SipStack stack, SipProvider provider, SipHandler handler) {
+      String name,
+      StackMode mode,
+      SipConfig config,
+      SipStack stack,
+      SipProvider provider,
+      SipHandler handler) {
     this.name = name;
+    this.mode = mode;
     this.config = config;
     this.stack = stack;
     this.provider = provider;
@@ -94,7 +101,7 @@ public final class SipEndpoint implements AutoCloseable {
           provider.addListeningPoint(lp);
         }
       }
-      SipEndpoint endpoint = new SipEndpoint(name, config, stack, provider, handler);
+      SipEndpoint endpoint = new SipEndpoint(name, mode, config, stack, provider, handler);
       provider.addSipListener(endpoint.new Listener());
       stack.start();
       LOG.info("{} listening on {} ({})", name, config.listen(), config.transports());
@@ -329,7 +336,12 @@ public final class SipEndpoint implements AutoCloseable {
       try {
         if (ct != null && ct.getApplicationData() instanceof OutboundTransaction out) {
           if (event instanceof ResponseEventExt ext && ext.isRetransmission()) {
-            out.onRetransmission(response, event.getDialog());
+            // With dialogs the stack re-sends the ACK for a retransmitted 2xx itself (RFC 3261
+            // §13.2.2.4); a proxy must forward it upstream statelessly (§16.7 step 10).
+            if (mode == StackMode.TRANSACTIONS_ONLY) {
+              handler.onStrayResponse(
+                  new InboundResponse(response, event.getDialog(), sourceOf(response)));
+            }
             return;
           }
           out.onResponse(response, event.getDialog());

@@ -1,0 +1,79 @@
+package io.baton.app;
+
+import io.baton.app.config.BatonConfig;
+import io.baton.registry.Call;
+import io.baton.sip.HostPort;
+import io.baton.store.TenantSeed;
+import java.util.Map;
+
+/** What the lab prints: where each element listens and how to call and transfer. */
+final class Banner {
+  private Banner() {}
+
+  static String describe(Node node) {
+    BatonConfig cfg = node.config();
+    StringBuilder b = new StringBuilder();
+    b.append("\nBaton is running: ").append(String.join(", ", node.running())).append("\n\n");
+    for (Map.Entry<String, HostPort> e : cfg.network().entrySet()) {
+      if (node.running().contains(e.getKey())) {
+        b.append(String.format("  %-12s sip:%s%n", e.getKey(), e.getValue()));
+      }
+    }
+    if (cfg.transfer() != null && node.running().contains("transfer")) {
+      b.append(String.format("  %-12s http://%s  (API, /v1/openapi.json)%n", "api", cfg.transfer().http()));
+    }
+    node.edgeName()
+        .ifPresent(
+            edge -> {
+              HostPort at = cfg.sbcs().get(edge).sip().listen();
+              b.append("\nCall it:   sipp ")
+                  .append(at)
+                  .append(" -sf baton-testkit/src/main/resources/sipp/uac-call-expect-200.xml")
+                  .append(" -s +18005550100 -key hold 60000 -m 1\n")
+                  .append("     or a softphone: sip:+18005550100@")
+                  .append(at)
+                  .append("\n");
+            });
+    if (cfg.transfer() != null && node.running().contains("transfer")) {
+      b.append("Transfer the newest call:\n  ")
+          .append(curl(cfg, "$(curl -s -H 'Authorization: Bearer " + key(cfg, null) + "' http://"
+              + cfg.transfer().http() + "/v1/calls?limit=1 | sed -E 's/.*\"id\":\"([^\"]+)\".*/\\1/;q')", null))
+          .append("\n");
+    }
+    b.append("Ctrl-C stops every element.\n\n");
+    return b.toString();
+  }
+
+  static String newCall(Node node, Call call) {
+    BatonConfig cfg = node.config();
+    String line = "call " + call.id() + " from " + call.from() + " to " + call.to();
+    if (cfg.transfer() == null) {
+      return line;
+    }
+    return line + "; transfer it:\n  " + curl(cfg, call.id(), call.did());
+  }
+
+  private static String curl(BatonConfig cfg, String callId, String did) {
+    return "curl -s -X POST -H 'Authorization: Bearer "
+        + key(cfg, did)
+        + "' -H 'Content-Type: application/json' -d '{\"to\":\"target:sales\"}' http://"
+        + cfg.transfer().http()
+        + "/v1/calls/"
+        + callId
+        + "/transfer";
+  }
+
+  /** The demo key of the tenant owning {@code did} (lab seed data), or a placeholder. */
+  private static String key(BatonConfig cfg, String did) {
+    if (cfg.seed() == null) {
+      return "<api-key>";
+    }
+    return cfg.seed().tenants().stream()
+        .filter(t -> did == null || t.dids().stream().anyMatch(d -> d.did().equals(did)))
+        .map(TenantSeed::apiKeys)
+        .filter(keys -> !keys.isEmpty())
+        .map(keys -> keys.get(0))
+        .findFirst()
+        .orElse("<api-key>");
+  }
+}

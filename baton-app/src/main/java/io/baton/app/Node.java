@@ -1,0 +1,207 @@
+package io.baton.app;
+
+import io.baton.app.config.BatonConfig;
+import io.baton.app.config.ConfigException;
+import io.baton.app.config.RegistryConfig;
+import io.baton.callcenter.CallCenter;
+import io.baton.media.PortPool;
+import io.baton.proxy.ProxyServer;
+import io.baton.redirect.RedirectServer;
+import io.baton.registry.CallRegistry;
+import io.baton.registry.InMemoryCallRegistry;
+import io.baton.registry.RedisCallRegistry;
+import io.baton.routing.Numbers;
+import io.baton.sbc.Sbc;
+import io.baton.sbc.SbcConfig;
+import io.baton.sip.PeerNames;
+import io.baton.store.Database;
+import io.baton.store.Seeder;
+import io.baton.transfer.TransferServer;
+import io.baton.ua.UserAgent;
+import io.baton.ua.UserAgentConfig;
+import java.time.Clock;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import javax.sip.SipException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The elements one Baton process runs, started far end first (so every element finds its next hop
+ * listening) and stopped in reverse. {@code baton lab} runs every element of the configuration;
+ * {@code baton run <element>} runs one. The shared services an element needs (database, registry)
+ * are opened only if some selected element needs them.
+ */
+public final class Node implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(Node.class);
+
+  private final BatonConfig config;
+  private final Clock clock;
+  private final ScheduledExecutorService scheduler;
+  private final Deque<AutoCloseable> started = new ArrayDeque<>();
+  private final Map<String, Object> elements = new LinkedHashMap<>();
+  private Database database;
+  private CallRegistry registry;
+  private PortPool endpointPorts;
+
+  private Node(BatonConfig config, Clock clock) {
+    this.config = config;
+    this.clock = clock;
+    this.scheduler =
+        Executors.newScheduledThreadPool(
+            4, Thread.ofPlatform().name("baton-timer-", 0).daemon().factory());
+  }
+
+  /**
+   * Starts the selected elements.
+   *
+   * @param only element names to run; empty runs every element of the configuration
+   * @throws ConfigException if a name is not an element of the configuration
+   */
+  public static Node start(BatonConfig config, Set<String> only, Clock clock) {
+    List<String> all = config.elements();
+    for (String name : only) {
+      if (!all.contains(name)) {
+        throw new ConfigException(
+            "no element '" + name + "' in the configuration; it defines " + all);
+      }
+    }
+    Node node = new Node(config, clock);
+    try {
+      for (String name : all) {
+        if (only.isEmpty() || only.contains(name)) {
+          node.startElement(name);
+        }
+      }
+      return node;
+    } catch (RuntimeException | SipException e) {
+      node.close();
+      if (e instanceof RuntimeException re) {
+        throw re;
+      }
+      throw new ConfigException(e.getMessage(), e);
+    }
+  }
+
+  private void startElement(String name) throws SipException {
+    PeerNames peers = new PeerNames(config.network());
+    Object element;
+    if (name.equals("redirect")) {
+      element = RedirectServer.start(name, config.redirect(), database(), clock, scheduler);
+    } else if (name.equals("proxy")) {
+      element = ProxyServer.start(name, config.proxy(), registry(), peers, clock, scheduler);
+    } else if (name.equals("transfer")) {
+      element =
+          TransferServer.start(
+              name,
+              config.transfer(),
+              registry(),
+              database(),
+              new Numbers(regionForNumbers()),
+              clock,
+              scheduler);
+    } else if (name.equals("callcenter")) {
+      element = CallCenter.start(name, config.callcenter(), scheduler, clock);
+    } else if (config.sbcs().containsKey(name)) {
+      element = Sbc.start(name, config.sbcs().get(name), registry(), peers, clock, scheduler);
+    } else {
+      UserAgentConfig ua =
+          config.endpoints().stream().filter(e -> e.name().equals(name)).findFirst().orElseThrow();
+      element = UserAgent.start(ua, endpointPorts(), scheduler, clock);
+    }
+    elements.put(name, element);
+    started.push((AutoCloseable) element);
+  }
+
+  private String regionForNumbers() {
+    return config.redirect() != null ? config.redirect().defaultRegion() : "US";
+  }
+
+  private Database database() {
+    if (database == null) {
+      database = Database.open(config.database());
+      started.addLast(database); // closed last
+      if (config.seed() != null) {
+        int changed = Seeder.apply(database, config.seed());
+        LOG.info("seed data applied ({} rows written)", changed);
+      }
+    }
+    return database;
+  }
+
+  private CallRegistry registry() {
+    if (registry == null) {
+      RegistryConfig rc = config.registry();
+      registry =
+          switch (rc.kind()) {
+            case MEMORY -> new InMemoryCallRegistry(clock, rc.retainEnded());
+            case REDIS -> new RedisCallRegistry(rc.redisUrl(), clock, rc.retainEnded());
+          };
+      started.addLast(registry);
+    }
+    return registry;
+  }
+
+  private PortPool endpointPorts() {
+    if (endpointPorts == null) {
+      endpointPorts = config.endpointMedia().pool();
+    }
+    return endpointPorts;
+  }
+
+  public BatonConfig config() {
+    return config;
+  }
+
+  /** The shared call registry, if a running element uses one. */
+  public Optional<CallRegistry> callRegistry() {
+    return Optional.ofNullable(registry);
+  }
+
+  public List<String> running() {
+    return List.copyOf(elements.keySet());
+  }
+
+  /** A running element by name, e.g. {@code element("sbc-edge", Sbc.class)}. */
+  public <T> T element(String name, Class<T> type) {
+    Object e = elements.get(name);
+    if (!type.isInstance(e)) {
+      throw new IllegalArgumentException("no running " + type.getSimpleName() + " named " + name);
+    }
+    return type.cast(e);
+  }
+
+  /** The edge SBC's name (where callers dial in), if one runs here. */
+  public Optional<String> edgeName() {
+    return config.sbcs().entrySet().stream()
+        .filter(e -> e.getValue().role() == SbcConfig.Role.EDGE && elements.containsKey(e.getKey()))
+        .map(Map.Entry::getKey)
+        .findFirst();
+  }
+
+  @Override
+  public void close() {
+    while (!started.isEmpty()) {
+      AutoCloseable c = started.pop();
+      try {
+        c.close();
+      } catch (Exception e) {
+        LOG.warn("stopping {} failed: {}", c, e.toString());
+      }
+    }
+    scheduler.shutdownNow();
+    try {
+      scheduler.awaitTermination(2, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}
