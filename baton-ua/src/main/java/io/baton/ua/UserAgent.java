@@ -21,9 +21,11 @@ import java.util.Deque;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -72,7 +74,7 @@ public final class UserAgent implements AutoCloseable {
   private final Clock clock;
   private final Deque<UaCall> calls = new ConcurrentLinkedDeque<>();
   private final BlockingQueue<UaCall> arrivals = new LinkedBlockingQueue<>();
-  private final List<UaCall> placed = new java.util.concurrent.CopyOnWriteArrayList<>();
+  private final Queue<UaCall> placed = new ConcurrentLinkedQueue<>();
   private volatile SipEndpoint endpoint;
 
   private UserAgent(
@@ -104,10 +106,6 @@ public final class UserAgent implements AutoCloseable {
     return config.name();
   }
 
-  public UserAgentConfig config() {
-    return config;
-  }
-
   /** Where it listens. */
   public HostPort address() {
     return endpoint.address();
@@ -137,8 +135,8 @@ public final class UserAgent implements AutoCloseable {
     if (dialog != null) {
       dialog.setApplicationData(call);
     }
-    placed.add(call);
     placed.removeIf(c -> c.state().terminal());
+    placed.add(call);
     LOG.info("{}: calling {} ({})", name(), target, call.sipCallId());
     return call;
   }

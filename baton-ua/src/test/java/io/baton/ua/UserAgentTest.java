@@ -89,7 +89,7 @@ class UserAgentTest {
     UserAgent alice = start("alice", 15502, Answer.AT_ONCE);
     UserAgent bob = start("bob", 15503, Answer.AT_ONCE);
 
-    UaCall outgoing = alice.dial(bob.uri("bob"), Map.of()).awaitAnswered(WAIT);
+    UaCall outgoing = alice.dial("sip:bob@127.0.0.1:15503").awaitAnswered(WAIT);
     UaCall incoming = bob.awaitIncoming(WAIT);
     await().atMost(WAIT).until(() -> incoming.state() == CONFIRMED);
     incoming.hangUp();
