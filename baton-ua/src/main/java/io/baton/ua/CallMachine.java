@@ -14,6 +14,7 @@ import java.util.List;
  *        └─ ≥300 ─→ FAILED      hang up before 2xx → CANCELLING ─487→ FAILED (a late 2xx: ACK+BYE)
  * uas: INCOMING ─ring/180→ RINGING ─accept/200→ ANSWERED ─ACK→ CONFIRMED ─BYE either way→ ENDED
  *        └─ reject, decline (603), CANCEL (487) or early BYE (487) ─→ FAILED
+ *      hang up in ANSWERED → BYE_AFTER_ACK ─ACK/BYE→ ENDED (a callee's BYE waits for the ACK)
  * </pre>
  *
  * UDP requests reach the element through a thread pool and may arrive out of order (an ACK after
@@ -36,6 +37,8 @@ public final class CallMachine {
     RINGING,
     /** uas: 200 sent, ACK not yet received. */
     ANSWERED,
+    /** uas: hung up before the ACK came; the BYE goes once it does (RFC 3261 §15). */
+    BYE_AFTER_ACK,
     /** Answer acknowledged: media flows both ways. */
     CONFIRMED,
     /** The established call was hung up. */
@@ -202,12 +205,12 @@ public final class CallMachine {
                   context.sendFinal(DECLINE);
                   yield State.FAILED;
                 }
-                // RFC 3261 §15 would wait for the ACK before a callee's BYE; ours goes at once.
-                case ANSWERED, CONFIRMED -> {
+                case ANSWERED -> State.BYE_AFTER_ACK;
+                case CONFIRMED -> {
                   context.sendBye();
                   yield State.ENDED;
                 }
-                case CANCELLING, ENDED, FAILED -> state; // already on its way out
+                case CANCELLING, BYE_AFTER_ACK, ENDED, FAILED -> state; // already on its way out
               };
           case Provisional p ->
               switch (state) {
@@ -249,6 +252,10 @@ public final class CallMachine {
           case Ack a ->
               switch (state) {
                 case ANSWERED, CONFIRMED -> State.CONFIRMED; // CONFIRMED: a re-INVITE's ACK
+                case BYE_AFTER_ACK -> {
+                  context.sendBye();
+                  yield State.ENDED;
+                }
                 case ENDED -> state; // overtaken by the BYE
                 default -> throw illegal(event);
               };
@@ -260,7 +267,8 @@ public final class CallMachine {
                   context.sendFinal(REQUEST_TERMINATED);
                   yield State.FAILED;
                 }
-                case ANSWERED, CONFIRMED, ENDED, FAILED -> state; // too late (RFC 3261 §9.2)
+                case ANSWERED, BYE_AFTER_ACK, CONFIRMED, ENDED, FAILED ->
+                    state; // too late (RFC 3261 §9.2)
                 default -> throw illegal(event);
               };
           case Bye b ->
@@ -271,7 +279,7 @@ public final class CallMachine {
                   context.sendFinal(REQUEST_TERMINATED);
                   yield State.FAILED;
                 }
-                case ANSWERED, CONFIRMED -> {
+                case ANSWERED, BYE_AFTER_ACK, CONFIRMED -> {
                   endedByRemote = true;
                   yield State.ENDED;
                 }
@@ -289,7 +297,7 @@ public final class CallMachine {
               };
           case DialogTerminated d ->
               switch (state) {
-                case ANSWERED, CONFIRMED -> State.ENDED;
+                case ANSWERED, BYE_AFTER_ACK, CONFIRMED -> State.ENDED;
                 default -> state; // the final response or the BYE already ended it
               };
         };

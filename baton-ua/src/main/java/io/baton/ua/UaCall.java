@@ -292,8 +292,8 @@ public final class UaCall {
   }
 
   /**
-   * Hangs up: BYE once answered, CANCEL while a placed call rings, 603 Decline while a received one
-   * rings; nothing if the call is already over.
+   * Hangs up: BYE once answered (for a received call, once its ACK has come), CANCEL while a placed
+   * call rings, 603 Decline while a received one rings; nothing if the call is already over.
    */
   public void hangUp() {
     fire(new CallMachine.HangUp());

@@ -65,6 +65,9 @@ public final class UserAgent implements AutoCloseable {
           Request.PUBLISH,
           Request.REGISTER);
 
+  /** Peak of the tone (of 32767): loud enough to measure, far from clipping. */
+  private static final double TONE_AMPLITUDE = 8000;
+
   /** Ended calls kept for {@link #calls()}; live ones are always kept. */
   private static final int HISTORY = 1000;
 
@@ -126,10 +129,17 @@ public final class UserAgent implements AutoCloseable {
   public UaCall dial(URI target, Map<String, String> extraHeaders) throws IOException {
     RtpStream rtp = openRtp();
     SessionDescription offer = AudioSdp.offer(name(), mediaAddress(), rtp.localPort());
-    RequestBuilder invite =
-        endpoint.request(Request.INVITE, target).body("application/sdp", offer.toString());
-    extraHeaders.forEach(invite::header);
-    OutboundTransaction outbound = endpoint.send(invite.build());
+    Request invite;
+    try {
+      RequestBuilder builder =
+          endpoint.request(Request.INVITE, target).body("application/sdp", offer.toString());
+      extraHeaders.forEach(builder::header);
+      invite = builder.build();
+    } catch (RuntimeException e) {
+      rtp.close(); // a header or target that does not parse: no call, no port held
+      throw e;
+    }
+    OutboundTransaction outbound = endpoint.send(invite);
     UaCall call = UaCall.outgoing(endpoint, outbound, offer, rtp, clock);
     Dialog dialog = outbound.dialog();
     if (dialog != null) {
@@ -178,7 +188,7 @@ public final class UserAgent implements AutoCloseable {
 
   private RtpStream openRtp() throws IOException {
     RtpStream rtp = RtpStream.open(rtpPorts, scheduler);
-    rtp.source(new Tone(config.answer().toneHz(), 8000)::nextFrame);
+    rtp.source(new Tone(config.answer().toneHz(), TONE_AMPLITUDE)::nextFrame);
     return rtp;
   }
 

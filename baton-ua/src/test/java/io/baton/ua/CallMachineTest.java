@@ -1,6 +1,7 @@
 package io.baton.ua;
 
 import static io.baton.ua.CallMachine.State.ANSWERED;
+import static io.baton.ua.CallMachine.State.BYE_AFTER_ACK;
 import static io.baton.ua.CallMachine.State.CALLING;
 import static io.baton.ua.CallMachine.State.CANCELLING;
 import static io.baton.ua.CallMachine.State.CONFIRMED;
@@ -205,5 +206,16 @@ class CallMachineTest {
   @Test
   void rejectNeedsAFailureStatus() {
     assertThatThrownBy(() -> new Reject(200)).hasMessageContaining("300-699");
+  }
+
+  @Test
+  void aCalleeHangingUpBeforeTheAckSendsItsByeWhenTheAckComes() {
+    CallMachine call = CallMachine.uas(OFFER, context);
+    call.on(new Accept());
+    assertThat(call.on(new HangUp())).isEqualTo(BYE_AFTER_ACK);
+    assertThat(context.effects).doesNotContain("BYE");
+    assertThat(call.on(new Ack())).isEqualTo(ENDED);
+    assertThat(context.effects).endsWith("BYE", "release media");
+    assertThat(call.endedByRemote()).isFalse();
   }
 }

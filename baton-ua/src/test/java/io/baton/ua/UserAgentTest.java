@@ -5,6 +5,7 @@ import static io.baton.ua.CallMachine.State.ENDED;
 import static io.baton.ua.CallMachine.State.FAILED;
 import static io.baton.ua.CallMachine.State.PROCEEDING;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.baton.media.PortPool;
@@ -134,5 +135,14 @@ class UserAgentTest {
     assertThat(incoming.state()).isEqualTo(FAILED);
     assertThat(incoming.endedByRemote()).isTrue();
     await().atMost(WAIT).until(() -> rtpPorts.inUse() == 0);
+  }
+
+  @Test
+  void aCallThatCannotBeBuiltHoldsNoRtpPort() throws Exception {
+    UserAgent alice = start("alice", 15508, Answer.AT_ONCE);
+
+    assertThatThrownBy(() -> alice.dial(alice.uri("bob"), Map.of("Max-Forwards", "many")))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThat(rtpPorts.inUse()).isZero();
   }
 }
