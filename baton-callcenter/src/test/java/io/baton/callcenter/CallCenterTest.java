@@ -1,0 +1,185 @@
+package io.baton.callcenter;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import io.baton.media.PortPool;
+import io.baton.sip.Messages;
+import io.baton.sip.OutboundTransaction;
+import io.baton.sip.SipConfig;
+import io.baton.sip.SipEndpoint;
+import io.baton.sip.StackMode;
+import io.baton.sip.sdp.Codec;
+import io.baton.sip.sdp.SessionDescription;
+import io.baton.ua.Answer;
+import io.baton.ua.CallMachine.State;
+import io.baton.ua.UaCall;
+import io.baton.ua.UserAgent;
+import io.baton.ua.UserAgentConfig;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import javax.sip.Dialog;
+import javax.sip.address.URI;
+import javax.sip.header.AllowHeader;
+import javax.sip.message.Request;
+import javax.sip.message.Response;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The call center on loopback, called by a real user agent (SIP + RTP) and a bare SIP peer. */
+class CallCenterTest {
+  private static final Duration WAIT = Duration.ofSeconds(5);
+  private static final String BATON_ID = "c-0000000000000cc1";
+
+  private final ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(2);
+  private final List<AutoCloseable> open = new ArrayList<>();
+  private CallCenter center;
+  private UserAgent caller;
+
+  @BeforeEach
+  void start() throws Exception {
+    center =
+        CallCenter.start(
+            "callcenter",
+            new CallCenterConfig(
+                SipConfig.at("127.0.0.1:15600"), new MediaConfig("127.0.0.1", "43300-43399")),
+            scheduler,
+            Clock.systemUTC());
+    open.add(center);
+    caller =
+        UserAgent.start(
+            new UserAgentConfig("caller", SipConfig.at("127.0.0.1:15601"), Answer.AT_ONCE),
+            new PortPool("127.0.0.1", 43400, 43449),
+            scheduler,
+            Clock.systemUTC());
+    open.add(caller);
+  }
+
+  @AfterEach
+  void close() throws Exception {
+    for (AutoCloseable c : open.reversed()) {
+      c.close();
+    }
+    scheduler.shutdownNow();
+  }
+
+  private UaCall callTheCenter() throws Exception {
+    return caller.dial(centerUri(), Map.of("X-Baton-Call-Id", BATON_ID)).awaitAnswered(WAIT);
+  }
+
+  private URI centerUri() {
+    return Messages.get().uri("+13125550100", center.address());
+  }
+
+  @Test
+  void answersAfterRingingPlaysAToneAndSeesTheCallerHangUp() throws Exception {
+    UaCall outgoing = callTheCenter();
+    UaCall received = center.call(BATON_ID).orElseThrow();
+
+    // The center's own record: 180 sent, then 200 (the caller's stack may reorder the two).
+    assertThat(received.history()).containsSubsequence(State.RINGING, State.ANSWERED);
+    await()
+        .atMost(WAIT)
+        .until(
+            () -> outgoing.rtp().packetsReceived() > 10 && received.rtp().packetsReceived() > 10);
+    assertThat(outgoing.rtp().lastLevel()).isGreaterThan(1000);
+    assertThat(received.rtp().localPort()).isBetween(43300, 43399);
+
+    outgoing.hangUp();
+    received.awaitEnded(WAIT);
+    assertThat(received.endedByRemote()).isTrue();
+    assertThat(received.inDialogRequests()).contains("BYE");
+    assertThat(center.calls()).containsExactly(received);
+    assertThat(center.hangUp(BATON_ID)).isFalse();
+  }
+
+  @Test
+  void hangsUpWhenAsked() throws Exception {
+    UaCall outgoing = callTheCenter();
+    await()
+        .atMost(WAIT)
+        .until(() -> center.call(BATON_ID).orElseThrow().state() == State.CONFIRMED);
+
+    assertThat(center.hangUp(BATON_ID)).isTrue();
+
+    outgoing.awaitEnded(WAIT);
+    assertThat(outgoing.endedByRemote()).isTrue();
+    assertThat(center.call(BATON_ID).orElseThrow().state()).isEqualTo(State.ENDED);
+    assertThat(center.hangUp("c-unknown")).isFalse();
+  }
+
+  @Test
+  void cannotTransferAReferGets405WithAllowAndTheCallGoesOn() throws Exception {
+    try (SipEndpoint peer =
+        SipEndpoint.start(
+            "peer", StackMode.USER_AGENT, SipConfig.at("127.0.0.1:15602"), request -> {})) {
+      String offer =
+          SessionDescription.audio("peer", "127.0.0.1", 43450, List.of(Codec.PCMU)).toString();
+      OutboundTransaction invite =
+          peer.send(
+              peer.request(Request.INVITE, centerUri())
+                  .header("X-Baton-Call-Id", BATON_ID)
+                  .body("application/sdp", offer)
+                  .build());
+      Response ok = invite.finalResponse().get(5, TimeUnit.SECONDS);
+      Dialog dialog = invite.dialog();
+      peer.ack(dialog, ok);
+
+      Request refer = dialog.createRequest(Request.REFER);
+      peer.messages().setHeader(refer, "Refer-To", "<sip:support@127.0.0.1:5131>");
+      Response inDialog = peer.send(refer, dialog).finalResponse().get(5, TimeUnit.SECONDS);
+      Request outOfDialog =
+          peer.request(Request.REFER, peer.messages().uri(null, center.address()))
+              .header("Refer-To", "<tel:+16465550111>")
+              .build();
+      Response outside = peer.send(outOfDialog).finalResponse().get(5, TimeUnit.SECONDS);
+
+      for (Response response : List.of(inDialog, outside)) {
+        assertThat(response.getStatusCode()).isEqualTo(405);
+        assertThat(allowed(response))
+            .containsExactly("INVITE", "ACK", "BYE", "CANCEL", "OPTIONS", "INFO");
+      }
+      UaCall received = center.call(BATON_ID).orElseThrow();
+      assertThat(received.state()).isEqualTo(State.CONFIRMED);
+      assertThat(received.inDialogRequests()).contains("REFER");
+      long sent = received.rtp().packetsSent();
+      await().atMost(WAIT).until(() -> received.rtp().packetsSent() > sent + 5);
+
+      Response bye =
+          peer.send(dialog.createRequest(Request.BYE), dialog)
+              .finalResponse()
+              .get(5, TimeUnit.SECONDS);
+      assertThat(bye.getStatusCode()).isEqualTo(200);
+    }
+  }
+
+  private static List<String> allowed(Response response) {
+    List<String> methods = new ArrayList<>();
+    for (Iterator<?> it = response.getHeaders(AllowHeader.NAME); it.hasNext(); ) {
+      methods.add(((AllowHeader) it.next()).getMethod());
+    }
+    return methods;
+  }
+
+  @Test
+  void badConfigurationIsRefusedNamingTheKey() {
+    assertThatThrownBy(() -> new MediaConfig("127.0.0.1", "30000"))
+        .hasMessage("callcenter.media.ports: '30000' is not first-last, e.g. 30000-30999");
+    assertThatThrownBy(() -> new MediaConfig("127.0.0.1", "31000-30000"))
+        .hasMessageStartingWith("callcenter.media.ports: 31000-30000");
+    assertThatThrownBy(() -> new MediaConfig(" ", "30000-30999"))
+        .hasMessage("callcenter.media.address: missing");
+    assertThatThrownBy(() -> new CallCenterConfig(SipConfig.at("127.0.0.1:5100"), null))
+        .hasMessage("callcenter.media: missing");
+    assertThat(new MediaConfig("127.0.0.1", "30000-30999").portPool().capacity()).isEqualTo(500);
+  }
+}
