@@ -1,0 +1,53 @@
+package io.baton.testkit;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.baton.app.Node;
+import io.baton.app.config.BatonConfig;
+import io.baton.app.config.ConfigLoader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * The lab, started once per test JVM from the repository's {@code config/lab.yaml} (the same file
+ * {@code bin/baton lab} runs) on its DESIGN §3 ports, with a fresh in-memory database so runs never
+ * see each other's data. Stopped when the JVM exits.
+ */
+public final class LabFixture {
+  private static Node node;
+
+  private LabFixture() {}
+
+  public static synchronized Node lab() {
+    if (node == null) {
+      ConfigLoader loader = new ConfigLoader();
+      ObjectNode tree = loader.resolve(labConfig());
+      ((ObjectNode) tree.get("database"))
+          .put("url", "jdbc:h2:mem:lab-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
+      BatonConfig config = loader.bind(tree, BatonConfig.class);
+      node = Node.start(config, Set.of(), Clock.systemUTC());
+      Runtime.getRuntime().addShutdownHook(new Thread(node::close, "lab-fixture-stop"));
+    }
+    return node;
+  }
+
+  /** The API base URL of the running lab. */
+  public static String apiBase() {
+    return "http://" + lab().config().transfer().http();
+  }
+
+  /** {@code config/lab.yaml} of the repository this module is built in. */
+  public static Path labConfig() {
+    Path dir = Path.of("").toAbsolutePath();
+    while (dir != null) {
+      Path candidate = dir.resolve("config").resolve("lab.yaml");
+      if (Files.isRegularFile(candidate)) {
+        return candidate;
+      }
+      dir = dir.getParent();
+    }
+    throw new IllegalStateException("config/lab.yaml not found above " + Path.of("").toAbsolutePath());
+  }
+}
