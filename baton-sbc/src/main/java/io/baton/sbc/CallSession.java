@@ -5,7 +5,6 @@ import io.baton.registry.Leg;
 import io.baton.registry.LegState;
 import io.baton.sip.InboundRequest;
 import io.baton.sip.Messages;
-import io.baton.sip.OutboundTransaction;
 import io.baton.sip.SipEndpoint;
 import java.io.IOException;
 import java.text.ParseException;
@@ -186,8 +185,9 @@ final class CallSession {
   }
 
   /**
-   * Opens a leg to {@code target}: a relay side, an INVITE with the caller's offer pointed at it, a
-   * published {@code trying} leg. Null if the call is over or no RTP port is free.
+   * Prepares a leg to {@code target}: a relay side, an INVITE with the caller's offer pointed at
+   * it, a published {@code trying} leg; the dialling thread sends it. Null if the call is over or
+   * no RTP port is free.
    */
   OutboundLeg openLeg(Target target, boolean callerCodecOnly) {
     if (ended) {
@@ -231,8 +231,7 @@ final class CallSession {
             sbc::publish,
             sbc.clock());
     sbc.register(sipCallId, this);
-    OutboundTransaction tx = endpoint.send(request);
-    OutboundLeg opened = new OutboundLeg(endpoint, target, machine, tx, legMedia);
+    OutboundLeg opened = new OutboundLeg(endpoint, target, machine, request, legMedia);
     legs.add(opened);
     return opened;
   }

@@ -92,7 +92,7 @@ final class Dial {
       return new Destination.Unroutable(502, "Redirect server answered " + status);
     }
     if (status >= 400) {
-      return new Destination.Unroutable(status, response.getReasonPhrase());
+      return new Destination.Unroutable(status, reasonOf(response));
     }
     List<Target> targets = contacts(response);
     return targets.isEmpty()
@@ -141,14 +141,14 @@ final class Dial {
       if (leg == null) {
         return givenUp != null ? givenUp : new DialOutcome.Failed(503, "No media port free");
       }
-      leg.invite()
-          .onProvisional(
-              r -> {
-                if (r.getStatusCode() > 100) {
-                  call.queue().execute(() -> onProgressOf(leg, r));
-                }
-              });
-      Response response = await(leg.invite());
+      OutboundTransaction invite = leg.send();
+      invite.onProvisional(
+          r -> {
+            if (r.getStatusCode() > 100) {
+              call.queue().execute(() -> onProgressOf(leg, r));
+            }
+          });
+      Response response = await(invite);
       int status = response.getStatusCode();
       if (status < 300) {
         if (givenUp != null) {
@@ -161,11 +161,18 @@ final class Dial {
       if (givenUp != null) {
         return givenUp;
       }
-      last = new DialOutcome.Failed(status, response.getReasonPhrase());
-      if (!crankback(status)) {
+      last = new DialOutcome.Failed(status, reasonOf(response));
+      boolean next = crankback(status);
+      LOG.info(
+          "call {}: {} failed: {} {}{}",
+          call.id(),
+          target.uri(),
+          status,
+          response.getReasonPhrase(),
+          next ? ", trying the next route" : "");
+      if (!next) {
         return last;
       }
-      LOG.info("call {}: {} answered {}, trying the next route", call.id(), target.uri(), status);
     }
     return last;
   }
@@ -185,6 +192,23 @@ final class Dial {
       tx.cancel();
     }
     return tx.finalResponse().join();
+  }
+
+  /**
+   * The reason phrase to report: the peer's own, or the RFC 3261 §21 phrase for a response made up
+   * locally (it has no To tag, which every real final response carries, §8.2.6.2) — its phrase
+   * explains the local failure for logs, not for a sipfrag.
+   */
+  private static String reasonOf(Response response) {
+    if (Messages.toTag(response) != null) {
+      return response.getReasonPhrase();
+    }
+    return switch (response.getStatusCode()) {
+      case Response.REQUEST_TIMEOUT -> "Request Timeout";
+      case Response.REQUEST_TERMINATED -> "Request Terminated";
+      case Response.SERVICE_UNAVAILABLE -> "Service Unavailable";
+      default -> response.getReasonPhrase();
+    };
   }
 
   /** 408 and 5xx mean "this route is not working", so the next one is tried (crankback). */

@@ -26,8 +26,9 @@ final class OutboundLeg {
   private final SipEndpoint endpoint;
   private final Target target;
   private final LegMachine machine;
-  private final OutboundTransaction invite;
+  private final Request request;
   private final CallMedia.LegMedia media;
+  private volatile OutboundTransaction invite;
   private CompletableFuture<?> inDialog = CompletableFuture.completedFuture(null);
   private volatile boolean byeDone;
 
@@ -35,13 +36,22 @@ final class OutboundLeg {
       SipEndpoint endpoint,
       Target target,
       LegMachine machine,
-      OutboundTransaction invite,
+      Request request,
       CallMedia.LegMedia media) {
     this.endpoint = endpoint;
     this.target = target;
     this.machine = machine;
-    this.invite = invite;
+    this.request = request;
     this.media = media;
+  }
+
+  /**
+   * Sends the INVITE. Called by the dialling thread, not the call's queue: over TCP, sending
+   * includes connecting, which may take a while.
+   */
+  OutboundTransaction send() {
+    invite = endpoint.send(request);
+    return invite;
   }
 
   Target target() {
@@ -58,10 +68,6 @@ final class OutboundLeg {
 
   LegState state() {
     return machine.state();
-  }
-
-  OutboundTransaction invite() {
-    return invite;
   }
 
   CallMedia.LegMedia media() {

@@ -33,18 +33,26 @@ import javax.sip.message.Response;
  */
 final class TestPhone implements SipHandler, AutoCloseable {
 
-  /** How this phone answers the next INVITEs: provisional statuses, then a final (0: never). */
-  record Answer(List<Integer> provisional, int status) {
+  /**
+   * How this phone answers the next INVITEs: provisional statuses, then after {@code delayMillis} a
+   * final status (0: never).
+   */
+  record Answer(List<Integer> provisional, int status, long delayMillis) {
     static Answer ok() {
-      return new Answer(List.of(180), 200);
+      return new Answer(List.of(180), 200, 0);
+    }
+
+    /** Rings, then answers a little later (so the ringing is seen before the answer). */
+    static Answer ringThenAnswer() {
+      return new Answer(List.of(180), 200, 300);
     }
 
     static Answer reject(int status) {
-      return new Answer(List.of(180), status);
+      return new Answer(List.of(), status, 0);
     }
 
     static Answer ringForever() {
-      return new Answer(List.of(180), 0);
+      return new Answer(List.of(180), 0, 0);
     }
   }
 
@@ -278,6 +286,20 @@ final class TestPhone implements SipHandler, AutoCloseable {
     for (int status : how.provisional()) {
       invite.respond(status);
     }
+    if (how.delayMillis() > 0) {
+      scheduler.schedule(() -> finish(call, how), how.delayMillis(), TimeUnit.MILLISECONDS);
+    } else {
+      finish(call, how);
+    }
+  }
+
+  private void finish(PhoneCall call, Answer how) {
+    InboundRequest invite = call.invite;
+    if (invite.answered()) {
+      return; // cancelled meanwhile
+    }
+    RtpStream rtp = call.rtp;
+    String offer = call.offer;
     if (how.status() == 200) {
       SessionDescription remote = SessionDescription.parse(offer);
       List<Codec> codecs = new ArrayList<>(List.of(Codec.PCMU));
