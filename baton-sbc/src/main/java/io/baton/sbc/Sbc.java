@@ -15,7 +15,9 @@ import io.baton.sip.SipHandler;
 import io.baton.sip.StackMode;
 import io.baton.sip.TrustList;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -25,6 +27,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.BiConsumer;
 import javax.sip.SipException;
 import javax.sip.header.MaxForwardsHeader;
+import javax.sip.header.RequireHeader;
 import javax.sip.message.Request;
 import javax.sip.message.Response;
 import org.slf4j.Logger;
@@ -169,6 +172,17 @@ public final class Sbc implements AutoCloseable {
     MaxForwardsHeader maxForwards = (MaxForwardsHeader) request.getHeader(MaxForwardsHeader.NAME);
     if (maxForwards != null && maxForwards.getMaxForwards() <= 0) {
       invite.respond(Response.TOO_MANY_HOPS); // RFC 3261 §16.3 (a B2BUA loops too)
+      return false;
+    }
+    List<String> required = new ArrayList<>();
+    for (Iterator<?> it = request.getHeaders(RequireHeader.NAME); it.hasNext(); ) {
+      required.add(((RequireHeader) it.next()).getOptionTag());
+    }
+    if (!required.isEmpty()) {
+      // RFC 3261 §8.2.2.3: the caller requires extensions (100rel, timer...) this UAS lacks.
+      Response response = invite.createResponse(Response.BAD_EXTENSION);
+      Messages.get().setHeader(response, "Unsupported", String.join(", ", required));
+      invite.respond(response);
       return false;
     }
     if (Messages.userOf(request.getRequestURI()) == null) {

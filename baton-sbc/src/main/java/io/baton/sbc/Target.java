@@ -1,6 +1,7 @@
 package io.baton.sbc;
 
 import io.baton.sip.HostPort;
+import io.baton.sip.Messages;
 import io.baton.sip.PeerNames;
 import javax.sip.address.SipURI;
 
@@ -15,8 +16,18 @@ import javax.sip.address.SipURI;
  */
 record Target(SipURI uri, HostPort nextHop, String peer, String carrier) {
 
+  /**
+   * The target for a URI, without the parts a Request-URI must not carry (RFC 3261 §19.1.1 table 1:
+   * {@code method} and embedded headers belong to Refer-To and Contact only).
+   */
   static Target of(SipURI uri, PeerNames peers) {
-    SipURI copy = (SipURI) uri.clone();
+    String text = uri.toString();
+    int headers = text.indexOf('?'); // '?' cannot appear unescaped before the headers
+    SipURI copy =
+        headers < 0
+            ? (SipURI) uri.clone()
+            : (SipURI) Messages.get().parseUri(text.substring(0, headers));
+    copy.removeParameter("method");
     HostPort hop = new HostPort(copy.getHost(), copy.getPort() > 0 ? copy.getPort() : 5060);
     return new Target(copy, hop, peers.nameOf(hop), copy.getParameter("carrier"));
   }

@@ -253,6 +253,19 @@ class SbcEdgeTest {
   }
 
   @Test
+  void requestsTheSbcCannotServeGetTheRightError() throws Exception {
+    TestPhone.PhoneCall reliable = dialEdge(Map.of("Require", "100rel"));
+    awaitStatus(reliable, 420);
+    assertThat(Messages.headerValue(reliable.finalResponse, "Unsupported")).isEqualTo("100rel");
+
+    TestPhone.PhoneCall looping = dialEdge(Map.of("Max-Forwards", "0"));
+    awaitStatus(looping, 483);
+
+    assertThat(agent.received(Request.INVITE)).isEmpty();
+    assertThat(edge.activeCalls()).isZero();
+  }
+
+  @Test
   void reInvitesFromEitherSideAreAnsweredLocally() throws Exception {
     TestPhone.PhoneCall call = dialEdge(Map.of());
     awaitStatus(call, 200);

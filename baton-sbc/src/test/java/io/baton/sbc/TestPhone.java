@@ -198,13 +198,13 @@ final class TestPhone implements SipHandler, AutoCloseable {
                 rtp.localPort(),
                 List.of(Codec.PCMU, Codec.PCMA, Codec.TELEPHONE_EVENT))
             .toString();
-    var builder =
+    Request invite =
         endpoint
             .request(Request.INVITE, target)
             .from(endpoint.contact("alice"))
-            .body("application/sdp", offer);
-    headers.forEach(builder::header);
-    Request invite = builder.build();
+            .body("application/sdp", offer)
+            .build();
+    headers.forEach((name, value) -> Messages.get().setHeader(invite, name, value));
     PhoneCall call = new PhoneCall(Messages.callId(invite), rtp, offer);
     calls.put(call.sipCallId, call);
     ordered.add(call);
