@@ -359,6 +359,10 @@ final class CallSession {
   }
 
   private void callerHungUp() {
+    if (callerWaiting()) {
+      onCallerCancel(); // a BYE in the early dialog (RFC 3261 §15) ends the attempt like CANCEL
+      return;
+    }
     if (caller.state() != LegState.ACTIVE) {
       return;
     }

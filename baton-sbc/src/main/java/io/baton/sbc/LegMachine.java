@@ -60,10 +60,6 @@ final class LegMachine {
     return leg.state();
   }
 
-  boolean live() {
-    return !leg.state().ended();
-  }
-
   /** Applies one event, publishing the leg if it changed. */
   LegState on(Event event) {
     LegState from = leg.state();

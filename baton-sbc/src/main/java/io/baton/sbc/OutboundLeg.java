@@ -54,10 +54,6 @@ final class OutboundLeg {
     return invite;
   }
 
-  Target target() {
-    return target;
-  }
-
   String id() {
     return machine.leg().id();
   }

@@ -63,7 +63,7 @@ class LegMachineTest {
 
     assertThat(states()).containsExactly(LegState.TRYING, LegState.FAILED);
     assertThat(published.get(1).sipStatus()).isEqualTo(486);
-    assertThat(leg.live()).isFalse();
+    assertThat(leg.state().ended()).isTrue();
   }
 
   @Test

@@ -135,7 +135,7 @@ class SbcTransferTest {
   @Test
   void makeBeforeBreakMovesTheCallerToTheNewTargetWithoutTouchingItsDialog() throws Exception {
     Connected call = connect();
-    target.answering(TestPhone.Answer.ringThenAnswer());
+    target.answering(TestPhone.Answer.ringThenAnswer(300));
     int callerPort = call.caller().remoteSdp().audioPort();
 
     Response accepted =
@@ -232,9 +232,26 @@ class SbcTransferTest {
   }
 
   @Test
+  void legOneHangingUpDuringTheTransferDoesNotDropTheCaller() throws Exception {
+    Connected call = connect();
+    target.answering(TestPhone.Answer.ringThenAnswer(1500));
+    refer(call.leg1(), "<" + target.uri("sales") + ">", Map.of());
+    await().atMost(Duration.ofSeconds(5)).until(() -> !target.received(Request.INVITE).isEmpty());
+
+    call.leg1().hangUp();
+
+    awaitFinalNotify(call.leg1(), 200);
+    TestPhone.PhoneCall newLeg = target.calls().get(0);
+    awaitMedia(call.caller(), newLeg);
+    assertThat(call.caller().byeReceived).isFalse();
+    assertThat(lab.leg(call.leg1().sipCallId).state()).isEqualTo(LegState.RELEASED);
+    hangUpAndAwaitRelease(call.caller());
+  }
+
+  @Test
   void blindTransferReleasesLegOneFirstThenConnectsTheTarget() throws Exception {
     Connected call = connect();
-    target.answering(TestPhone.Answer.ringThenAnswer());
+    target.answering(TestPhone.Answer.ringThenAnswer(300));
 
     Response accepted =
         refer(

@@ -42,9 +42,9 @@ final class TestPhone implements SipHandler, AutoCloseable {
       return new Answer(List.of(180), 200, 0);
     }
 
-    /** Rings, then answers a little later (so the ringing is seen before the answer). */
-    static Answer ringThenAnswer() {
-      return new Answer(List.of(180), 200, 300);
+    /** Rings, then answers {@code afterMillis} later (so the ringing is seen first). */
+    static Answer ringThenAnswer(long afterMillis) {
+      return new Answer(List.of(180), 200, afterMillis);
     }
 
     static Answer reject(int status) {
