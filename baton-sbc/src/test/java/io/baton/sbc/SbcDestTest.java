@@ -65,6 +65,7 @@ class SbcDestTest {
   @BeforeEach
   void reset() {
     List.of(proxy, callcenter, stranger).forEach(TestPhone::reset);
+    await().atMost(Duration.ofSeconds(5)).until(() -> dest.activeCalls() == 0);
   }
 
   private TestPhone.PhoneCall dial(TestPhone from, String user, Map<String, String> headers)

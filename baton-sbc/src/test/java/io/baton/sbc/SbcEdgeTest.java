@@ -74,6 +74,9 @@ class SbcEdgeTest {
   @BeforeEach
   void reset() {
     List.of(caller, agent, stranger, failing).forEach(TestPhone::reset);
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> edge.activeCalls() == 0 && quickEdge.activeCalls() == 0);
     redirect.received.clear();
     redirect.route(DID, agent.uri("+13125550100").toString());
   }
@@ -100,6 +103,7 @@ class SbcEdgeTest {
 
   @Test
   void callIsAnchoredAtTheRelayAndMediaFlowsBothWays() throws Exception {
+    agent.answering(TestPhone.Answer.ringThenAnswer(200));
     TestPhone.PhoneCall call = dialEdge(Map.of());
     awaitStatus(call, 200);
     TestPhone.PhoneCall answered = agent.calls().get(0);

@@ -78,6 +78,7 @@ class SbcTransferTest {
   @BeforeEach
   void reset() {
     List.of(caller, agent, target, failing, stranger).forEach(TestPhone::reset);
+    await().atMost(Duration.ofSeconds(5)).until(() -> edge.activeCalls() == 0);
     redirect.route(DID, agent.uri("+13125550100").toString());
     redirect.route(
         SALES, failing.uri(SALES) + ";carrier=pricey", target.uri(SALES) + ";carrier=cheapnet");

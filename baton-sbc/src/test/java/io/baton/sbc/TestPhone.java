@@ -165,8 +165,15 @@ final class TestPhone implements SipHandler, AutoCloseable {
     this.answering = answer;
   }
 
-  /** Forgets what earlier tests left behind. */
+  /** Hangs up what an earlier (failed) test left open, and forgets it. */
   void reset() {
+    for (PhoneCall call : ordered) {
+      if (call.outgoing != null && call.finalResponse == null) {
+        call.cancel();
+      } else if (call.dialog != null && !call.byeReceived) {
+        hangUpQuietly(call);
+      }
+    }
     received.clear();
     answering = Answer.ok();
     calls.values().forEach(c -> c.rtp.close());
@@ -186,6 +193,14 @@ final class TestPhone implements SipHandler, AutoCloseable {
   /** Requests of one method received so far. */
   List<Request> received(String method) {
     return received.stream().filter(r -> r.getMethod().equals(method)).toList();
+  }
+
+  private void hangUpQuietly(PhoneCall call) {
+    try {
+      endpoint.send(call.dialog.createRequest(Request.BYE), call.dialog);
+    } catch (javax.sip.SipException | RuntimeException e) {
+      // hung up already
+    }
   }
 
   /** Places a call offering PCMU, PCMA and telephone-event; RTP starts when it is answered. */
