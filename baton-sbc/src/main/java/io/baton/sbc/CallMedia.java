@@ -62,7 +62,7 @@ final class CallMedia {
     }
   }
 
-  boolean anchored() {
+  private boolean anchored() {
     return session != null;
   }
 
