@@ -1,5 +1,6 @@
 package io.baton.media;
 
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -45,6 +46,11 @@ public final class MediaRelay implements AutoCloseable {
 
   void sessionClosed(RelaySession session) {
     sessions.remove(session.id());
+  }
+
+  /** Sessions not yet closed, whose sides count the packets they relay (tests, metrics). */
+  public List<RelaySession> sessions() {
+    return List.copyOf(sessions.values());
   }
 
   /** Sessions not yet closed. */

@@ -1,0 +1,360 @@
+package io.baton.sbc;
+
+import io.baton.media.MediaRelay;
+import io.baton.media.PortPool;
+import io.baton.registry.Call;
+import io.baton.registry.CallRegistry;
+import io.baton.registry.Leg;
+import io.baton.sip.HostPort;
+import io.baton.sip.InboundRequest;
+import io.baton.sip.Messages;
+import io.baton.sip.PeerNames;
+import io.baton.sip.PrefixRoute;
+import io.baton.sip.SipEndpoint;
+import io.baton.sip.SipHandler;
+import io.baton.sip.StackMode;
+import io.baton.sip.TrustList;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.BiConsumer;
+import javax.sip.SipException;
+import javax.sip.header.MaxForwardsHeader;
+import javax.sip.header.RequireHeader;
+import javax.sip.message.Request;
+import javax.sip.message.Response;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The session border controller: a back-to-back user agent that SBC-edge, SBC-dest and SBC-carrier
+ * are configurations of (docs/architecture.md "Call setup" and "The transfer" step 4). It answers
+ * the caller itself, opens its own legs onward, anchors media in its relay where configured, and on
+ * SBC-edge executes REFERs by moving the caller's media to a new leg: the caller's dialog is never
+ * re-INVITEd and a failed transfer leaves the caller where it was.
+ */
+public final class Sbc implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(Sbc.class);
+  private static final String ALLOW = "INVITE, ACK, BYE, CANCEL, OPTIONS, REFER, UPDATE";
+
+  private final String name;
+  private final SbcConfig config;
+  private final CallRegistry registry;
+  private final PeerNames peers;
+  private final Clock clock;
+  private final ScheduledExecutorService scheduler;
+  private final TrustList trusted;
+  private final MediaRelay relay;
+  private final Map<String, CallSession> bySipCallId = new ConcurrentHashMap<>();
+  private final Set<CallSession> calls = ConcurrentHashMap.newKeySet();
+  private volatile SipEndpoint endpoint;
+
+  private Sbc(
+      String name,
+      SbcConfig config,
+      CallRegistry registry,
+      PeerNames peers,
+      Clock clock,
+      ScheduledExecutorService scheduler,
+      MediaRelay relay) {
+    this.name = name;
+    this.config = config;
+    this.registry = registry;
+    this.peers = peers;
+    this.clock = clock;
+    this.scheduler = scheduler;
+    this.trusted = config.trustList();
+    this.relay = relay;
+  }
+
+  /**
+   * Starts an SBC listening at {@code config.sip()}.
+   *
+   * @param name the element's name (legs it opens are published with it, e.g. {@code sbc-edge})
+   * @param peers element names by address, for the legs' {@code peer}
+   * @param scheduler runs no-answer and transfer timers
+   * @throws SipException if it cannot listen
+   */
+  public static Sbc start(
+      String name,
+      SbcConfig config,
+      CallRegistry registry,
+      PeerNames peers,
+      Clock clock,
+      ScheduledExecutorService scheduler)
+      throws SipException {
+    MediaConfig media = config.media();
+    MediaRelay relay =
+        media.anchor()
+            ? new MediaRelay(new PortPool(media.address(), media.firstPort(), media.lastPort()))
+            : null;
+    Sbc sbc = new Sbc(name, config, registry, peers, clock, scheduler, relay);
+    try {
+      sbc.endpoint = SipEndpoint.start(name, StackMode.B2BUA, config.sip(), sbc.new Handler());
+    } catch (SipException e) {
+      if (relay != null) {
+        relay.close();
+      }
+      throw e;
+    }
+    LOG.info("{}: SBC role {} ready", name, config.role().wire());
+    return sbc;
+  }
+
+  /** The RTP relay, or null when this SBC does not anchor media. */
+  public MediaRelay relay() {
+    return relay;
+  }
+
+  /** Calls this SBC holds now (set up or being set up). */
+  public int activeCalls() {
+    return calls.size();
+  }
+
+  public String name() {
+    return name;
+  }
+
+  public HostPort address() {
+    return config.sip().listen();
+  }
+
+  /** Handles what arrives; runs on stack threads, so it only looks up and hands over. */
+  private final class Handler implements SipHandler {
+    @Override
+    public void onRequest(InboundRequest request) {
+      if (endpoint == null) {
+        request.respond(Response.SERVICE_UNAVAILABLE, "Starting");
+        return;
+      }
+      switch (request.method()) {
+        case Request.INVITE -> {
+          if (request.inDialog()) {
+            inCall(request, CallSession::onReinvite);
+          } else {
+            onInvite(request);
+          }
+        }
+        case Request.UPDATE -> inCall(request, CallSession::onReinvite);
+        case Request.ACK -> {} // ACKs for this SBC's 2xx end in the stack's dialog layer
+        case Request.BYE -> inCall(request, CallSession::onBye);
+        case Request.CANCEL -> onCancel(request);
+        case Request.REFER -> onRefer(request);
+        case Request.OPTIONS -> request.respond(Response.OK);
+        default -> notAllowed(request);
+      }
+    }
+  }
+
+  /** A new call: checkRequest → checkTrust → allocate, then (on the call's queue) open. */
+  private void onInvite(InboundRequest invite) {
+    invite.respond(Response.TRYING);
+    if (!checkRequest(invite)) {
+      return;
+    }
+    String believedCallId = checkTrust(invite);
+    CallSession call = allocate(invite, believedCallId);
+    if (call != null) {
+      call.run(call::open);
+    }
+  }
+
+  /** Requests this SBC cannot take get their 4xx here, before any state exists. */
+  private boolean checkRequest(InboundRequest invite) {
+    Request request = invite.request();
+    MaxForwardsHeader maxForwards = (MaxForwardsHeader) request.getHeader(MaxForwardsHeader.NAME);
+    if (maxForwards != null && maxForwards.getMaxForwards() <= 0) {
+      invite.respond(Response.TOO_MANY_HOPS); // RFC 3261 §16.3 (a B2BUA loops too)
+      return false;
+    }
+    List<String> required = new ArrayList<>();
+    for (Iterator<?> it = request.getHeaders(RequireHeader.NAME); it.hasNext(); ) {
+      required.add(((RequireHeader) it.next()).getOptionTag());
+    }
+    if (!required.isEmpty()) {
+      // RFC 3261 §8.2.2.3: the caller requires extensions (100rel, timer...) this UAS lacks.
+      Response response = invite.createResponse(Response.BAD_EXTENSION);
+      Messages.get().setHeader(response, "Unsupported", String.join(", ", required));
+      invite.respond(response);
+      return false;
+    }
+    if (Messages.userOf(request.getRequestURI()) == null) {
+      invite.respond(Response.ADDRESS_INCOMPLETE, "No user to route");
+      return false;
+    }
+    if (!Messages.hasBody(request, "application", "sdp")) {
+      // Late offer (SDP in the 2xx, answer in the ACK) would need the caller's ACK before ours.
+      invite.respond(Response.NOT_ACCEPTABLE_HERE, "SDP offer required");
+      return false;
+    }
+    return true;
+  }
+
+  /**
+   * The call id a trusted peer (the proxy, SBC-edge) passed on; null when this SBC must mint one.
+   * SBC-edge always mints: callers are never believed.
+   */
+  private String checkTrust(InboundRequest invite) {
+    if (config.role() == Role.EDGE || !trusted.trusts(invite.source())) {
+      return null;
+    }
+    String id = invite.header(Messages.CALL_ID_HEADER);
+    return id == null || id.isBlank() ? null : id;
+  }
+
+  private CallSession allocate(InboundRequest invite, String believedCallId) {
+    String sipCallId = Messages.callId(invite.request());
+    String id = believedCallId != null ? believedCallId : newId("c-");
+    CallSession call = new CallSession(this, id, believedCallId == null, invite);
+    if (bySipCallId.putIfAbsent(sipCallId, call) != null) {
+      // A second INVITE transaction for a dialog this SBC already holds: a loop or a merge.
+      invite.respond(Response.LOOP_DETECTED);
+      return null;
+    }
+    calls.add(call);
+    return call;
+  }
+
+  private void onCancel(InboundRequest cancel) {
+    cancel.respond(Response.OK);
+    CallSession call = bySipCallId.get(Messages.callId(cancel.request()));
+    if (call != null && call.callerSipCallId().equals(Messages.callId(cancel.request()))) {
+      call.run(call::onCallerCancel);
+    }
+  }
+
+  /** A REFER: checkTrust → findCall, then (on the call's queue) the transfer. */
+  private void onRefer(InboundRequest refer) {
+    if (!trusted.trusts(refer.source())) {
+      refer.respond(Response.FORBIDDEN, "Untrusted source");
+      return;
+    }
+    if (config.role() != Role.EDGE) {
+      refer.respond(Response.FORBIDDEN, "Transfers run at SBC-edge");
+      return;
+    }
+    inCall(refer, CallSession::onRefer);
+  }
+
+  private void inCall(InboundRequest request, BiConsumer<CallSession, InboundRequest> action) {
+    CallSession call = bySipCallId.get(Messages.callId(request.request()));
+    if (call == null) {
+      request.respond(Response.CALL_OR_TRANSACTION_DOES_NOT_EXIST);
+      return;
+    }
+    call.run(() -> action.accept(call, request));
+  }
+
+  private void notAllowed(InboundRequest request) {
+    Response response = request.createResponse(Response.METHOD_NOT_ALLOWED);
+    Messages.get().setHeader(response, "Allow", ALLOW);
+    request.respond(response);
+  }
+
+  // ---- what calls share ----------------------------------------------------------------------
+
+  /**
+   * Routing policy, no SIP: SBC-edge asks the redirect server for the dialled user; SBC-dest and
+   * SBC-carrier take the longest matching prefix of their static routes.
+   */
+  Destination route(String user) {
+    return switch (config.role()) {
+      case EDGE -> new Destination.ViaRedirect(user);
+      case DEST, CARRIER ->
+          PrefixRoute.longestMatch(config.routes(), user)
+              .<Destination>map(
+                  r ->
+                      new Destination.Direct(
+                          List.of(Target.of(Messages.get().uri(user, r.to()), peers))))
+              .orElse(new Destination.Unroutable(Response.NOT_FOUND, "No route"));
+    };
+  }
+
+  SipEndpoint endpoint() {
+    return endpoint;
+  }
+
+  SbcConfig config() {
+    return config;
+  }
+
+  PeerNames peers() {
+    return peers;
+  }
+
+  Clock clock() {
+    return clock;
+  }
+
+  ScheduledExecutorService scheduler() {
+    return scheduler;
+  }
+
+  /** True if {@code X-Baton-*} headers may go to this next hop. */
+  boolean trusts(HostPort nextHop) {
+    return trusted.trusts(nextHop);
+  }
+
+  /** Where out-of-band requests about this SBC's legs go. */
+  String holder() {
+    return address().toString();
+  }
+
+  String newLegId() {
+    return newId("l-");
+  }
+
+  private static String newId(String prefix) {
+    return prefix + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong());
+  }
+
+  /** Publishes a leg; a registry outage is logged, never allowed to break the call. */
+  void publish(Leg leg) {
+    try {
+      registry.putLeg(leg);
+    } catch (RuntimeException e) {
+      LOG.warn("{}: cannot publish leg {}: {}", name, leg.id(), e.toString());
+    }
+  }
+
+  void createCall(Call call) {
+    try {
+      registry.createCall(call);
+    } catch (RuntimeException e) {
+      LOG.warn("{}: cannot record call {}: {}", name, call.id(), e.toString());
+    }
+  }
+
+  void register(String sipCallId, CallSession call) {
+    bySipCallId.put(sipCallId, call);
+  }
+
+  void unregister(String sipCallId, CallSession call) {
+    bySipCallId.remove(sipCallId, call);
+  }
+
+  /** The call ended: its Call-IDs now get 481. */
+  void forget(CallSession call, List<String> legSipCallIds) {
+    bySipCallId.remove(call.callerSipCallId(), call);
+    legSipCallIds.forEach(id -> bySipCallId.remove(id, call));
+    calls.remove(call);
+  }
+
+  @Override
+  public void close() {
+    SipEndpoint ep = endpoint;
+    if (ep != null) {
+      ep.close();
+    }
+    if (relay != null) {
+      relay.close();
+    }
+  }
+}

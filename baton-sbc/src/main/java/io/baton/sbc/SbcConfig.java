@@ -1,0 +1,85 @@
+package io.baton.sbc;
+
+import io.baton.sip.HostPort;
+import io.baton.sip.PrefixRoute;
+import io.baton.sip.SipConfig;
+import io.baton.sip.TrustList;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * One SBC (an entry of the {@code sbcs:} map). Messages name keys relative to the SBC's own block
+ * ({@code routes[0].to}), since the map key is the SBC's name.
+ *
+ * @param role edge, dest or carrier
+ * @param sip where it listens
+ * @param redirectServer where SBC-edge asks for routes (edge only)
+ * @param routes prefix → next hop (dest and carrier)
+ * @param trusted sources ({@code host} or {@code host:port}) whose REFERs and {@code X-Baton-*}
+ *     headers are believed, and next hops that receive {@code X-Baton-*} headers
+ * @param media RTP anchoring (required for edge)
+ * @param noAnswerTimeout how long a caller waits for an answer before 408 (default 120s)
+ * @param transfer transfer timeouts (edge)
+ */
+public record SbcConfig(
+    Role role,
+    SipConfig sip,
+    HostPort redirectServer,
+    List<PrefixRoute> routes,
+    List<String> trusted,
+    MediaConfig media,
+    Duration noAnswerTimeout,
+    TransferConfig transfer) {
+
+  public SbcConfig {
+    if (role == null) {
+      throw new IllegalArgumentException("role: required (edge, dest or carrier)");
+    }
+    if (sip == null) {
+      throw new IllegalArgumentException("sip: required (sip.listen is where the SBC listens)");
+    }
+    routes = routes == null ? List.of() : List.copyOf(routes);
+    for (int i = 0; i < routes.size(); i++) {
+      Objects.requireNonNull(routes.get(i), "routes[" + i + "]: empty route");
+    }
+    trusted = trusted == null ? List.of() : List.copyOf(trusted);
+    for (int i = 0; i < trusted.size(); i++) {
+      try {
+        TrustList.of(List.of(trusted.get(i)));
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("trusted[" + i + "]: " + e.getMessage(), e);
+      }
+    }
+    media = media == null ? MediaConfig.passThrough() : media;
+    noAnswerTimeout = noAnswerTimeout == null ? Duration.ofSeconds(120) : noAnswerTimeout;
+    if (noAnswerTimeout.isNegative() || noAnswerTimeout.isZero()) {
+      throw new IllegalArgumentException(
+          "noAnswerTimeout: " + noAnswerTimeout + " is not positive");
+    }
+    transfer = transfer == null ? TransferConfig.defaults() : transfer;
+    switch (role) {
+      case EDGE -> {
+        if (redirectServer == null) {
+          throw new IllegalArgumentException("redirectServer: required for role edge");
+        }
+        if (!media.anchor()) {
+          throw new IllegalArgumentException(
+              "media.anchor: must be true for role edge (SBC-edge anchors the caller's media so"
+                  + " a transfer can move it without re-INVITEing the caller)");
+        }
+      }
+      case DEST, CARRIER -> {
+        if (routes.isEmpty()) {
+          throw new IllegalArgumentException(
+              "routes: required for role " + role.wire() + " (prefix → next hop)");
+        }
+      }
+    }
+  }
+
+  /** The trust list built from {@link #trusted}. */
+  public TrustList trustList() {
+    return TrustList.of(trusted);
+  }
+}

@@ -1,0 +1,93 @@
+package io.baton.sbc;
+
+import io.baton.media.PortPool;
+import io.baton.registry.Call;
+import io.baton.registry.InMemoryCallRegistry;
+import io.baton.registry.Leg;
+import io.baton.sip.HostPort;
+import io.baton.sip.PeerNames;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+
+/**
+ * The network around an SBC under test, on loopback: a registry, a redirect server and phones, all
+ * real SIP endpoints. One lab per test class (starting and stopping endpoints takes seconds);
+ * closing stops everything at once.
+ */
+final class Lab implements AutoCloseable {
+  final ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(4);
+  final InMemoryCallRegistry registry =
+      new InMemoryCallRegistry(Clock.systemUTC(), Duration.ofMinutes(10));
+  private final PortPool phoneRtp;
+  private final List<AutoCloseable> open = new ArrayList<>();
+
+  /**
+   * @param phoneRtpPorts RTP ports for the phones, e.g. {@code 42200-42399}
+   */
+  Lab(String phoneRtpPorts) {
+    String[] range = phoneRtpPorts.split("-");
+    this.phoneRtp =
+        new PortPool("127.0.0.1", Integer.parseInt(range[0]), Integer.parseInt(range[1]));
+  }
+
+  static HostPort at(int port) {
+    return new HostPort("127.0.0.1", port);
+  }
+
+  TestPhone phone(String name, int port) throws Exception {
+    return keep(TestPhone.start(name, at(port), phoneRtp, scheduler));
+  }
+
+  TestRedirect redirect(int port) throws Exception {
+    return keep(new TestRedirect(at(port)));
+  }
+
+  Sbc sbc(String name, SbcConfig config, Map<String, HostPort> network) throws Exception {
+    return keep(
+        Sbc.start(name, config, registry, new PeerNames(network), Clock.systemUTC(), scheduler));
+  }
+
+  private <T extends AutoCloseable> T keep(T closeable) {
+    open.add(closeable);
+    return closeable;
+  }
+
+  /** The call one of whose legs has this SIP Call-ID. */
+  Call call(String sipCallId) {
+    return registry.findBySipCallId(sipCallId).orElseThrow();
+  }
+
+  /** The leg with this SIP Call-ID. */
+  Leg leg(String sipCallId) {
+    return call(sipCallId).legs().stream()
+        .filter(l -> sipCallId.equals(l.sipCallId()))
+        .findFirst()
+        .orElseThrow();
+  }
+
+  @Override
+  public void close() throws Exception {
+    List<Thread> closing = new ArrayList<>();
+    for (AutoCloseable c : open) {
+      closing.add(
+          Thread.ofVirtual()
+              .start(
+                  () -> {
+                    try {
+                      c.close();
+                    } catch (Exception e) {
+                      throw new IllegalStateException(e);
+                    }
+                  }));
+    }
+    for (Thread t : closing) {
+      t.join();
+    }
+    scheduler.shutdownNow();
+  }
+}

@@ -1,0 +1,174 @@
+package io.baton.sbc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.DeserializationContext;
+import com.fasterxml.jackson.databind.JsonDeserializer;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.module.SimpleModule;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.baton.sip.HostPort;
+import io.baton.sip.PrefixRoute;
+import io.baton.sip.SipConfig;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class SbcConfigTest {
+  private static final SipConfig SIP = SipConfig.at("127.0.0.1:5060");
+  private static final MediaConfig ANCHOR = new MediaConfig(true, "127.0.0.1", "20000-29999");
+
+  /** The lab's {@code sbcs:} block (config/lab.yaml), plus the sip thread count from defaults. */
+  private static final String LAB =
+      """
+      sbcs:
+        sbc-edge:
+          role: edge
+          sip: {listen: 127.0.0.1:5060, threads: 16}
+          redirectServer: 127.0.0.1:5070
+          trusted: [127.0.0.1:5080, 127.0.0.1:5120]
+          media: {anchor: true, address: 127.0.0.1, ports: 20000-29999}
+        sbc-dest:
+          role: dest
+          sip: {listen: 127.0.0.1:5090, threads: 16}
+          routes: [{prefix: "", to: 127.0.0.1:5100}]
+          trusted: [127.0.0.1:5080, 127.0.0.1:5100]
+        sbc-carrier:
+          role: carrier
+          sip: {listen: 127.0.0.1:5120, threads: 16}
+          routes: [{prefix: "+1646", to: 127.0.0.1:5130}]
+          trusted: [127.0.0.1:5060]
+          noAnswerTimeout: 90s
+          transfer: {defaultTimeout: 20s}
+      """;
+
+  /** Binds YAML as baton-app does: records by component name, host:port and 30s-style values. */
+  private static Map<String, SbcConfig> bind(String yaml) throws IOException {
+    SimpleModule values = new SimpleModule();
+    values.addDeserializer(
+        HostPort.class,
+        new JsonDeserializer<>() {
+          @Override
+          public HostPort deserialize(JsonParser p, DeserializationContext c) throws IOException {
+            return HostPort.parse(p.getValueAsString());
+          }
+        });
+    values.addDeserializer(
+        Duration.class,
+        new JsonDeserializer<>() {
+          @Override
+          public Duration deserialize(JsonParser p, DeserializationContext c) throws IOException {
+            String s = p.getValueAsString();
+            return s.endsWith("ms")
+                ? Duration.ofMillis(Long.parseLong(s.substring(0, s.length() - 2)))
+                : Duration.ofSeconds(Long.parseLong(s.substring(0, s.length() - 1)));
+          }
+        });
+    ObjectMapper mapper = new ObjectMapper(new YAMLFactory()).registerModule(values);
+    Map<String, Map<String, SbcConfig>> root =
+        mapper.readValue(yaml, new TypeReference<Map<String, Map<String, SbcConfig>>>() {});
+    return root.get("sbcs");
+  }
+
+  @Test
+  void theLabsSbcsBindWithTheirDefaults() throws IOException {
+    Map<String, SbcConfig> sbcs = bind(LAB);
+
+    SbcConfig edge = sbcs.get("sbc-edge");
+    assertThat(edge.role()).isEqualTo(Role.EDGE);
+    assertThat(edge.redirectServer()).isEqualTo(HostPort.parse("127.0.0.1:5070"));
+    assertThat(edge.media().firstPort()).isEqualTo(20000);
+    assertThat(edge.media().lastPort()).isEqualTo(29999);
+    assertThat(edge.noAnswerTimeout()).isEqualTo(Duration.ofSeconds(120));
+    assertThat(edge.transfer())
+        .isEqualTo(new TransferConfig(Duration.ofSeconds(30), Duration.ofSeconds(300)));
+    assertThat(edge.trustList().trusts(HostPort.parse("127.0.0.1:5080"))).isTrue();
+    assertThat(edge.trustList().trusts(HostPort.parse("127.0.0.1:5110"))).isFalse();
+
+    SbcConfig dest = sbcs.get("sbc-dest");
+    assertThat(dest.role()).isEqualTo(Role.DEST);
+    assertThat(dest.routes())
+        .containsExactly(new PrefixRoute("", HostPort.parse("127.0.0.1:5100")));
+    assertThat(dest.media().anchor()).isFalse();
+
+    SbcConfig carrier = sbcs.get("sbc-carrier");
+    assertThat(carrier.role()).isEqualTo(Role.CARRIER);
+    assertThat(carrier.noAnswerTimeout()).isEqualTo(Duration.ofSeconds(90));
+    assertThat(carrier.transfer().defaultTimeout()).isEqualTo(Duration.ofSeconds(20));
+    assertThat(carrier.transfer().maxTimeout()).isEqualTo(Duration.ofSeconds(300));
+  }
+
+  @Test
+  void anUnknownRoleNamesTheKey() {
+    assertThatThrownBy(() -> bind(LAB.replace("role: dest", "role: core")))
+        .hasMessageContaining("role: 'core' is not edge, dest or carrier");
+  }
+
+  @Test
+  void edgeNeedsARedirectServerAndAnchoredMedia() {
+    assertThatThrownBy(() -> config(Role.EDGE, null, null, ANCHOR))
+        .hasMessage("redirectServer: required for role edge");
+    assertThatThrownBy(() -> config(Role.EDGE, HostPort.parse("127.0.0.1:5070"), null, null))
+        .hasMessageStartingWith("media.anchor: must be true for role edge");
+  }
+
+  @Test
+  void destAndCarrierNeedRoutes() {
+    assertThatThrownBy(() -> config(Role.DEST, null, List.of(), null))
+        .hasMessageStartingWith("routes: required for role dest");
+    assertThatThrownBy(() -> config(Role.CARRIER, null, null, null))
+        .hasMessageStartingWith("routes: required for role carrier");
+  }
+
+  @Test
+  void mediaPortsAreARangeAndAnchoringNeedsAnAddress() {
+    assertThatThrownBy(() -> new MediaConfig(true, "127.0.0.1", "20000"))
+        .hasMessageStartingWith("media.ports: '20000' is not first-last");
+    assertThatThrownBy(() -> new MediaConfig(true, "127.0.0.1", "30000-20000"))
+        .hasMessageStartingWith("media.ports:");
+    assertThatThrownBy(() -> new MediaConfig(true, "127.0.0.1", "80-200"))
+        .hasMessageStartingWith("media.ports:");
+    assertThatThrownBy(() -> new MediaConfig(true, null, "20000-29999"))
+        .hasMessage("media.address: required when media.anchor is true");
+  }
+
+  @Test
+  void timeoutsAndTrustEntriesAreChecked() {
+    assertThatThrownBy(() -> new TransferConfig(Duration.ofSeconds(60), Duration.ofSeconds(30)))
+        .hasMessageStartingWith("transfer.maxTimeout:");
+    assertThatThrownBy(
+            () ->
+                new SbcConfig(
+                    Role.DEST,
+                    SIP,
+                    null,
+                    List.of(new PrefixRoute("", HostPort.parse("127.0.0.1:5100"))),
+                    List.of("127.0.0.1:5080", "not an address:x"),
+                    null,
+                    null,
+                    null))
+        .hasMessageStartingWith("trusted[1]:");
+    assertThatThrownBy(
+            () ->
+                new SbcConfig(
+                    Role.EDGE,
+                    SIP,
+                    HostPort.parse("127.0.0.1:5070"),
+                    null,
+                    null,
+                    ANCHOR,
+                    Duration.ZERO,
+                    null))
+        .hasMessageStartingWith("noAnswerTimeout:");
+  }
+
+  private static SbcConfig config(
+      Role role, HostPort redirect, List<PrefixRoute> routes, MediaConfig media) {
+    return new SbcConfig(role, SIP, redirect, routes, null, media, null, null);
+  }
+}

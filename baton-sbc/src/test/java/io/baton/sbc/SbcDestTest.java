@@ -1,0 +1,138 @@
+package io.baton.sbc;
+
+import static io.baton.sbc.Lab.at;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.baton.registry.Call;
+import io.baton.registry.Leg;
+import io.baton.registry.LegState;
+import io.baton.sip.HostPort;
+import io.baton.sip.Messages;
+import io.baton.sip.PrefixRoute;
+import io.baton.sip.SipConfig;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import javax.sip.message.Request;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * SBC-dest (docs "Call setup" step 5): routes by prefix, passes the call id on between trusted
+ * peers, and without anchoring lets SDP through untouched.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class SbcDestTest {
+  private static final HostPort DEST = at(15340);
+  private static final String CALL_ID = "c-00000000000000aa";
+
+  private Lab lab;
+  private Sbc dest;
+  private TestPhone proxy;
+  private TestPhone callcenter;
+  private TestPhone stranger;
+
+  @BeforeAll
+  void start() throws Exception {
+    lab = new Lab("42800-42899");
+    proxy = lab.phone("proxy", 15341);
+    callcenter = lab.phone("callcenter", 15342);
+    stranger = lab.phone("stranger", 15343);
+    SbcConfig config =
+        new SbcConfig(
+            Role.DEST,
+            SipConfig.at(DEST),
+            null,
+            List.of(
+                new PrefixRoute("+1312", callcenter.address()),
+                new PrefixRoute("+1646", stranger.address())),
+            List.of(proxy.address().toString(), callcenter.address().toString()),
+            null,
+            null,
+            null);
+    dest = lab.sbc("sbc-dest", config, Map.of("callcenter", callcenter.address()));
+  }
+
+  @AfterAll
+  void stop() throws Exception {
+    lab.close();
+  }
+
+  @BeforeEach
+  void reset() {
+    List.of(proxy, callcenter, stranger).forEach(TestPhone::reset);
+    await().atMost(Duration.ofSeconds(5)).until(() -> dest.activeCalls() == 0);
+  }
+
+  private TestPhone.PhoneCall dial(TestPhone from, String user, Map<String, String> headers)
+      throws Exception {
+    TestPhone.PhoneCall call = from.dial(Messages.get().uri(user, DEST), headers);
+    await().atMost(Duration.ofSeconds(5)).until(() -> call.finalResponse != null);
+    return call;
+  }
+
+  private void hangUp(TestPhone.PhoneCall call, TestPhone.PhoneCall far) throws Exception {
+    call.hangUp();
+    await().atMost(Duration.ofSeconds(5)).until(() -> far.byeReceived && dest.activeCalls() == 0);
+  }
+
+  @Test
+  void aTrustedPeersCallIdIsPassedOnAndSdpCrossesUntouched() throws Exception {
+    TestPhone.PhoneCall call =
+        dial(proxy, "+13125550100", Map.of(Messages.CALL_ID_HEADER, CALL_ID));
+    assertThat(call.finalResponse.getStatusCode()).isEqualTo(200);
+    TestPhone.PhoneCall answered = callcenter.calls().get(0);
+
+    assertThat(answered.invite.header(Messages.CALL_ID_HEADER)).isEqualTo(CALL_ID);
+    assertThat(answered.offer).isEqualTo(call.offer);
+    assertThat(call.answer).isEqualTo(answered.answer);
+    assertThat(dest.relay()).isNull();
+
+    Call registered = lab.registry.find(CALL_ID).orElseThrow();
+    assertThat(registered.legs()).hasSize(1); // SBC-dest publishes only the leg it opened
+    Leg leg3 = registered.legs().get(0);
+    assertThat(leg3.element()).isEqualTo("sbc-dest");
+    assertThat(leg3.peer()).isEqualTo("callcenter");
+    assertThat(leg3.sipCallId()).isEqualTo(answered.sipCallId);
+    assertThat(leg3.state()).isEqualTo(LegState.ACTIVE);
+
+    await().atMost(Duration.ofSeconds(5)).until(() -> !callcenter.received(Request.ACK).isEmpty());
+    hangUp(call, answered);
+    assertThat(lab.leg(answered.sipCallId).state()).isEqualTo(LegState.RELEASED);
+  }
+
+  @Test
+  void anUntrustedCallerCannotChooseTheCallId() throws Exception {
+    TestPhone.PhoneCall call =
+        dial(stranger, "+13125550100", Map.of(Messages.CALL_ID_HEADER, "c-0000000000000bad"));
+    assertThat(call.finalResponse.getStatusCode()).isEqualTo(200);
+    TestPhone.PhoneCall answered = callcenter.calls().get(0);
+
+    String passedOn = answered.invite.header(Messages.CALL_ID_HEADER);
+    assertThat(passedOn).matches("c-[0-9a-f]{16}").isNotEqualTo("c-0000000000000bad");
+    assertThat(lab.registry.find(passedOn)).isPresent();
+    hangUp(call, answered);
+  }
+
+  @Test
+  void batonHeadersStopAtAnUntrustedNextHop() throws Exception {
+    TestPhone.PhoneCall call =
+        dial(proxy, "+16465550111", Map.of(Messages.CALL_ID_HEADER, CALL_ID));
+    assertThat(call.finalResponse.getStatusCode()).isEqualTo(200);
+    TestPhone.PhoneCall answered = stranger.calls().get(0);
+
+    assertThat(Messages.batonHeaderNames(answered.invite.request())).isEmpty();
+    hangUp(call, answered);
+  }
+
+  @Test
+  void aNumberWithoutRouteGets404() throws Exception {
+    TestPhone.PhoneCall call = dial(proxy, "+442071234567", Map.of());
+    assertThat(call.finalResponse.getStatusCode()).isEqualTo(404);
+    await().atMost(Duration.ofSeconds(5)).until(() -> dest.activeCalls() == 0);
+  }
+}
