@@ -20,7 +20,9 @@ final class Banner {
       }
     }
     if (cfg.transfer() != null && node.running().contains("transfer")) {
-      b.append(String.format("  %-12s http://%s  (API, /v1/openapi.json)%n", "api", cfg.transfer().http()));
+      b.append(
+          String.format(
+              "  %-12s http://%s  (API, /v1/openapi.json)%n", "api", cfg.transfer().http()));
     }
     node.edgeName()
         .ifPresent(
@@ -29,15 +31,22 @@ final class Banner {
               b.append("\nCall it:   sipp ")
                   .append(at)
                   .append(" -sf baton-testkit/src/main/resources/sipp/uac-call-expect-200.xml")
-                  .append(" -s +18005550100 -key hold 60000 -m 1\n")
+                  .append(" -s +18005550100 -set hold 60000 -m 1\n")
                   .append("     or a softphone: sip:+18005550100@")
                   .append(at)
                   .append("\n");
             });
     if (cfg.transfer() != null && node.running().contains("transfer")) {
       b.append("Transfer the newest call:\n  ")
-          .append(curl(cfg, "$(curl -s -H 'Authorization: Bearer " + key(cfg, null) + "' http://"
-              + cfg.transfer().http() + "/v1/calls?limit=1 | sed -E 's/.*\"id\":\"([^\"]+)\".*/\\1/;q')", null))
+          .append(
+              curl(
+                  cfg,
+                  "$(curl -s -H 'Authorization: Bearer "
+                      + key(cfg, null)
+                      + "' http://"
+                      + cfg.transfer().http()
+                      + "/v1/calls?limit=1 | grep -o '\"c-[0-9a-f]*\"' | head -1 | tr -d '\"')",
+                  null))
           .append("\n");
     }
     b.append("Ctrl-C stops every element.\n\n");

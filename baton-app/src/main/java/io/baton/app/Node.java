@@ -11,8 +11,8 @@ import io.baton.registry.CallRegistry;
 import io.baton.registry.InMemoryCallRegistry;
 import io.baton.registry.RedisCallRegistry;
 import io.baton.routing.Numbers;
+import io.baton.sbc.Role;
 import io.baton.sbc.Sbc;
-import io.baton.sbc.SbcConfig;
 import io.baton.sip.PeerNames;
 import io.baton.store.Database;
 import io.baton.store.Seeder;
@@ -20,8 +20,6 @@ import io.baton.transfer.TransferServer;
 import io.baton.ua.UserAgent;
 import io.baton.ua.UserAgentConfig;
 import java.time.Clock;
-import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -46,7 +44,7 @@ public final class Node implements AutoCloseable {
   private final BatonConfig config;
   private final Clock clock;
   private final ScheduledExecutorService scheduler;
-  private final Deque<AutoCloseable> started = new ArrayDeque<>();
+  private final List<AutoCloseable> started = new java.util.concurrent.CopyOnWriteArrayList<>();
   private final Map<String, Object> elements = new LinkedHashMap<>();
   private Database database;
   private CallRegistry registry;
@@ -118,7 +116,7 @@ public final class Node implements AutoCloseable {
       element = UserAgent.start(ua, endpointPorts(), scheduler, clock);
     }
     elements.put(name, element);
-    started.push((AutoCloseable) element);
+    started.add((AutoCloseable) element);
   }
 
   private String regionForNumbers() {
@@ -128,7 +126,6 @@ public final class Node implements AutoCloseable {
   private Database database() {
     if (database == null) {
       database = Database.open(config.database());
-      started.addLast(database); // closed last
       if (config.seed() != null) {
         int changed = Seeder.apply(database, config.seed());
         LOG.info("seed data applied ({} rows written)", changed);
@@ -145,7 +142,6 @@ public final class Node implements AutoCloseable {
             case MEMORY -> new InMemoryCallRegistry(clock, rc.retainEnded());
             case REDIS -> new RedisCallRegistry(rc.redisUrl(), clock, rc.retainEnded());
           };
-      started.addLast(registry);
     }
     return registry;
   }
@@ -182,26 +178,46 @@ public final class Node implements AutoCloseable {
   /** The edge SBC's name (where callers dial in), if one runs here. */
   public Optional<String> edgeName() {
     return config.sbcs().entrySet().stream()
-        .filter(e -> e.getValue().role() == SbcConfig.Role.EDGE && elements.containsKey(e.getKey()))
+        .filter(e -> e.getValue().role() == Role.EDGE && elements.containsKey(e.getKey()))
         .map(Map.Entry::getKey)
         .findFirst();
   }
 
   @Override
   public void close() {
-    while (!started.isEmpty()) {
-      AutoCloseable c = started.pop();
+    // Elements stop in parallel (each SIP stack takes about a second to wind down), then the
+    // shared services they used.
+    List<Thread> stopping = new java.util.ArrayList<>();
+    for (AutoCloseable element : started) {
+      stopping.add(Thread.ofVirtual().start(() -> stop(element)));
+    }
+    for (Thread t : stopping) {
       try {
-        c.close();
-      } catch (Exception e) {
-        LOG.warn("stopping {} failed: {}", c, e.toString());
+        t.join();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
       }
     }
+    if (registry != null) {
+      stop(registry);
+    }
+    if (database != null) {
+      stop(database);
+    }
+    started.clear();
     scheduler.shutdownNow();
     try {
       scheduler.awaitTermination(2, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    }
+  }
+
+  private static void stop(AutoCloseable c) {
+    try {
+      c.close();
+    } catch (Exception e) {
+      LOG.warn("stopping {} failed: {}", c, e.toString());
     }
   }
 }

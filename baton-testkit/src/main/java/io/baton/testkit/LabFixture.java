@@ -48,6 +48,7 @@ public final class LabFixture {
       }
       dir = dir.getParent();
     }
-    throw new IllegalStateException("config/lab.yaml not found above " + Path.of("").toAbsolutePath());
+    throw new IllegalStateException(
+        "config/lab.yaml not found above " + Path.of("").toAbsolutePath());
   }
 }

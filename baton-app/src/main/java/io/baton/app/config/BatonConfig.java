@@ -3,6 +3,7 @@ package io.baton.app.config;
 import io.baton.callcenter.CallCenterConfig;
 import io.baton.proxy.ProxyConfig;
 import io.baton.redirect.RedirectConfig;
+import io.baton.sbc.Role;
 import io.baton.sbc.SbcConfig;
 import io.baton.sip.HostPort;
 import io.baton.store.DatabaseConfig;
@@ -31,8 +32,12 @@ public record BatonConfig(
     SeedData seed) {
 
   public BatonConfig {
-    network = network == null ? Map.of() : Map.copyOf(network);
-    sbcs = sbcs == null ? Map.of() : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(sbcs));
+    network =
+        network == null
+            ? Map.of()
+            : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(network));
+    sbcs =
+        sbcs == null ? Map.of() : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(sbcs));
     endpoints = endpoints == null ? List.of() : List.copyOf(endpoints);
   }
 
@@ -43,14 +48,14 @@ public record BatonConfig(
     if (callcenter != null) {
       names.add("callcenter");
     }
-    sbcs.keySet().stream().filter(n -> sbcs.get(n).role() != SbcConfig.Role.EDGE).forEach(names::add);
+    sbcs.keySet().stream().filter(n -> sbcs.get(n).role() != Role.EDGE).forEach(names::add);
     if (proxy != null) {
       names.add("proxy");
     }
     if (redirect != null) {
       names.add("redirect");
     }
-    sbcs.keySet().stream().filter(n -> sbcs.get(n).role() == SbcConfig.Role.EDGE).forEach(names::add);
+    sbcs.keySet().stream().filter(n -> sbcs.get(n).role() == Role.EDGE).forEach(names::add);
     if (transfer != null) {
       names.add("transfer");
     }

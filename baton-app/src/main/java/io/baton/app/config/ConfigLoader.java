@@ -8,11 +8,11 @@ import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MapperFeature;
-import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.databind.module.SimpleModule;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.baton.sip.HostPort;
 import java.io.IOException;
 import java.io.InputStream;
@@ -64,7 +64,9 @@ public final class ConfigLoader {
     return bind(resolve(file), type);
   }
 
-  /** The merged tree: defaults, the file over them, templates applied; {@code templates} removed. */
+  /**
+   * The merged tree: defaults, the file over them, templates applied; {@code templates} removed.
+   */
   public ObjectNode resolve(Path file) {
     ObjectNode defaults = readDefaults();
     ObjectNode user = read(file);
@@ -151,11 +153,13 @@ public final class ConfigLoader {
     }
     TEMPLATED_SECTIONS.forEach(
         (section, template) -> {
-          if (root.get(section) instanceof ObjectNode node && templates.get(template) instanceof ObjectNode t) {
+          if (root.get(section) instanceof ObjectNode node
+              && templates.get(template) instanceof ObjectNode t) {
             root.set(section, merge(t, node));
           }
         });
-    if (root.get("sbcs") instanceof ObjectNode sbcs && templates.get("sbc") instanceof ObjectNode t) {
+    if (root.get("sbcs") instanceof ObjectNode sbcs
+        && templates.get("sbc") instanceof ObjectNode t) {
       sbcs.fieldNames()
           .forEachRemaining(
               name -> {

@@ -6,8 +6,8 @@ import java.util.Objects;
 /**
  * Where elements publish calls and legs (the {@code registry:} block).
  *
- * @param kind {@code memory} when every element runs in one process, {@code redis} when they run
- *     in several
+ * @param kind {@code memory} when every element runs in one process, {@code redis} when they run in
+ *     several
  * @param redisUrl Redis to share, for {@code kind: redis}
  * @param retainEnded how long an ended call stays visible
  */
@@ -21,7 +21,8 @@ public record RegistryConfig(Kind kind, String redisUrl, Duration retainEnded) {
     Objects.requireNonNull(kind, "registry.kind: missing (memory or redis)");
     Objects.requireNonNull(retainEnded, "registry.retainEnded: missing");
     if (kind == Kind.REDIS && (redisUrl == null || !redisUrl.startsWith("redis://"))) {
-      throw new IllegalArgumentException("registry.redisUrl: '" + redisUrl + "' is not redis://...");
+      throw new IllegalArgumentException(
+          "registry.redisUrl: '" + redisUrl + "' is not redis://...");
     }
     if (retainEnded.isNegative()) {
       throw new IllegalArgumentException("registry.retainEnded: " + retainEnded + " is negative");

@@ -31,7 +31,8 @@ class CallAndTransferTest extends LabTest {
         .containsEntry("proxy->sbc-dest", "active")
         .containsEntry("sbc-dest->callcenter", "active");
     for (JsonNode leg : call.get("legs")) {
-      for (String field : List.of("id", "element", "peer", "sipCallId", "state", "startedAt", "endedAt")) {
+      for (String field :
+          List.of("id", "element", "peer", "sipCallId", "state", "startedAt", "endedAt")) {
         assertThat(leg.has(field)).as("leg %s", field).isTrue();
       }
     }

@@ -60,8 +60,7 @@ abstract class LabTest {
   }
 
   /** A test user agent on {@code 127.0.0.1:port} answering as told; kept for the whole JVM. */
-  static synchronized UserAgent agent(String name, int port, Answer answer)
-      throws Exception {
+  static synchronized UserAgent agent(String name, int port, Answer answer) throws Exception {
     UserAgent ua =
         UserAgent.start(
             new UserAgentConfig(name, SipConfig.at(new HostPort("127.0.0.1", port)), answer),
@@ -128,7 +127,9 @@ abstract class LabTest {
   static void assertSilent(RtpStream rtp, String who) throws InterruptedException {
     long before = rtp.packetsReceived();
     Thread.sleep(500);
-    assertThat(rtp.packetsReceived()).as("%s receives no more RTP", who).isLessThanOrEqualTo(before + 2);
+    assertThat(rtp.packetsReceived())
+        .as("%s receives no more RTP", who)
+        .isLessThanOrEqualTo(before + 2);
   }
 
   /** Legs of a call resource by {@code element -> peer}, with their states. */

@@ -44,7 +44,8 @@ class OutOfBandTrustTest extends LabTest {
             request -> request.respond(405))) {
       Request refer =
           intruder
-              .request(Request.REFER, intruder.messages().uri(null, HostPort.parse("127.0.0.1:5080")))
+              .request(
+                  Request.REFER, intruder.messages().uri(null, HostPort.parse("127.0.0.1:5080")))
               .header(TargetDialog.NAME, dialog.value())
               .header("Refer-To", "<sip:attacker@127.0.0.1:16071>")
               .header("Event", "refer")

@@ -14,8 +14,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A failed transfer never drops the caller: busy, no answer, unreachable targets end the transfer
- * {@code failed} with the SIP status while the caller stays with the first destination, audio
- * still flowing. Bad API requests get RFC 9457 problems with the right status.
+ * {@code failed} with the SIP status while the caller stays with the first destination, audio still
+ * flowing. Bad API requests get RFC 9457 problems with the right status.
  */
 class TransferFailureTest extends LabTest {
   static UserAgent busy;
@@ -110,7 +110,8 @@ class TransferFailureTest extends LabTest {
 
     assertProblem(nobody.post(path, "{\"to\":\"target:sales\"}"), 401);
     assertProblem(wrongKey.post(path, "{\"to\":\"target:sales\"}"), 401);
-    assertProblem(acme.post("/v1/calls/c-0000000000000000/transfer", "{\"to\":\"target:sales\"}"), 404);
+    assertProblem(
+        acme.post("/v1/calls/c-0000000000000000/transfer", "{\"to\":\"target:sales\"}"), 404);
     assertProblem(globex.post(path, "{\"to\":\"target:sales\"}"), 404); // another tenant's call
     assertProblem(acme.post(path, "{\"to\":"), 400);
     assertProblem(acme.post(path, "{\"to\":\"12ab\"}"), 400);
