@@ -42,7 +42,7 @@ public final class CallCenter implements AutoCloseable {
       String name, CallCenterConfig config, ScheduledExecutorService scheduler, Clock clock)
       throws SipException {
     UserAgentConfig ua = new UserAgentConfig(name, config.sip(), ANSWER);
-    return new CallCenter(UserAgent.start(ua, config.media().portPool(), scheduler, clock));
+    return new CallCenter(UserAgent.start(ua, config.media().pool(), scheduler, clock));
   }
 
   public HostPort address() {

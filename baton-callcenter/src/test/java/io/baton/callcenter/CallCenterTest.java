@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import io.baton.media.MediaPorts;
 import io.baton.media.PortPool;
 import io.baton.sip.Messages;
 import io.baton.sip.OutboundTransaction;
@@ -51,7 +52,7 @@ class CallCenterTest {
         CallCenter.start(
             "callcenter",
             new CallCenterConfig(
-                SipConfig.at("127.0.0.1:15600"), new MediaConfig("127.0.0.1", "43300-43399")),
+                SipConfig.at("127.0.0.1:15600"), new MediaPorts("127.0.0.1", "43300-43399")),
             scheduler,
             Clock.systemUTC());
     open.add(center);
@@ -172,14 +173,13 @@ class CallCenterTest {
 
   @Test
   void badConfigurationIsRefusedNamingTheKey() {
-    assertThatThrownBy(() -> new MediaConfig("127.0.0.1", "30000"))
-        .hasMessage("callcenter.media.ports: '30000' is not first-last, e.g. 30000-30999");
-    assertThatThrownBy(() -> new MediaConfig("127.0.0.1", "31000-30000"))
-        .hasMessageStartingWith("callcenter.media.ports: 31000-30000");
-    assertThatThrownBy(() -> new MediaConfig(" ", "30000-30999"))
-        .hasMessage("callcenter.media.address: missing");
+    assertThatThrownBy(() -> new MediaPorts("127.0.0.1", "30000"))
+        .hasMessageStartingWith("ports: '30000' is not first-last");
+    assertThatThrownBy(() -> new MediaPorts("127.0.0.1", "31000-30000"))
+        .hasMessageStartingWith("ports: '31000-30000'");
+    assertThatThrownBy(() -> new MediaPorts(" ", "30000-30999")).hasMessage("address: missing");
     assertThatThrownBy(() -> new CallCenterConfig(SipConfig.at("127.0.0.1:5100"), null))
         .hasMessage("callcenter.media: missing");
-    assertThat(new MediaConfig("127.0.0.1", "30000-30999").portPool().capacity()).isEqualTo(500);
+    assertThat(new MediaPorts("127.0.0.1", "30000-30999").pool().capacity()).isEqualTo(500);
   }
 }

@@ -42,14 +42,15 @@ public final class PortPool {
    */
   public static PortPool parse(String bindAddress, String ports) {
     String[] ends = ports == null ? new String[0] : ports.trim().split("\\s*-\\s*");
-    if (ends.length != 2) {
-      throw new IllegalArgumentException("ports: '" + ports + "' is not written first-last");
-    }
     try {
-      return new PortPool(bindAddress, Integer.parseInt(ends[0]), Integer.parseInt(ends[1]));
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("ports: '" + ports + "' is not written first-last", e);
+      if (ends.length == 2) {
+        return new PortPool(bindAddress, Integer.parseInt(ends[0]), Integer.parseInt(ends[1]));
+      }
+    } catch (IllegalArgumentException e) {
+      // NumberFormatException or a range outside 1024-65534: reported below with the value
     }
+    throw new IllegalArgumentException(
+        "ports: '" + ports + "' is not first-last within 1024-65534, e.g. 20000-29999");
   }
 
   public String bindAddress() {

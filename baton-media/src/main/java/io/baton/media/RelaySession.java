@@ -58,11 +58,7 @@ public final class RelaySession implements AutoCloseable {
 
   /** Leaves a side unbridged: what it receives is dropped. */
   public synchronized void unbridge(RelaySide side) {
-    RelaySide old = side.partner();
-    if (old != null && old.partner() == side) {
-      old.partner(null);
-    }
-    side.partner(null);
+    side.detach();
   }
 
   /** Closes one side (e.g. the released old leg's) and returns its port. */

@@ -72,6 +72,15 @@ public final class RelaySide implements AutoCloseable {
     this.partner = side;
   }
 
+  /** Unbridges this side: neither it nor its partner forwards to the other any more. */
+  void detach() {
+    RelaySide old = partner;
+    if (old != null && old.partner == this) {
+      old.partner = null;
+    }
+    partner = null;
+  }
+
   public RelaySide partner() {
     return partner;
   }
@@ -140,11 +149,7 @@ public final class RelaySide implements AutoCloseable {
       return;
     }
     closed = true;
-    RelaySide p = partner;
-    if (p != null && p.partner == this) {
-      p.partner(null);
-    }
-    partner = null;
+    detach();
     try {
       channel.close();
     } catch (IOException e) {

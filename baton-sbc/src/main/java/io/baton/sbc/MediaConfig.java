@@ -1,5 +1,7 @@
 package io.baton.sbc;
 
+import io.baton.media.PortPool;
+
 /**
  * Whether an SBC anchors media in its RTP relay, and where (the {@code media:} block of an SBC).
  *
@@ -20,7 +22,11 @@ public record MediaConfig(boolean anchor, String address, String ports) {
       }
     }
     if (ports != null) {
-      range(ports);
+      try {
+        PortPool.parse(address == null ? "127.0.0.1" : address, ports);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("media." + e.getMessage(), e);
+      }
     }
   }
 
@@ -29,28 +35,8 @@ public record MediaConfig(boolean anchor, String address, String ports) {
     return new MediaConfig(false, null, null);
   }
 
-  public int firstPort() {
-    return range(ports)[0];
-  }
-
-  public int lastPort() {
-    return range(ports)[1];
-  }
-
-  private static int[] range(String ports) {
-    String[] parts = ports.trim().split("-", -1);
-    try {
-      if (parts.length == 2) {
-        int first = Integer.parseInt(parts[0].trim());
-        int last = Integer.parseInt(parts[1].trim());
-        if (first >= 1024 && last <= 65534 && first < last) {
-          return new int[] {first, last};
-        }
-      }
-    } catch (NumberFormatException e) {
-      // reported below with the key
-    }
-    throw new IllegalArgumentException(
-        "media.ports: '" + ports + "' is not first-last within 1024-65534, e.g. 20000-29999");
+  /** The relay's port pool (anchoring only). */
+  public PortPool pool() {
+    return PortPool.parse(address, ports);
   }
 }

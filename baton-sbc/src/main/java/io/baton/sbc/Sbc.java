@@ -1,7 +1,6 @@
 package io.baton.sbc;
 
 import io.baton.media.MediaRelay;
-import io.baton.media.PortPool;
 import io.baton.registry.Call;
 import io.baton.registry.CallRegistry;
 import io.baton.registry.Leg;
@@ -91,10 +90,7 @@ public final class Sbc implements AutoCloseable {
       ScheduledExecutorService scheduler)
       throws SipException {
     MediaConfig media = config.media();
-    MediaRelay relay =
-        media.anchor()
-            ? new MediaRelay(new PortPool(media.address(), media.firstPort(), media.lastPort()))
-            : null;
+    MediaRelay relay = media.anchor() ? new MediaRelay(media.pool()) : null;
     Sbc sbc = new Sbc(name, config, registry, peers, clock, scheduler, relay);
     try {
       sbc.endpoint = SipEndpoint.start(name, StackMode.B2BUA, config.sip(), sbc.new Handler());

@@ -82,8 +82,7 @@ class SbcConfigTest {
     SbcConfig edge = sbcs.get("sbc-edge");
     assertThat(edge.role()).isEqualTo(Role.EDGE);
     assertThat(edge.redirectServer()).isEqualTo(HostPort.parse("127.0.0.1:5070"));
-    assertThat(edge.media().firstPort()).isEqualTo(20000);
-    assertThat(edge.media().lastPort()).isEqualTo(29999);
+    assertThat(edge.media().pool().capacity()).isEqualTo(5000);
     assertThat(edge.noAnswerTimeout()).isEqualTo(Duration.ofSeconds(120));
     assertThat(edge.transfer())
         .isEqualTo(new TransferConfig(Duration.ofSeconds(30), Duration.ofSeconds(300)));

@@ -1,6 +1,7 @@
 package io.baton.app.config;
 
 import io.baton.callcenter.CallCenterConfig;
+import io.baton.media.MediaPorts;
 import io.baton.proxy.ProxyConfig;
 import io.baton.redirect.RedirectConfig;
 import io.baton.sbc.Role;
@@ -28,7 +29,7 @@ public record BatonConfig(
     TransferServerConfig transfer,
     CallCenterConfig callcenter,
     List<UserAgentConfig> endpoints,
-    MediaPoolConfig endpointMedia,
+    MediaPorts endpointMedia,
     SeedData seed) {
 
   public BatonConfig {

@@ -197,7 +197,14 @@ public final class ConfigLoader {
     }
   }
 
-  /** {@code sbcs.sbc-edge.media: ports: '9-1' is not a range} from Jackson's path and cause. */
+  private static final java.util.regex.Pattern KEYED =
+      java.util.regex.Pattern.compile("^[\\w.\\[\\]-]+: .*", java.util.regex.Pattern.DOTALL);
+
+  /**
+   * One message naming the full key: Jackson knows where in the tree the failing record sits
+   * ({@code sbcs.sbc-edge}), the record's own check knows which of its keys is wrong ({@code
+   * media.ports: ...}); together {@code sbcs.sbc-edge.media.ports: ...}.
+   */
   static String describe(JsonMappingException e) {
     String path =
         e.getPath().stream()
@@ -208,14 +215,21 @@ public final class ConfigLoader {
     while (root.getCause() != null && root.getCause() != root) {
       root = root.getCause();
     }
+    boolean fromCheck =
+        root instanceof IllegalArgumentException || root instanceof NullPointerException;
     String why =
-        root instanceof IllegalArgumentException || root instanceof NullPointerException
-            ? root.getMessage()
-            : e.getOriginalMessage();
-    if (why != null && why.contains("Unrecognized field")) {
+        fromCheck && root.getMessage() != null ? root.getMessage() : e.getOriginalMessage();
+    if (why != null && why.startsWith("Unrecognized field")) {
       why = "unknown key";
     }
-    return (path.isEmpty() ? "" : path + ": ") + why;
+    if (path.isEmpty()) {
+      return why;
+    }
+    if (why != null && KEYED.matcher(why).matches()) {
+      String top = path.split("[.\\[]", 2)[0];
+      return why.startsWith(top + ".") || why.startsWith(top + ":") ? why : path + "." + why;
+    }
+    return path + ": " + why;
   }
 
   /** Deserialises a value written as text with a parser that throws IllegalArgumentException. */

@@ -1,0 +1,50 @@
+package io.baton.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class MainTest {
+  @TempDir Path dir;
+
+  @Test
+  void checkAcceptsTheLabConfiguration() {
+    assertThat(Main.run("check", "--config", Path.of("..", "config", "lab.yaml").toString()))
+        .isZero();
+  }
+
+  @Test
+  void aBadConfigurationExitsWith2AndSaysWhy() throws Exception {
+    Path bad = dir.resolve("bad.yaml");
+    Files.writeString(bad, "proxy:\n  sip: {listen: 127.0.0.1:17080}\n  routs: []\n");
+    PrintStream err = System.err;
+    ByteArrayOutputStream captured = new ByteArrayOutputStream();
+    System.setErr(new PrintStream(captured, true));
+    try {
+      assertThat(Main.run("check", "--config", bad.toString())).isEqualTo(2);
+    } finally {
+      System.setErr(err);
+    }
+    assertThat(captured.toString()).contains("baton: proxy.routs: unknown key");
+  }
+
+  @Test
+  void runRefusesAnElementTheConfigurationDoesNotDefine() throws Exception {
+    Path one = dir.resolve("one.yaml");
+    Files.writeString(one, "proxy:\n  sip: {listen: 127.0.0.1:17080}\n");
+    PrintStream err = System.err;
+    ByteArrayOutputStream captured = new ByteArrayOutputStream();
+    System.setErr(new PrintStream(captured, true));
+    try {
+      assertThat(Main.run("run", "sbc-edge", "--config", one.toString())).isEqualTo(2);
+    } finally {
+      System.setErr(err);
+    }
+    assertThat(captured.toString()).contains("no element 'sbc-edge'").contains("[proxy]");
+  }
+}
