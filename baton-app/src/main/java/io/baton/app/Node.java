@@ -140,7 +140,8 @@ public final class Node implements AutoCloseable {
       registry =
           switch (rc.kind()) {
             case MEMORY -> new InMemoryCallRegistry(clock, rc.retainEnded());
-            case REDIS -> new RedisCallRegistry(rc.redisUrl(), clock, rc.retainEnded());
+            case REDIS ->
+                new RedisCallRegistry(rc.redisUrl(), rc.redisPrefix(), clock, rc.retainEnded());
           };
     }
     return registry;
