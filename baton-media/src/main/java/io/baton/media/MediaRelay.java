@@ -6,17 +6,19 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * An element's RTP relay: hands out {@link RelaySession}s whose sides bind ports from one pool and
- * pump packets on virtual threads. Its counters are what tests and metrics read to prove media is
- * released when calls end.
+ * An element's RTP relay: hands out {@link RelaySession}s whose sides bind ports from one pool; one
+ * {@link RelayLoop} thread moves every side's packets. Its counters are what tests and metrics read
+ * to prove media is released when calls end.
  */
 public final class MediaRelay implements AutoCloseable {
   private final PortPool pool;
+  private final RelayLoop loop;
   private final Map<String, RelaySession> sessions = new ConcurrentHashMap<>();
   private final AtomicLong sessionCounter = new AtomicLong();
 
   public MediaRelay(PortPool pool) {
     this.pool = pool;
+    this.loop = new RelayLoop("rtp-relay-" + pool.bindAddress());
   }
 
   PortPool pool() {
@@ -37,7 +39,7 @@ public final class MediaRelay implements AutoCloseable {
   }
 
   void started(RelaySide side) {
-    Thread.ofVirtual().name("rtp-" + side.name()).start(side::pump);
+    loop.add(side);
   }
 
   void released(int port) {
@@ -68,5 +70,6 @@ public final class MediaRelay implements AutoCloseable {
     for (RelaySession s : sessions.values()) {
       s.close();
     }
+    loop.close();
   }
 }

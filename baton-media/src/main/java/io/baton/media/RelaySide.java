@@ -95,32 +95,38 @@ public final class RelaySide implements AutoCloseable {
     return packetsOut.get();
   }
 
-  /** Receives until closed; runs on its own virtual thread. */
-  void pump() {
-    ByteBuffer buffer = ByteBuffer.allocateDirect(2048);
+  DatagramChannel channel() {
+    return channel;
+  }
+
+  /**
+   * Reads every datagram waiting on this side's (non-blocking) socket and forwards each to the
+   * partner's peer; called by the relay loop when the socket is readable.
+   */
+  void drain(ByteBuffer buffer) {
     while (!closed) {
+      SocketAddress from;
       try {
         buffer.clear();
-        SocketAddress from = channel.receive(buffer);
-        if (from == null) {
-          continue;
-        }
-        packetsIn.incrementAndGet();
-        if (!latched && from instanceof InetSocketAddress source) {
-          peer = source;
-          latched = true;
-        }
-        RelaySide to = partner;
-        if (to != null) {
-          buffer.flip();
-          to.sendToPeer(buffer);
-        }
+        from = channel.receive(buffer);
       } catch (ClosedChannelException e) {
         return;
       } catch (IOException e) {
-        if (!closed) {
-          LOG.debug("relay side {} receive failed: {}", name, e.toString());
-        }
+        LOG.debug("relay side {} receive failed: {}", name, e.toString());
+        return;
+      }
+      if (from == null) {
+        return;
+      }
+      packetsIn.incrementAndGet();
+      if (!latched && from instanceof InetSocketAddress source) {
+        peer = source;
+        latched = true;
+      }
+      RelaySide to = partner;
+      if (to != null) {
+        buffer.flip();
+        to.sendToPeer(buffer);
       }
     }
   }
@@ -131,8 +137,10 @@ public final class RelaySide implements AutoCloseable {
       return;
     }
     try {
-      channel.send(packet, target);
-      packetsOut.incrementAndGet();
+      // Non-blocking: a full socket buffer drops the packet, as any RTP hop may.
+      if (channel.send(packet, target) > 0) {
+        packetsOut.incrementAndGet();
+      }
     } catch (IOException e) {
       LOG.debug("relay side {} send to {} failed: {}", name, target, e.toString());
     }

@@ -45,6 +45,30 @@ public record Call(
     return "ended".equals(state());
   }
 
+  /** When the call ended (its caller leg and every other leg over), or null while it lives. */
+  public Instant endedAt() {
+    return endedAt(startedAt, legs);
+  }
+
+  /**
+   * When a call made of {@code legs} ended: the last leg's end, once the caller's leg is over; null
+   * while it lives.
+   */
+  static Instant endedAt(Instant startedAt, Iterable<Leg> legs) {
+    boolean callerEnded = false;
+    Instant last = startedAt;
+    for (Leg leg : legs) {
+      if (CALLER.equals(leg.element())) {
+        callerEnded = leg.state().ended();
+      }
+      Instant at = leg.endedAt() != null ? leg.endedAt() : leg.startedAt();
+      if (at.isAfter(last)) {
+        last = at;
+      }
+    }
+    return callerEnded ? last : null;
+  }
+
   /** Legs not yet released or failed. */
   public List<Leg> liveLegs() {
     return legs.stream().filter(l -> !l.state().ended()).toList();

@@ -23,14 +23,25 @@ public final class InMemoryCallRegistry implements CallRegistry {
 
   private final Clock clock;
   private final Duration retainEnded;
+  private final int maxEnded;
+
+  /** Ended calls kept at most, whatever {@code retainEnded} says. */
+  public static final int DEFAULT_MAX_ENDED = 10_000;
+
   private final Map<String, Entry> calls = new ConcurrentHashMap<>();
   private final Map<String, String> bySipCallId = new ConcurrentHashMap<>();
   private final List<CallListener> listeners = new CopyOnWriteArrayList<>();
   private final AtomicLong writes = new AtomicLong();
 
+  /** Keeps ended calls for {@code retainEnded}, at most {@link #DEFAULT_MAX_ENDED} of them. */
   public InMemoryCallRegistry(Clock clock, Duration retainEnded) {
+    this(clock, retainEnded, DEFAULT_MAX_ENDED);
+  }
+
+  public InMemoryCallRegistry(Clock clock, Duration retainEnded, int maxEnded) {
     this.clock = clock;
     this.retainEnded = retainEnded;
+    this.maxEnded = maxEnded;
   }
 
   @Override
@@ -110,22 +121,28 @@ public final class InMemoryCallRegistry implements CallRegistry {
     }
   }
 
-  /** Drops calls that ended longer than {@code retainEnded} ago. */
+  /**
+   * Drops calls that ended longer than {@code retainEnded} ago and, beyond {@code maxEnded} ended
+   * calls, the oldest ended ones: memory stays bounded whatever the call rate.
+   */
   public void prune() {
     Instant cutoff = clock.instant().minus(retainEnded);
-    calls.values().removeIf(e -> isExpired(view(e), cutoff));
-    bySipCallId.values().removeIf(id -> !calls.containsKey(id));
-  }
-
-  static boolean isExpired(Call call, Instant cutoff) {
-    if (!call.ended()) {
-      return false;
+    List<Map.Entry<String, Instant>> ended = new ArrayList<>();
+    for (Map.Entry<String, Entry> e : calls.entrySet()) {
+      Instant endedAt = Call.endedAt(e.getValue().call().startedAt(), e.getValue().legs().values());
+      if (endedAt == null) {
+        continue;
+      }
+      if (endedAt.isBefore(cutoff)) {
+        calls.remove(e.getKey());
+      } else {
+        ended.add(Map.entry(e.getKey(), endedAt));
+      }
     }
-    Instant last =
-        call.legs().stream()
-            .map(l -> l.endedAt() != null ? l.endedAt() : l.startedAt())
-            .max(Comparator.naturalOrder())
-            .orElse(call.startedAt());
-    return last.isBefore(cutoff);
+    if (ended.size() > maxEnded) {
+      ended.sort(Map.Entry.comparingByValue());
+      ended.subList(0, ended.size() - maxEnded).forEach(e -> calls.remove(e.getKey()));
+    }
+    bySipCallId.values().removeIf(id -> !calls.containsKey(id));
   }
 }

@@ -226,7 +226,7 @@ public final class RedisCallRegistry implements CallRegistry {
       Optional<Call> call = find(id);
       if (call.isEmpty()) {
         redis.zrem(callsKey(), id);
-      } else if (InMemoryCallRegistry.isExpired(call.get(), cutoff)) {
+      } else if (call.get().endedAt() != null && call.get().endedAt().isBefore(cutoff)) {
         delete(call.get());
       }
     }

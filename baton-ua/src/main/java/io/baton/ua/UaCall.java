@@ -151,7 +151,7 @@ public final class UaCall {
       if (t != null) {
         t.cancel(false);
       }
-      LOG.info(
+      LOG.debug(
           "{}: call {} {} ({}; rtp sent {} received {})",
           endpoint.name(),
           sipCallId(),

@@ -76,7 +76,9 @@ public final class UserAgent implements AutoCloseable {
   private final ScheduledExecutorService scheduler;
   private final Clock clock;
   private final Deque<UaCall> calls = new ConcurrentLinkedDeque<>();
-  private final BlockingQueue<UaCall> arrivals = new LinkedBlockingQueue<>();
+  private final BlockingQueue<UaCall> arrivals = new LinkedBlockingQueue<>(HISTORY);
+  private final java.util.concurrent.atomic.AtomicInteger kept =
+      new java.util.concurrent.atomic.AtomicInteger();
   private final Queue<UaCall> placed = new ConcurrentLinkedQueue<>();
   private volatile SipEndpoint endpoint;
 
@@ -147,7 +149,7 @@ public final class UserAgent implements AutoCloseable {
     }
     placed.removeIf(c -> c.state().terminal());
     placed.add(call);
-    LOG.info("{}: calling {} ({})", name(), target, call.sipCallId());
+    LOG.debug("{}: calling {} ({})", name(), target, call.sipCallId());
     return call;
   }
 
@@ -200,14 +202,15 @@ public final class UserAgent implements AutoCloseable {
 
   private void remember(UaCall call) {
     calls.add(call);
-    arrivals.add(call);
-    int excess = calls.size() - HISTORY;
-    for (Iterator<UaCall> it = calls.iterator(); excess > 0 && it.hasNext(); ) {
-      UaCall old = it.next();
-      if (old.state().terminal()) {
+    kept.incrementAndGet();
+    while (!arrivals.offer(call)) {
+      arrivals.poll(); // nobody awaits arrivals this old: keep the newest HISTORY
+    }
+    // Drop ended calls from the front (the oldest first) once more than HISTORY are kept.
+    for (Iterator<UaCall> it = calls.iterator(); kept.get() > HISTORY && it.hasNext(); ) {
+      if (it.next().state().terminal()) {
         it.remove();
-        arrivals.remove(old);
-        excess--;
+        kept.decrementAndGet();
       }
     }
   }
@@ -304,7 +307,7 @@ public final class UserAgent implements AutoCloseable {
         dialog.setApplicationData(call);
       }
       remember(call);
-      LOG.info(
+      LOG.debug(
           "{}: call {} from {}",
           name(),
           call.sipCallId(),
