@@ -6,10 +6,7 @@ import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.DatagramChannel;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
@@ -20,7 +17,7 @@ import java.util.function.Supplier;
  */
 public final class RtpStream implements AutoCloseable {
   private final DatagramChannel channel;
-  private final ScheduledExecutorService scheduler;
+  private final MediaClock clock;
   private final long ssrc = ThreadLocalRandom.current().nextLong(1L << 32);
   private final AtomicLong sent = new AtomicLong();
   private final AtomicLong received = new AtomicLong();
@@ -30,35 +27,32 @@ public final class RtpStream implements AutoCloseable {
   private volatile InetSocketAddress remote;
   private volatile Supplier<byte[]> source;
   private volatile int payloadType = 0;
-  private ScheduledFuture<?> sender;
   private int sequence = ThreadLocalRandom.current().nextInt(1 << 16);
   private long timestamp = ThreadLocalRandom.current().nextLong(1L << 32);
   private volatile boolean closed;
 
   private final Runnable onClose;
 
-  private RtpStream(DatagramChannel channel, ScheduledExecutorService scheduler, Runnable onClose) {
+  private RtpStream(DatagramChannel channel, MediaClock clock, Runnable onClose) {
     this.channel = channel;
     this.onClose = onClose;
-    this.scheduler = scheduler;
+    this.clock = clock;
     this.source = new Tone(440, 8000)::nextFrame;
     Thread.ofVirtual().name("rtp-stream-" + localPort()).start(this::receive);
   }
 
   /** Binds a port from {@code pool}. */
-  public static RtpStream open(PortPool pool, ScheduledExecutorService scheduler)
-      throws IOException {
+  public static RtpStream open(PortPool pool, MediaClock clock) throws IOException {
     DatagramChannel ch = pool.bind();
     int port = ((InetSocketAddress) ch.getLocalAddress()).getPort();
-    return new RtpStream(ch, scheduler, () -> pool.release(port));
+    return new RtpStream(ch, clock, () -> pool.release(port));
   }
 
   /** Binds any free port on {@code address}. */
-  public static RtpStream open(String address, ScheduledExecutorService scheduler)
-      throws IOException {
+  public static RtpStream open(String address, MediaClock clock) throws IOException {
     DatagramChannel ch = DatagramChannel.open();
     ch.bind(new InetSocketAddress(address, 0));
-    return new RtpStream(ch, scheduler, () -> {});
+    return new RtpStream(ch, clock, () -> {});
   }
 
   public int localPort() {
@@ -86,23 +80,20 @@ public final class RtpStream implements AutoCloseable {
     this.payloadType = pt;
   }
 
-  /** Starts (or redirects) sending to {@code to}, a frame every 20 ms. */
-  public synchronized void sendTo(InetSocketAddress to) {
+  /** Starts (or redirects) sending to {@code to}, a frame every 20 ms of the media clock. */
+  public void sendTo(InetSocketAddress to) {
     this.remote = to;
-    if (sender == null && !closed) {
-      sender = scheduler.scheduleAtFixedRate(this::sendFrame, 0, 20, TimeUnit.MILLISECONDS);
+    if (!closed) {
+      clock.add(this);
     }
   }
 
   /** Stops sending; receiving goes on. */
-  public synchronized void stopSending() {
-    if (sender != null) {
-      sender.cancel(false);
-      sender = null;
-    }
+  public void stopSending() {
+    clock.remove(this);
   }
 
-  private void sendFrame() {
+  void sendFrame() {
     InetSocketAddress to = remote;
     if (to == null || closed) {
       return;

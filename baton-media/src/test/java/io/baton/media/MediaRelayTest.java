@@ -14,18 +14,20 @@ class MediaRelayTest {
   private final ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(2);
   private final PortPool pool = new PortPool("127.0.0.1", 41000, 41099);
   private final MediaRelay relay = new MediaRelay(pool);
+  private final MediaClock clock = new MediaClock(scheduler);
 
   @AfterEach
   void stop() {
     relay.close();
+    clock.close();
     scheduler.shutdownNow();
   }
 
   @Test
   void relaysBothWaysThenMovesTheCallerToANewSideWithoutChangingItsPort() throws Exception {
-    try (RtpStream caller = RtpStream.open("127.0.0.1", scheduler);
-        RtpStream first = RtpStream.open("127.0.0.1", scheduler);
-        RtpStream second = RtpStream.open("127.0.0.1", scheduler)) {
+    try (RtpStream caller = RtpStream.open("127.0.0.1", clock);
+        RtpStream first = RtpStream.open("127.0.0.1", clock);
+        RtpStream second = RtpStream.open("127.0.0.1", clock)) {
       RelaySession session = relay.open("call-1");
       RelaySide callerSide = session.addSide("caller");
       RelaySide firstSide = session.addSide("leg1");
@@ -63,8 +65,8 @@ class MediaRelayTest {
 
   @Test
   void latchesOntoTheSourceOfTheFirstPacket() throws Exception {
-    try (RtpStream a = RtpStream.open("127.0.0.1", scheduler);
-        RtpStream b = RtpStream.open("127.0.0.1", scheduler)) {
+    try (RtpStream a = RtpStream.open("127.0.0.1", clock);
+        RtpStream b = RtpStream.open("127.0.0.1", clock)) {
       RelaySession session = relay.open("call-2");
       RelaySide sa = session.addSide("a");
       RelaySide sb = session.addSide("b");

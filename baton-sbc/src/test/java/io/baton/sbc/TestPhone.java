@@ -1,5 +1,6 @@
 package io.baton.sbc;
 
+import io.baton.media.MediaClock;
 import io.baton.media.PortPool;
 import io.baton.media.RtpStream;
 import io.baton.sip.HostPort;
@@ -135,6 +136,7 @@ final class TestPhone implements SipHandler, AutoCloseable {
   private final SipEndpoint endpoint;
   private final PortPool rtpPool;
   private final ScheduledExecutorService scheduler;
+  private final MediaClock mediaClock;
   private final Map<String, PhoneCall> calls = new ConcurrentHashMap<>();
   private final List<PhoneCall> ordered = new CopyOnWriteArrayList<>();
   final List<Request> received = new CopyOnWriteArrayList<>();
@@ -144,6 +146,7 @@ final class TestPhone implements SipHandler, AutoCloseable {
       throws Exception {
     this.rtpPool = rtpPool;
     this.scheduler = scheduler;
+    this.mediaClock = new MediaClock(scheduler);
     this.endpoint = SipEndpoint.start(name, StackMode.USER_AGENT, SipConfig.at(at), this);
   }
 
@@ -205,7 +208,7 @@ final class TestPhone implements SipHandler, AutoCloseable {
 
   /** Places a call offering PCMU, PCMA and telephone-event; RTP starts when it is answered. */
   PhoneCall dial(SipURI target, Map<String, String> headers) throws IOException {
-    RtpStream rtp = RtpStream.open(rtpPool, scheduler);
+    RtpStream rtp = RtpStream.open(rtpPool, mediaClock);
     String offer =
         SessionDescription.audio(
                 "phone",
@@ -288,7 +291,7 @@ final class TestPhone implements SipHandler, AutoCloseable {
     Answer how = answering;
     RtpStream rtp;
     try {
-      rtp = RtpStream.open(rtpPool, scheduler);
+      rtp = RtpStream.open(rtpPool, mediaClock);
     } catch (IOException e) {
       invite.respond(503);
       return;
@@ -342,5 +345,6 @@ final class TestPhone implements SipHandler, AutoCloseable {
   public void close() {
     calls.values().forEach(c -> c.rtp.close());
     endpoint.close();
+    mediaClock.close();
   }
 }

@@ -1,5 +1,6 @@
 package io.baton.ua;
 
+import io.baton.media.MediaClock;
 import io.baton.media.PortPool;
 import io.baton.media.RtpStream;
 import io.baton.media.Tone;
@@ -74,6 +75,7 @@ public final class UserAgent implements AutoCloseable {
   private final UserAgentConfig config;
   private final PortPool rtpPorts;
   private final ScheduledExecutorService scheduler;
+  private final MediaClock mediaClock;
   private final Clock clock;
   private final Deque<UaCall> calls = new ConcurrentLinkedDeque<>();
   private final BlockingQueue<UaCall> arrivals = new LinkedBlockingQueue<>(HISTORY);
@@ -87,6 +89,7 @@ public final class UserAgent implements AutoCloseable {
     this.config = config;
     this.rtpPorts = rtpPorts;
     this.scheduler = scheduler;
+    this.mediaClock = new MediaClock(scheduler);
     this.clock = clock;
   }
 
@@ -186,10 +189,11 @@ public final class UserAgent implements AutoCloseable {
       call.rtp().close();
     }
     endpoint.close();
+    mediaClock.close();
   }
 
   private RtpStream openRtp() throws IOException {
-    RtpStream rtp = RtpStream.open(rtpPorts, scheduler);
+    RtpStream rtp = RtpStream.open(rtpPorts, mediaClock);
     rtp.source(new Tone(config.answer().toneHz(), TONE_AMPLITUDE)::nextFrame);
     return rtp;
   }

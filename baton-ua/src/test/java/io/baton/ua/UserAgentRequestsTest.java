@@ -3,6 +3,7 @@ package io.baton.ua;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.baton.media.MediaClock;
 import io.baton.media.PortPool;
 import io.baton.media.RtpStream;
 import io.baton.sip.HostPort;
@@ -66,7 +67,7 @@ class UserAgentRequestsTest {
   }
 
   private RtpStream rtp() throws Exception {
-    RtpStream stream = RtpStream.open(peerPorts, scheduler);
+    RtpStream stream = RtpStream.open(peerPorts, new MediaClock(scheduler));
     open.add(stream);
     return stream;
   }
