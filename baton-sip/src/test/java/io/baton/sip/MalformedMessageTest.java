@@ -1,14 +1,11 @@
 package io.baton.sip;
 
+import static io.baton.sip.wire.WireCase.ask;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
-import io.baton.sip.wire.RawMessage;
 import io.baton.sip.wire.SipWire;
-import io.baton.sip.wire.WireResponse;
-import java.time.Duration;
+import io.baton.sip.wire.WireCase;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -87,59 +84,43 @@ class MalformedMessageTest {
     }
   }
 
-  /**
-   * What a fixture must get: a status (with a reason phrase naming the problem, where Baton writes
-   * it), or nothing at all ({@link #DROPPED}). Messages whose framing only a datagram gives are not
-   * sent over TCP.
-   */
-  record Case(String fixture, int status, boolean overTcp, String reason) {
-    @Override
-    public String toString() {
-      return fixture + " -> " + (status == DROPPED ? "dropped" : status);
-    }
-  }
-
-  static final int DROPPED = 0;
-
-  static Stream<Case> cases() {
+  static Stream<WireCase> cases() {
     return Stream.of(
-        new Case("valid-options.sip", 200, true, null),
-        new Case("tortuous-valid-options.sip", 200, true, null),
-        new Case("utf8-garbage-in-display-name.sip", 486, true, null),
-        new Case("huge-header.sip", 200, true, null),
-        new Case("garbage.bin", DROPPED, true, null),
-        new Case("no-via.sip", DROPPED, true, null),
-        new Case("malformed-via.sip", DROPPED, true, null),
-        new Case("missing-call-id.sip", 400, true, "Missing Call-ID"),
-        new Case("missing-from-to-call-id.sip", 400, true, "Missing Call-ID"),
-        new Case("truncated-invite.sip", 400, false, "Truncated"),
-        new Case("bad-content-length.sip", 400, false, "Content-Length"),
-        new Case("negative-content-length.sip", 400, true, "Content-Length"),
-        new Case("duplicate-content-length.sip", 400, true, "Duplicate Content-Length"),
-        new Case("duplicate-call-id.sip", 400, true, "Duplicate Call-ID"),
-        new Case("cseq-method-mismatch.sip", 400, true, null),
-        new Case("unknown-method-cseq-mismatch.sip", 400, true, null),
-        new Case("overlarge-cseq.sip", DROPPED, true, null),
-        new Case("bad-sip-version.sip", 505, true, null),
-        new Case("unterminated-quote-in-display-name.sip", 400, true, "From"),
-        new Case("request-uri-in-angle-brackets.sip", 400, true, "Request-Line"),
-        new Case("invalid-request-uri.sip", 400, true, "Request-Line"),
-        new Case("unknown-uri-scheme.sip", 416, true, null),
-        new Case("bye-unknown-dialog.sip", 481, true, null),
-        new Case("ack-bad-cseq.sip", DROPPED, true, null),
-        new Case("malformed-status-line.sip", DROPPED, true, null),
-        new Case("response-broadcast-via.sip", DROPPED, true, null));
+        WireCase.answered("valid-options.sip", 200),
+        WireCase.answered("tortuous-valid-options.sip", 200),
+        WireCase.answered("utf8-garbage-in-display-name.sip", 486),
+        WireCase.answered("huge-header.sip", 200),
+        WireCase.dropped("garbage.bin"),
+        WireCase.dropped("no-via.sip"),
+        WireCase.dropped("malformed-via.sip"),
+        WireCase.answered("missing-call-id.sip", 400, "Missing Call-ID"),
+        WireCase.answered("missing-from-to-call-id.sip", 400, "Missing Call-ID"),
+        WireCase.answered("truncated-invite.sip", 400, "Truncated").udpOnly(),
+        WireCase.answered("bad-content-length.sip", 400, "Content-Length").udpOnly(),
+        WireCase.answered("negative-content-length.sip", 400, "Content-Length"),
+        WireCase.answered("duplicate-content-length.sip", 400, "Duplicate Content-Length"),
+        WireCase.answered("duplicate-call-id.sip", 400, "Duplicate Call-ID"),
+        WireCase.answered("cseq-method-mismatch.sip", 400),
+        WireCase.answered("unknown-method-cseq-mismatch.sip", 400),
+        WireCase.dropped("overlarge-cseq.sip"),
+        WireCase.answered("bad-sip-version.sip", 505),
+        WireCase.answered("unterminated-quote-in-display-name.sip", 400, "From"),
+        WireCase.answered("request-uri-in-angle-brackets.sip", 400, "Request-Line"),
+        WireCase.answered("invalid-request-uri.sip", 400, "Request-Line"),
+        WireCase.answered("unknown-uri-scheme.sip", 416),
+        WireCase.answered("bye-unknown-dialog.sip", 481),
+        WireCase.dropped("ack-bad-cseq.sip"),
+        WireCase.dropped("malformed-status-line.sip"),
+        WireCase.dropped("response-broadcast-via.sip"));
   }
 
-  static Stream<Case> tcpCases() {
-    return cases().filter(Case::overTcp);
+  static Stream<WireCase> tcpCases() {
+    return cases().filter(WireCase::overTcp);
   }
 
   @AfterEach
   void stillServing() throws Exception {
-    try (SipWire probe = SipWire.udp(UAS)) {
-      ask(probe, "valid-options.sip", "bob", 200);
-    }
+    WireCase.assertServing(UAS, "bob");
     Response info =
         uac.send(call.createRequest(Request.INFO), call).finalResponse().get(5, TimeUnit.SECONDS);
     assertThat(info.getStatusCode()).as("INFO in the call set up before").isEqualTo(200);
@@ -147,7 +128,7 @@ class MalformedMessageTest {
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("cases")
-  void overUdp(Case c) {
+  void overUdp(WireCase c) {
     try (SipWire wire = SipWire.udp(UAS)) {
       check(wire, c);
     }
@@ -155,22 +136,17 @@ class MalformedMessageTest {
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("tcpCases")
-  void overTcp(Case c) {
+  void overTcp(WireCase c) {
     try (SipWire wire = SipWire.tcp(UAS)) {
       check(wire, c);
     }
   }
 
-  private void check(SipWire wire, Case c) {
-    RawMessage message = wire.message(c.fixture(), "bob");
-    wire.send(message);
-    if (c.status() == DROPPED) {
-      assertDropped(wire, message);
-    } else {
-      WireResponse response = assertAnswered(wire, message, c.status());
-      if (c.reason() != null) {
-        assertThat(response.reason()).as("reason phrase").contains(c.reason());
-      }
+  private void check(SipWire wire, WireCase c) {
+    int before = reachedHandler.size();
+    c.check(wire, "bob");
+    if (c.status() == WireCase.DROPPED) {
+      assertThat(reachedHandler).as("requests that reached the handler").hasSize(before + 1);
     }
   }
 
@@ -199,45 +175,6 @@ class MalformedMessageTest {
       for (int i = 0; i < THREADS * 2; i++) {
         ask(wire, "valid-options.sip", "overflow", 500);
       }
-    }
-  }
-
-  /** Sends a fixture and checks the final response's status. */
-  private static WireResponse ask(SipWire wire, String fixture, String user, int status) {
-    RawMessage message = wire.message(fixture, user);
-    wire.send(message);
-    return assertAnswered(wire, message, status);
-  }
-
-  private static WireResponse assertAnswered(SipWire wire, RawMessage message, int status) {
-    Optional<WireResponse> response = wire.awaitFinal(message.branch(), SipWire.WAIT);
-    assertThat(response).as("answer to " + message).isPresent();
-    assertThat(response.get().status())
-        .as(message + " answered " + response.get())
-        .isEqualTo(status);
-    return response.get();
-  }
-
-  /**
-   * Nothing comes back for {@code message}: a valid request sent after it is answered (over UDP
-   * from the same socket; over TCP on a new connection, since the element may close one that
-   * carried junk), and nothing else ever arrives.
-   */
-  private void assertDropped(SipWire wire, RawMessage message) {
-    int before = reachedHandler.size();
-    try (SipWire probe = "UDP".equals(wire.transport()) ? null : SipWire.tcp(UAS)) {
-      SipWire on = probe == null ? wire : probe;
-      RawMessage options = on.message("valid-options.sip", "bob");
-      on.send(options);
-      assertAnswered(on, options, 200);
-      await()
-          .during(Duration.ofMillis(300))
-          .atMost(Duration.ofSeconds(1))
-          .until(() -> wire.responsesTo(message.branch()).isEmpty());
-      assertThat(wire.responses())
-          .as("responses to " + message)
-          .allMatch(r -> r.answers(options.branch()));
-      assertThat(reachedHandler).as("requests that reached the handler").hasSize(before + 1);
     }
   }
 }
