@@ -127,7 +127,8 @@ public final class CheckedMessageParser implements MessageParser {
   }
 
   private static void checkRequest(SIPRequest request, byte[] bytes, Problems problems) {
-    if (!firstLine(bytes).toUpperCase(Locale.ROOT).endsWith(" SIP/2.0")) {
+    if (request.getRequestLine() != null
+        && !firstLine(bytes).toUpperCase(Locale.ROOT).endsWith(" SIP/2.0")) {
       problems.add(Response.VERSION_NOT_SUPPORTED, "Version Not Supported"); // §21.5.7
     }
     if (request.getCallId() == null) {
