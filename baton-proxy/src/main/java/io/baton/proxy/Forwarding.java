@@ -82,6 +82,19 @@ final class Forwarding {
     return copy;
   }
 
+  /**
+   * §16.4: the request is for this proxy itself, not to be forwarded: its Request-URI names the
+   * proxy and no Route names anyone else.
+   */
+  boolean addressedToSelf(Request request) {
+    for (ListIterator<?> it = request.getHeaders(RouteHeader.NAME); it.hasNext(); ) {
+      if (!isOwn(((RouteHeader) it.next()).getAddress().getURI())) {
+        return false;
+      }
+    }
+    return isOwn(request.getRequestURI());
+  }
+
   /** §16.5/§16.6 item 2: the Request-URI now names the next hop, user part kept. */
   static void retarget(Request request, HostPort nextHop) {
     if (!(request.getRequestURI() instanceof SipURI sip)) {

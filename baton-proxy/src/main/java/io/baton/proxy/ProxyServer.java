@@ -282,14 +282,17 @@ public final class ProxyServer implements AutoCloseable {
 
   /**
    * A request inside a dialog: rejectedByMaxForwards → rejectedAsLoop → match its dialog →
-   * interceptNotify (NOTIFYs for a REFER the proxy injected) → loose routing (§16.4) with the
-   * callee side's CSeq shifted → forward.
+   * rejectedAsUnknown → interceptNotify (NOTIFYs for a REFER the proxy injected) → loose routing
+   * (§16.4) with the callee side's CSeq shifted → forward.
    */
   private void inDialog(InboundRequest request) {
     if (rejectedByMaxForwards(request) || rejectedAsLoop(request)) {
       return;
     }
     Optional<DialogTable.Match> match = dialogs.match(request.request());
+    if (rejectedAsUnknown(request, match)) {
+      return;
+    }
     if (match.isPresent() && refers.interceptNotify(request, match.get())) {
       return;
     }
@@ -297,6 +300,19 @@ public final class ProxyServer implements AutoCloseable {
     match.ifPresent(m -> shiftTowardsCaller(m, forward));
     forwarding.addVia(forward);
     forwarding.relay(request, forward, r -> {}, r -> afterInDialogAnswer(request, match, r));
+  }
+
+  /**
+   * An in-dialog request addressed to the proxy itself (no Route onward, its own Request-URI) for a
+   * dialog it does not know: the proxy is its UAS, and has no such dialog (RFC 3261 §12.2.2).
+   * Forwarding it would only send it back to the proxy (482).
+   */
+  private boolean rejectedAsUnknown(InboundRequest request, Optional<DialogTable.Match> match) {
+    if (match.isEmpty() && forwarding.addressedToSelf(request.request())) {
+      request.respond(Response.CALL_OR_TRANSACTION_DOES_NOT_EXIST);
+      return true;
+    }
+    return false;
   }
 
   /** An ACK for a 2xx is its own transaction end to end: forwarded statelessly (§16.11). */

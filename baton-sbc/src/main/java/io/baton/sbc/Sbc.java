@@ -41,7 +41,15 @@ import org.slf4j.LoggerFactory;
  */
 public final class Sbc implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Sbc.class);
-  private static final String ALLOW = "INVITE, ACK, BYE, CANCEL, OPTIONS, REFER, UPDATE";
+  private static final List<String> ALLOW =
+      List.of(
+          Request.INVITE,
+          Request.ACK,
+          Request.BYE,
+          Request.CANCEL,
+          Request.OPTIONS,
+          Request.REFER,
+          Request.UPDATE);
 
   private final String name;
   private final SbcConfig config;
@@ -185,6 +193,15 @@ public final class Sbc implements AutoCloseable {
       invite.respond(Response.ADDRESS_INCOMPLETE, "No user to route");
       return false;
     }
+    if (request.getRawContent() != null
+        && request.getRawContent().length > 0
+        && !Messages.hasBody(request, "application", "sdp")) {
+      // RFC 3261 §8.2.3: a body this UAS cannot read gets 415 naming what it can.
+      Response response = invite.createResponse(Response.UNSUPPORTED_MEDIA_TYPE);
+      Messages.get().setHeader(response, "Accept", "application/sdp");
+      invite.respond(response);
+      return false;
+    }
     if (!Messages.hasBody(request, "application", "sdp")) {
       // Late offer (SDP in the 2xx, answer in the ACK) would need the caller's ACK before ours.
       invite.respond(Response.NOT_ACCEPTABLE_HERE, "SDP offer required");
@@ -250,7 +267,8 @@ public final class Sbc implements AutoCloseable {
 
   private void notAllowed(InboundRequest request) {
     Response response = request.createResponse(Response.METHOD_NOT_ALLOWED);
-    Messages.get().setHeader(response, "Allow", ALLOW);
+    // One Allow per method: JAIN-SIP parses a single header value, never a list.
+    ALLOW.forEach(method -> Messages.get().addHeader(response, "Allow", method));
     request.respond(response);
   }
 

@@ -126,6 +126,13 @@ public final class SipEndpoint implements AutoCloseable {
     p.setProperty("gov.nist.javax.sip.RELEASE_REFERENCES_STRATEGY", "Normal");
     p.setProperty("gov.nist.javax.sip.RECEIVE_UDP_BUFFER_SIZE", "1048576");
     p.setProperty("gov.nist.javax.sip.SEND_UDP_BUFFER_SIZE", "1048576");
+    // Malformed messages are sorted out before the stack acts on them: answered 400 where the
+    // sender can get the answer, dropped where not (CheckedMessageParser).
+    p.setProperty(
+        "gov.nist.javax.sip.MESSAGE_PARSER_FACTORY",
+        "io.baton.sip.internal.CheckedMessageParser$Factory");
+    p.setProperty(
+        "gov.nist.javax.sip.SIP_MESSAGE_VALVE", "io.baton.sip.internal.MalformedRequestValve");
     // The NIO TCP processor of 1.3.0-91 loses the first request on a new connection ("old socket
     // different than new socket"): the default processor, a thread per connection, does not.
     long lifetime = Math.max(1, config.maxTransactionLifetime().toSeconds());
@@ -303,7 +310,12 @@ public final class SipEndpoint implements AutoCloseable {
     }
   }
 
-  /** The stack's callbacks, translated into Baton's and kept from ever throwing into the stack. */
+  /**
+   * The stack's callbacks, translated into Baton's and kept from ever throwing into the stack. They
+   * run on the stack's own threads, and JAIN-SIP 1.3.0-91 lets any {@link Error} end such a thread
+   * for good (a UDP processor thread catches only {@link Exception}): an element's recursion gone
+   * too deep costs the one message, never one of the stack's few threads.
+   */
   private final class Listener implements SipListener {
 
     @Override
@@ -325,7 +337,7 @@ public final class SipEndpoint implements AutoCloseable {
           new InboundRequest(SipEndpoint.this, request, st, event.getDialog(), sourceOf(request));
       try {
         handler.onRequest(inbound);
-      } catch (RuntimeException e) {
+      } catch (RuntimeException | StackOverflowError e) {
         LOG.error("{}: handler failed on {}", name(), request.getMethod(), e);
         inbound.respondIfPending(Response.SERVER_INTERNAL_ERROR);
       }
@@ -351,7 +363,7 @@ public final class SipEndpoint implements AutoCloseable {
           handler.onStrayResponse(
               new InboundResponse(response, event.getDialog(), sourceOf(response)));
         }
-      } catch (RuntimeException e) {
+      } catch (RuntimeException | StackOverflowError e) {
         LOG.error("{}: response handling failed", name(), e);
       }
     }
@@ -381,7 +393,7 @@ public final class SipEndpoint implements AutoCloseable {
     public void processDialogTerminated(DialogTerminatedEvent event) {
       try {
         handler.onDialogTerminated(event.getDialog());
-      } catch (RuntimeException e) {
+      } catch (RuntimeException | StackOverflowError e) {
         LOG.error("{}: dialog termination handling failed", name(), e);
       }
     }

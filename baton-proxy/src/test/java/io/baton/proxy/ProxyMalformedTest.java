@@ -1,0 +1,153 @@
+package io.baton.proxy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.baton.sip.HostPort;
+import io.baton.sip.PeerNames;
+import io.baton.sip.PrefixRoute;
+import io.baton.sip.SipConfig;
+import io.baton.sip.wire.SipWire;
+import io.baton.sip.wire.WireCase;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.stream.Stream;
+import javax.sip.message.Request;
+import javax.sip.message.Response;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The proxy fed malformed SIP on the real wire (raw UDP and TCP): the right answer or none, nothing
+ * relayed that should not be, and a call set up through it before the junk still carries in-dialog
+ * requests afterwards.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ProxyMalformedTest {
+  private static final HostPort PROXY = new HostPort("127.0.0.1", 15250);
+  private static final String NUMBER = "+13125550100";
+
+  private ScheduledExecutorService scheduler;
+  private ProxyServer proxy;
+  private TestUa caller;
+  private TestUa callee;
+  private Calls.Established call;
+
+  @BeforeAll
+  void start() throws Exception {
+    scheduler = Executors.newSingleThreadScheduledExecutor();
+    caller = TestUa.start("sbc-edge", 15251);
+    callee = TestUa.start("sbc-dest", 15252);
+    proxy =
+        ProxyServer.start(
+            "proxy",
+            new ProxyConfig(
+                SipConfig.at(PROXY),
+                List.of(new PrefixRoute("+1312555", callee.address())),
+                List.of(),
+                null),
+            new RecordingRegistry(),
+            new PeerNames(Map.of("sbc-dest", callee.address())),
+            Clock.systemUTC(),
+            scheduler);
+    call = Calls.establish(caller, callee, Calls.invite(caller, PROXY, NUMBER).build());
+    callee.reset();
+  }
+
+  @AfterAll
+  void stop() throws Exception {
+    try {
+      Response byeOk =
+          caller.sendAndWait(call.callerDialog().createRequest(Request.BYE), call.callerDialog());
+      assertThat(byeOk.getStatusCode()).as("BYE of the call set up before").isEqualTo(200);
+    } finally {
+      proxy.close();
+      caller.close();
+      callee.close();
+      scheduler.shutdownNow();
+    }
+  }
+
+  static Stream<WireCase> cases() {
+    return Stream.of(
+        WireCase.dropped("garbage.bin"),
+        WireCase.dropped("no-via.sip"),
+        WireCase.dropped("malformed-via.sip"),
+        WireCase.answered("missing-call-id.sip", 400, "Missing Call-ID"),
+        WireCase.answered("truncated-invite.sip", 400, "Truncated").udpOnly(),
+        WireCase.answered("duplicate-call-id.sip", 400, "Duplicate Call-ID"),
+        WireCase.answered("invalid-request-uri.sip", 400, "Request-Line"),
+        WireCase.answered("unknown-uri-scheme.sip", 416),
+        WireCase.answered("invite-max-forwards-zero.sip", 483),
+        WireCase.answered("bye-unknown-dialog.sip", 481),
+        WireCase.dropped("ack-bad-cseq.sip"),
+        WireCase.dropped("malformed-status-line.sip"),
+        WireCase.dropped("response-broadcast-via.sip"));
+  }
+
+  static Stream<WireCase> tcpCases() {
+    return cases().filter(WireCase::overTcp);
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("cases")
+  void overUdp(WireCase c) {
+    try (SipWire wire = SipWire.udp(PROXY)) {
+      c.check(wire, NUMBER);
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("tcpCases")
+  void overTcp(WireCase c) {
+    try (SipWire wire = SipWire.tcp(PROXY)) {
+      c.check(wire, NUMBER);
+    }
+  }
+
+  /** Proxies forward methods they do not know (RFC 3261 §16.6); the callee answers it. */
+  @Test
+  void anUnknownMethodIsForwarded() {
+    try (SipWire wire = SipWire.udp(PROXY)) {
+      WireCase.ask(wire, "unknown-method.sip", NUMBER, 200);
+    }
+    assertThat(callee.awaitRequest("FROBNICATE")).isNotNull();
+  }
+
+  @Test
+  void aBurstOfJunkLeavesTheProxyRouting() {
+    List<String> junk =
+        List.of("garbage.bin", "no-via.sip", "malformed-via.sip", "response-broadcast-via.sip");
+    try (SipWire wire = SipWire.udp(PROXY)) {
+      for (int i = 0; i < 500; i++) {
+        wire.send(wire.message(junk.get(i % junk.size()), NUMBER));
+      }
+      WireCase.ask(wire, "valid-options.sip", NUMBER, 200);
+    }
+  }
+
+  /**
+   * Junk never reaches the callee side (the valid OPTIONS probes are the only requests it sees, and
+   * no stray response is relayed), and the call from before still carries requests.
+   */
+  @AfterEach
+  void nothingLost() throws Exception {
+    WireCase.assertServing(PROXY, NUMBER);
+    Response info =
+        caller.sendAndWait(call.callerDialog().createRequest(Request.INFO), call.callerDialog());
+    assertThat(info.getStatusCode()).as("INFO in the call set up before").isEqualTo(200);
+    assertThat(callee.methods())
+        .as("requests forwarded to the callee side")
+        .allMatch(m -> List.of(Request.OPTIONS, Request.INFO, "FROBNICATE").contains(m));
+    assertThat(callee.strays()).isEmpty();
+    assertThat(caller.strays()).isEmpty();
+    callee.reset();
+  }
+}

@@ -1,0 +1,113 @@
+package io.baton.redirect;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.baton.sip.HostPort;
+import io.baton.sip.SipConfig;
+import io.baton.sip.wire.SipWire;
+import io.baton.sip.wire.WireCase;
+import io.baton.sip.wire.WireResponse;
+import io.baton.store.Database;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The redirect server fed malformed SIP on the real wire (raw UDP and TCP): the right answer or
+ * none, and dialled numbers are still redirected afterwards.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class RedirectMalformedTest {
+  private static final HostPort SERVER = new HostPort("127.0.0.1", 15150);
+  private static final String DID = "+18005550100";
+
+  private final ManualScheduler scheduler = new ManualScheduler();
+  private Database db;
+  private RedirectServer server;
+
+  @BeforeAll
+  void start() throws Exception {
+    db = RedirectServerTest.seededDatabase();
+    RedirectConfig config =
+        new RedirectConfig(
+            new SipConfig(SERVER, List.of("udp", "tcp"), 4, null),
+            new HostPort("127.0.0.1", 5080),
+            "US",
+            Duration.ofSeconds(7));
+    server = RedirectServer.start("redirect", config, db, Clock.systemUTC(), scheduler);
+  }
+
+  @AfterAll
+  void stop() {
+    server.close();
+    scheduler.shutdownNow();
+    db.close();
+  }
+
+  static Stream<WireCase> cases() {
+    return Stream.of(
+        WireCase.dropped("garbage.bin"),
+        WireCase.dropped("no-via.sip"),
+        WireCase.dropped("malformed-via.sip"),
+        WireCase.answered("missing-call-id.sip", 400, "Missing Call-ID"),
+        WireCase.answered("truncated-invite.sip", 400, "Truncated").udpOnly(),
+        WireCase.answered("negative-content-length.sip", 400, "Content-Length"),
+        WireCase.answered("invalid-request-uri.sip", 400, "Request-Line"),
+        WireCase.answered("unknown-uri-scheme.sip", 416),
+        WireCase.answered("unknown-method.sip", 405),
+        WireCase.answered("bye-unknown-dialog.sip", 481),
+        WireCase.answered("utf8-garbage-in-display-name.sip", 302),
+        WireCase.dropped("ack-bad-cseq.sip"),
+        WireCase.dropped("malformed-status-line.sip"),
+        WireCase.dropped("response-broadcast-via.sip"));
+  }
+
+  static Stream<WireCase> tcpCases() {
+    return cases().filter(WireCase::overTcp);
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("cases")
+  void overUdp(WireCase c) {
+    try (SipWire wire = SipWire.udp(SERVER)) {
+      c.check(wire, DID);
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("tcpCases")
+  void overTcp(WireCase c) {
+    try (SipWire wire = SipWire.tcp(SERVER)) {
+      c.check(wire, DID);
+    }
+  }
+
+  @Test
+  void aBurstOfJunkLeavesTheServerRedirecting() {
+    List<String> junk =
+        List.of("garbage.bin", "no-via.sip", "malformed-via.sip", "malformed-status-line.sip");
+    try (SipWire wire = SipWire.udp(SERVER)) {
+      for (int i = 0; i < 500; i++) {
+        wire.send(wire.message(junk.get(i % junk.size()), DID));
+      }
+      WireCase.ask(wire, "valid-options.sip", DID, 200);
+    }
+  }
+
+  /** A dialled number is still redirected to the core proxy. */
+  @AfterEach
+  void stillRedirecting() {
+    try (SipWire wire = SipWire.udp(SERVER)) {
+      WireResponse moved = WireCase.ask(wire, "utf8-garbage-in-display-name.sip", DID, 302);
+      assertThat(moved.header("Contact")).contains("+13125550100@127.0.0.1:5080");
+    }
+  }
+}

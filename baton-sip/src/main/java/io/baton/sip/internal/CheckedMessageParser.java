@@ -1,0 +1,265 @@
+package io.baton.sip.internal;
+
+import gov.nist.javax.sip.address.GenericURI;
+import gov.nist.javax.sip.header.CSeq;
+import gov.nist.javax.sip.header.CallID;
+import gov.nist.javax.sip.header.ContentLength;
+import gov.nist.javax.sip.header.From;
+import gov.nist.javax.sip.header.RequestLine;
+import gov.nist.javax.sip.header.StatusLine;
+import gov.nist.javax.sip.header.To;
+import gov.nist.javax.sip.header.Via;
+import gov.nist.javax.sip.message.SIPMessage;
+import gov.nist.javax.sip.message.SIPRequest;
+import gov.nist.javax.sip.parser.MessageParser;
+import gov.nist.javax.sip.parser.MessageParserFactory;
+import gov.nist.javax.sip.parser.ParseExceptionListener;
+import gov.nist.javax.sip.parser.StringMsgParser;
+import gov.nist.javax.sip.stack.MessageChannel;
+import gov.nist.javax.sip.stack.SIPTransactionStack;
+import java.nio.charset.StandardCharsets;
+import java.text.ParseException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import javax.sip.header.CallIdHeader;
+import javax.sip.header.FromHeader;
+import javax.sip.header.ToHeader;
+import javax.sip.message.Request;
+import javax.sip.message.Response;
+
+/**
+ * Reads every message off the wire for a Baton stack ({@code MESSAGE_PARSER_FACTORY}) and sorts out
+ * the malformed ones before JAIN-SIP acts on them. JAIN-SIP 1.3.0-91 alone drops a request missing
+ * Call-ID, From or To without a word, accepts duplicated single-valued header fields, answers a
+ * broken header field with a 400 echoing the whole request to the packet source over UDP (even with
+ * no usable Via), and over TCP either closes the connection or leaves its parser thread dead. Here
+ * instead (RFC 3261 §8.2, §16.3 item 1, §18.3, §21.4.1; RFC 4475 §3.1.2, §3.1.4.1):
+ *
+ * <ul>
+ *   <li>a request whose response can reach its sender and be matched there (a usable top Via and
+ *       CSeq, not an ACK) but that is otherwise malformed is passed on marked with the problem, and
+ *       {@link MalformedRequestValve} answers it {@code 400} naming the problem;
+ *   <li>any other malformed message (a response, an ACK, no usable Via or CSeq) is dropped, and a
+ *       TCP connection carrying something that is not SIP at all is closed, since its framing is
+ *       lost.
+ * </ul>
+ */
+public final class CheckedMessageParser implements MessageParser {
+  private static final StringMsgParser PARSER = new StringMsgParser();
+
+  /**
+   * Header fields a request carries at most once (RFC 3261 §7.3.1, §20), by full and compact name.
+   */
+  private static final Map<String, String> SINGLE_VALUED =
+      Map.ofEntries(
+          Map.entry("call-id", "Call-ID"),
+          Map.entry("i", "Call-ID"),
+          Map.entry("cseq", "CSeq"),
+          Map.entry("from", "From"),
+          Map.entry("f", "From"),
+          Map.entry("to", "To"),
+          Map.entry("t", "To"),
+          Map.entry("max-forwards", "Max-Forwards"),
+          Map.entry("content-length", "Content-Length"),
+          Map.entry("l", "Content-Length"),
+          Map.entry("content-type", "Content-Type"),
+          Map.entry("c", "Content-Type"));
+
+  /** What the stack instantiates by name: one checked parser per channel. */
+  public static final class Factory implements MessageParserFactory {
+    public Factory() {}
+
+    @Override
+    public MessageParser createMessageParser(SIPTransactionStack stack) {
+      return new CheckedMessageParser();
+    }
+  }
+
+  /**
+   * A request passed on only to be answered {@code status reason}; {@code placeholders} are ours.
+   */
+  record Malformed(int status, String reason, List<String> placeholders) {}
+
+  @Override
+  public SIPMessage parseSIPMessage(
+      byte[] bytes, boolean readBody, boolean strict, ParseExceptionListener channel)
+      throws ParseException {
+    Problems problems = new Problems();
+    boolean truncated = readBody && !hasEmptyLineAfterHeaders(bytes);
+    if (truncated) {
+      // A datagram cut short in its header fields: end it, or the parser loses the last field read.
+      bytes =
+          (new String(bytes, StandardCharsets.ISO_8859_1) + "\r\n\r\n")
+              .getBytes(StandardCharsets.ISO_8859_1);
+      problems.add("Truncated message");
+    }
+    SIPMessage message;
+    try {
+      message = PARSER.parseSIPMessage(bytes, readBody, strict, problems);
+    } catch (ParseException e) {
+      // Thrown only once the header fields are read: the body does not match Content-Length.
+      message = PARSER.parseSIPMessage(bytes, false, strict, problems);
+      problems.add("Content-Length does not match the body");
+    }
+    if (message == null) {
+      return null; // keep-alive CRLFs
+    }
+    if (message instanceof SIPRequest request) {
+      checkRequest(request, bytes, problems);
+    }
+    if (problems.isEmpty()) {
+      return message;
+    }
+    if (answerable(message)) {
+      return markMalformed((SIPRequest) message, problems.status(), problems.first());
+    }
+    if (!(message instanceof SIPRequest request && request.getRequestLine() != null)
+        && message.getTopmostVia() == null
+        && channel instanceof MessageChannel stream
+        && stream.isReliable()) {
+      stream.close(); // not SIP at all: a stream cannot find the next message's start
+    }
+    return null;
+  }
+
+  private static void checkRequest(SIPRequest request, byte[] bytes, Problems problems) {
+    if (request.getRequestLine() != null
+        && !firstLine(bytes).toUpperCase(Locale.ROOT).endsWith(" SIP/2.0")) {
+      problems.add(Response.VERSION_NOT_SUPPORTED, "Version Not Supported"); // §21.5.7
+    }
+    if (request.getCallId() == null) {
+      problems.add("Missing Call-ID header field");
+    }
+    if (request.getFrom() == null) {
+      problems.add("Missing From header field");
+    }
+    if (request.getTo() == null) {
+      problems.add("Missing To header field");
+    }
+    for (String repeated : repeatedSingleValued(bytes)) {
+      problems.add("Duplicate " + repeated + " header field");
+    }
+  }
+
+  /** A 400 can reach the sender and match its client transaction (RFC 3261 §17.1.3, §18.2.2). */
+  private static boolean answerable(SIPMessage message) {
+    return message instanceof SIPRequest
+        && message.getTopmostVia() != null
+        && message.getCSeq() != null
+        && !Request.ACK.equals(message.getCSeq().getMethod());
+  }
+
+  /**
+   * Fills what the stack needs to take the request as far as the valve (a Request-Line, Call-ID,
+   * From and To) with placeholders the 400 leaves out again.
+   */
+  private static SIPRequest markMalformed(SIPRequest request, int status, String reason)
+      throws ParseException {
+    List<String> placeholders = new ArrayList<>();
+    if (request.getRequestLine() == null) {
+      GenericURI uri = PARSER.parseUrl("sip:invalid.invalid");
+      request.setRequestLine(new RequestLine(uri, request.getCSeq().getMethod()));
+    }
+    if (request.getCallId() == null) {
+      request.setHeader(StringMsgParser.parseSIPHeader("Call-ID: invalid"));
+      placeholders.add(CallIdHeader.NAME);
+    }
+    if (request.getFrom() == null) {
+      request.setHeader(StringMsgParser.parseSIPHeader("From: <sip:invalid.invalid>"));
+      placeholders.add(FromHeader.NAME);
+    }
+    if (request.getTo() == null) {
+      request.setHeader(StringMsgParser.parseSIPHeader("To: <sip:invalid.invalid>"));
+      placeholders.add(ToHeader.NAME);
+    }
+    request.setApplicationData(new Malformed(status, reason, placeholders));
+    return request;
+  }
+
+  private static String firstLine(byte[] bytes) {
+    String text = new String(bytes, StandardCharsets.ISO_8859_1).stripLeading();
+    int end = text.indexOf('\n');
+    return (end < 0 ? text : text.substring(0, end)).strip();
+  }
+
+  private static boolean hasEmptyLineAfterHeaders(byte[] bytes) {
+    String text = new String(bytes, StandardCharsets.ISO_8859_1);
+    return text.contains("\r\n\r\n") || text.contains("\n\n");
+  }
+
+  /** Names of single-valued header fields that appear more than once, read from the raw bytes. */
+  private static List<String> repeatedSingleValued(byte[] bytes) {
+    String text = new String(bytes, StandardCharsets.ISO_8859_1);
+    Set<String> seen = new HashSet<>();
+    List<String> repeated = new ArrayList<>();
+    String[] lines = text.split("\r?\n", -1);
+    for (int i = 1; i < lines.length && !lines[i].isEmpty(); i++) {
+      int colon = lines[i].indexOf(':');
+      if (colon <= 0 || Character.isWhitespace(lines[i].charAt(0))) {
+        continue; // a folded continuation, or not a header field
+      }
+      String name = SINGLE_VALUED.get(lines[i].substring(0, colon).trim().toLowerCase(Locale.ROOT));
+      if (name != null && !seen.add(name) && !repeated.contains(name)) {
+        repeated.add(name);
+      }
+    }
+    return repeated;
+  }
+
+  /**
+   * Records what the parser could not read instead of letting the channel act on it: a broken field
+   * the stack cannot do without is a problem; any other is kept unparsed, as the stack does.
+   */
+  private static final class Problems implements ParseExceptionListener {
+    private static final Map<Class<?>, String> ESSENTIAL =
+        Map.of(
+            From.class, "Malformed From header field",
+            To.class, "Malformed To header field",
+            CSeq.class, "Malformed CSeq header field",
+            Via.class, "Malformed Via header field",
+            CallID.class, "Malformed Call-ID header field",
+            ContentLength.class, "Malformed Content-Length header field",
+            RequestLine.class, "Malformed Request-Line",
+            StatusLine.class, "Malformed Status-Line");
+
+    private final List<String> found = new ArrayList<>();
+    private int status = Response.BAD_REQUEST;
+
+    @Override
+    public void handleException(
+        ParseException ex, SIPMessage message, Class headerClass, String header, String text) {
+      String problem = headerClass == null ? null : ESSENTIAL.get(headerClass);
+      if (problem != null) {
+        add(problem);
+      } else if (message != null) {
+        message.addUnparsed(header);
+      }
+    }
+
+    void add(String problem) {
+      found.add(problem);
+    }
+
+    /** A problem answered with another status than 400; it takes precedence. */
+    void add(int status, String problem) {
+      this.status = status;
+      found.add(0, problem);
+    }
+
+    int status() {
+      return status;
+    }
+
+    boolean isEmpty() {
+      return found.isEmpty();
+    }
+
+    String first() {
+      return found.get(0);
+    }
+  }
+}

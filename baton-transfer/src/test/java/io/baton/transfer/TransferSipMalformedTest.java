@@ -1,0 +1,102 @@
+package io.baton.transfer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.baton.registry.Call;
+import io.baton.sip.HostPort;
+import io.baton.sip.InboundRequest;
+import io.baton.sip.wire.SipWire;
+import io.baton.sip.wire.WireCase;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The transfer server's SIP side fed malformed SIP on the real wire (raw UDP, the transport it
+ * listens on): the right answer or none, and a transfer in flight before the junk still completes
+ * on the NOTIFYs that follow it.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class TransferSipMalformedTest {
+  private TransferFixture lab;
+  private HostPort sip;
+  private InboundRequest refer;
+  private String transferId;
+
+  @BeforeAll
+  void start() throws Exception {
+    lab = TransferFixture.start("malformed", 15450, 15451, 18082);
+    sip = lab.server.sipAddress();
+    Call call = lab.answeredCall();
+    transferId = lab.transfer(call, "{\"to\": \"+16465550111\"}").get("id").asText();
+    refer = lab.proxy.nextRefer();
+    assertThat(lab.proxy.notify(refer, 1, 100, "Trying", false)).isEqualTo(200);
+    lab.awaitTransfer(transferId, "dialing");
+  }
+
+  /** The transfer started before any junk completes on its final NOTIFY. */
+  @AfterAll
+  void stop() {
+    try {
+      assertThat(lab.proxy.notify(refer, 2, 200, "OK", true)).isEqualTo(200);
+      assertThat(lab.awaitTransfer(transferId, "completed").get("sipStatus").asInt())
+          .isEqualTo(200);
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    } finally {
+      lab.close();
+    }
+  }
+
+  static Stream<WireCase> cases() {
+    return Stream.of(
+        WireCase.dropped("garbage.bin"),
+        WireCase.dropped("no-via.sip"),
+        WireCase.dropped("malformed-via.sip"),
+        WireCase.answered("missing-call-id.sip", 400, "Missing Call-ID"),
+        WireCase.answered("truncated-invite.sip", 400, "Truncated"),
+        WireCase.answered("bad-content-length.sip", 400, "Content-Length"),
+        WireCase.answered("duplicate-call-id.sip", 400, "Duplicate Call-ID"),
+        WireCase.answered("unknown-uri-scheme.sip", 416),
+        WireCase.answered("unknown-method.sip", 405),
+        WireCase.answered("notify-unknown-subscription.sip", 481),
+        WireCase.dropped("ack-bad-cseq.sip"),
+        WireCase.dropped("malformed-status-line.sip"),
+        WireCase.dropped("response-broadcast-via.sip"));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("cases")
+  void overUdp(WireCase c) {
+    try (SipWire wire = SipWire.udp(sip)) {
+      c.check(wire, TransferUserAgent.USER);
+    }
+  }
+
+  @Test
+  void aBurstOfJunkLeavesTheServerAnswering() {
+    List<String> junk = List.of("garbage.bin", "no-via.sip", "malformed-status-line.sip");
+    try (SipWire wire = SipWire.udp(sip)) {
+      for (int i = 0; i < 500; i++) {
+        wire.send(wire.message(junk.get(i % junk.size()), TransferUserAgent.USER));
+      }
+      WireCase.ask(wire, "valid-options.sip", TransferUserAgent.USER, 200);
+    }
+  }
+
+  @AfterEach
+  void stillServing() throws Exception {
+    WireCase.assertServing(sip, TransferUserAgent.USER);
+    assertThat(
+            lab.json(lab.get("/v1/transfers/" + transferId, TransferFixture.ACME_KEY))
+                .get("state")
+                .asText())
+        .isEqualTo("dialing");
+  }
+}
