@@ -20,7 +20,6 @@ import javax.sip.header.HeaderFactory;
 import javax.sip.header.ToHeader;
 import javax.sip.message.Message;
 import javax.sip.message.MessageFactory;
-import javax.sip.message.Response;
 
 /**
  * Reading and writing the parts of SIP messages Baton cares about, without JAIN-SIP's checked
@@ -92,15 +91,6 @@ public final class Messages {
     return addressFactory.createAddress(uri);
   }
 
-  /** Parses a name-addr or addr-spec, e.g. {@code "Alice" <sip:alice@host>;tag=1}. */
-  public Address parseAddress(String text) {
-    try {
-      return addressFactory.createAddress(text);
-    } catch (ParseException e) {
-      throw new IllegalArgumentException("'" + text + "' is not a SIP address", e);
-    }
-  }
-
   /** Any header by name and value, parsed by JAIN-SIP where it knows the name. */
   public Header header(String name, String value) {
     try {
@@ -154,13 +144,6 @@ public final class Messages {
     }
   }
 
-  /** Removes Baton's headers before a message leaves for an untrusted peer (DESIGN §4). */
-  public static void stripBatonHeaders(Message message) {
-    for (String name : batonHeaderNames(message)) {
-      message.removeHeader(name);
-    }
-  }
-
   /** Sets the body and its Content-Type, e.g. {@code ("application", "sdp", text)}. */
   public void setBody(Message message, String type, String subtype, String body) {
     try {
@@ -203,10 +186,6 @@ public final class Messages {
     return ((javax.sip.header.CSeqHeader) message.getHeader("CSeq")).getSeqNumber();
   }
 
-  public static String cseqMethod(Message message) {
-    return ((javax.sip.header.CSeqHeader) message.getHeader("CSeq")).getMethod();
-  }
-
   /** The user part of a SIP URI or the number of a tel URI; null for anything else. */
   public static String userOf(URI uri) {
     if (uri instanceof SipURI sip) {
@@ -216,10 +195,5 @@ public final class Messages {
       return (tel.isGlobal() ? "+" : "") + tel.getPhoneNumber();
     }
     return null;
-  }
-
-  /** {@code SIP/2.0 486 Busy Here} style status line of a response. */
-  public static String statusLine(Response response) {
-    return "SIP/2.0 " + response.getStatusCode() + " " + response.getReasonPhrase();
   }
 }

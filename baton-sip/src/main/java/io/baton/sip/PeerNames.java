@@ -2,7 +2,6 @@ package io.baton.sip;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * The network's elements by name and address (the {@code network:} block of the configuration), so
@@ -25,13 +24,5 @@ public final class PeerNames {
   public String nameOf(HostPort address) {
     String name = byAddress.get(address);
     return name != null ? name : address.toString();
-  }
-
-  public Optional<HostPort> addressOf(String name) {
-    return Optional.ofNullable(byName.get(name));
-  }
-
-  public Map<String, HostPort> all() {
-    return byName;
   }
 }

@@ -3,7 +3,6 @@ package io.baton.sip;
 import gov.nist.javax.sip.ResponseEventExt;
 import gov.nist.javax.sip.Utils;
 import gov.nist.javax.sip.message.SIPMessage;
-import io.baton.sip.internal.SipTracing;
 import java.net.InetSocketAddress;
 import java.text.ParseException;
 import java.util.ArrayList;
@@ -251,11 +250,6 @@ public final class SipEndpoint implements AutoCloseable {
     provider.sendResponse(response);
   }
 
-  /** Creates a dialog for a transaction the stack does not make dialogs for by itself. */
-  public Dialog newDialog(javax.sip.Transaction transaction) throws SipException {
-    return provider.getNewDialog(transaction);
-  }
-
   /** The ACK for a 2xx, sent through the dialog (RFC 3261 §13.2.2.4). */
   public void ack(Dialog dialog, Response ok) throws SipException {
     try {
@@ -265,15 +259,6 @@ public final class SipEndpoint implements AutoCloseable {
     } catch (InvalidArgumentException e) {
       throw new SipException("cannot build ACK", e);
     }
-  }
-
-  /** Registers a listener that sees every message every endpoint in this JVM sends or receives. */
-  public static void addTraceListener(SipTraceListener listener) {
-    SipTracing.addListener(listener);
-  }
-
-  public static void removeTraceListener(SipTraceListener listener) {
-    SipTracing.removeListener(listener);
   }
 
   /** Where a received message came from: the packet's source, not what its Via claims. */

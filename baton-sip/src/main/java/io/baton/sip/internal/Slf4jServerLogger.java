@@ -24,14 +24,14 @@ public final class Slf4jServerLogger implements ServerLogger {
   @Override
   public void logMessage(SIPMessage message, String from, String to, boolean sender, long time) {
     if (sender || !(message instanceof SIPResponse)) {
-      SipTracing.record(stackName, message.encode(), from, to, sender, time);
+      SipTracing.record(stackName, message.encode(), from, to, sender);
     }
   }
 
   @Override
   public void logMessage(
       SIPMessage message, String from, String to, String status, boolean sender, long time) {
-    SipTracing.record(stackName, message.encode(), from, to, sender, time);
+    SipTracing.record(stackName, message.encode(), from, to, sender);
   }
 
   @Override
