@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.ListIterator;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
 import javax.sip.SipException;
 import javax.sip.address.Address;
@@ -255,6 +256,7 @@ final class OutOfBandRefers {
     private final InboundRequest refer;
     private final TransferDialog transfer;
     private final TrackedDialog dialog;
+    private CompletableFuture<?> previous = CompletableFuture.completedFuture(null);
 
     Relay(InboundRequest refer, TransferDialog transfer, TrackedDialog dialog) {
       this.refer = refer;
@@ -268,11 +270,13 @@ final class OutOfBandRefers {
     }
 
     /**
-     * The NOTIFY in the transfer server's REFER dialog (docs step 5), with the caller side's CSeq
-     * so the transfer server can drop NOTIFYs that arrive out of order.
+     * The NOTIFY in the transfer server's REFER dialog (docs step 5), with the caller side's CSeq.
+     * Each goes out once the one before it is answered: sent back to back over UDP they could be
+     * processed out of order, and a dialog-stateful transfer server answers a lower CSeq 500 (RFC
+     * 3261 §12.2.2).
      */
     @Override
-    public void relay(InjectedRefer.Notify notify) {
+    public synchronized void relay(InjectedRefer.Notify notify) {
       RequestBuilder builder =
           endpoint
               .request(Request.NOTIFY, (URI) transfer.remoteTarget().clone())
@@ -291,19 +295,20 @@ final class OutOfBandRefers {
       Request request = builder.build();
       setToTag(request, transfer.remoteTag());
       addRoutes(request, transfer.routeSet());
-      endpoint
-          .send(request)
-          .finalResponse()
-          .thenAccept(
-              r -> {
-                if (r.getStatusCode() >= 300) {
-                  LOG.info(
-                      "{}: transfer server answered NOTIFY {} with {}",
-                      endpoint.name(),
-                      notify.cseq(),
-                      r.getStatusCode());
-                }
-              });
+      previous =
+          previous
+              .handle((r, e) -> null)
+              .thenCompose(x -> endpoint.send(request).finalResponse())
+              .thenAccept(
+                  r -> {
+                    if (r.getStatusCode() >= 300) {
+                      LOG.info(
+                          "{}: transfer server answered NOTIFY {} with {}",
+                          endpoint.name(),
+                          notify.cseq(),
+                          r.getStatusCode());
+                    }
+                  });
     }
 
     @Override
