@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -42,6 +43,7 @@ final class CallSession {
   private final InboundRequest invite;
   private final String callerSipCallId;
   private final String dialled;
+  private final String did;
   private final CallQueue queue;
   private final Dial setup;
   private final List<OutboundLeg> legs = new ArrayList<>();
@@ -63,8 +65,9 @@ final class CallSession {
     this.invite = invite;
     this.callerSipCallId = Messages.callId(invite.request());
     this.dialled = Messages.userOf(invite.request().getRequestURI());
+    this.did = E164.of(dialled);
     this.queue = new CallQueue(id);
-    this.setup = new Dial(this, false, this::relayProgress);
+    this.setup = new Dial(this, LegSpec.SETUP, this::relayProgress);
   }
 
   String id() {
@@ -113,7 +116,7 @@ final class CallSession {
               id,
               callerFrom().getURI().toString(),
               request.getRequestURI().toString(),
-              E164.of(dialled),
+              did,
               sbc.clock().instant(),
               List.of()));
     }
@@ -189,13 +192,13 @@ final class CallSession {
    * it, a published {@code trying} leg; the dialling thread sends it. Null if the call is over or
    * no RTP port is free.
    */
-  OutboundLeg openLeg(Target target, boolean callerCodecOnly) {
+  OutboundLeg openLeg(Target target, LegSpec spec) {
     if (ended) {
       return null;
     }
     CallMedia.LegMedia legMedia;
     try {
-      legMedia = media.newLeg(callerCodecOnly);
+      legMedia = media.newLeg(spec.callerCodecOnly());
     } catch (IOException e) {
       LOG.warn("call {}: {}", id, e.getMessage());
       return null;
@@ -204,12 +207,15 @@ final class CallSession {
     Request request =
         endpoint
             .request(Request.INVITE, target.uri())
-            .from(callerFrom())
+            .from(presentedFrom(target, spec))
             .body(SDP, legMedia.offer())
             .build();
     request.setHeader(maxForwards());
     if (sbc.trusts(target.nextHop())) {
       Messages.get().setHeader(request, Messages.CALL_ID_HEADER, id);
+    }
+    for (HeaderField field : customerHeaders(target, spec)) {
+      Messages.get().addHeader(request, field.name(), field.value());
     }
     String sipCallId = Messages.callId(request);
     LegMachine machine =
@@ -234,6 +240,44 @@ final class CallSession {
     OutboundLeg opened = new OutboundLeg(endpoint, target, machine, request, legMedia);
     legs.add(opened);
     return opened;
+  }
+
+  /**
+   * The caller's From (caller ID kept), or the DID's where a transfer's target presents the DID
+   * ({@code cid=did}).
+   */
+  private Address presentedFrom(Target target, LegSpec spec) {
+    Optional<String> didFrom =
+        spec.transferred()
+            ? didUri().flatMap(uri -> target.identity().from(uri))
+            : Optional.empty();
+    return didFrom
+        .map(uri -> Messages.get().address(Messages.get().parseUri(uri)))
+        .orElse(callerFrom());
+  }
+
+  /**
+   * The customer's headers a leg carries (they go to any peer: they are the customer's, not
+   * Baton's): a transfer's {@code X-Baton-Pass} list and the redirect header naming the DID; on
+   * SBC-dest and SBC-carrier, those the INVITE arrived with, so they reach the destination behind
+   * them. SBC-edge never passes on what a caller sent.
+   */
+  private List<HeaderField> customerHeaders(Target target, LegSpec spec) {
+    List<HeaderField> fields = new ArrayList<>(spec.pass());
+    if (spec.transferred()) {
+      didUri()
+          .flatMap(uri -> target.identity().redirectHeader(uri, target.uri().toString()))
+          .ifPresent(fields::add);
+    }
+    if (sbc.config().role() != Role.EDGE) {
+      fields.addAll(PassHeaders.carried(invite.request()));
+    }
+    return fields;
+  }
+
+  /** The transferring DID as a SIP URI at this SBC; empty if the caller did not dial a number. */
+  private Optional<String> didUri() {
+    return did == null ? Optional.empty() : Optional.of("sip:" + did + "@" + sbc.address());
   }
 
   /** One less than the caller's Max-Forwards, so loops through B2BUAs still end (483). */
@@ -262,9 +306,11 @@ final class CallSession {
     hangUp(answered);
   }
 
-  private void hangUp(OutboundLeg active) {
-    active.bye();
+  /** BYE on an active leg and its relay port back; completes when the BYE is answered. */
+  private CompletableFuture<Response> hangUp(OutboundLeg active) {
+    CompletableFuture<Response> bye = active.bye();
     media.release(active.media());
+    return bye;
   }
 
   /** An 18x of a setup leg goes on to the caller (183 with its SDP pointed at the relay). */
@@ -496,8 +542,13 @@ final class CallSession {
       this.request = request;
       this.oldLeg = oldLeg;
       this.subscription =
-          new ReferSubscription(oldLeg, request.referCSeq(), request.timeout().plusSeconds(30));
-      this.machine = new TransferMachine(request.mode() == TransferMode.BLIND, this);
+          new ReferSubscription(oldLeg, request.referCSeq(), request.ringTime().plusSeconds(30));
+      this.machine =
+          new TransferMachine(
+              request.mode() == TransferMode.BLIND,
+              request.targets().size(),
+              request.onFail(),
+              this);
     }
 
     boolean running() {
@@ -507,23 +558,30 @@ final class CallSession {
     @Override
     public void accept() {
       refer.respond(Response.ACCEPTED);
-      subscription.progress(Response.TRYING, "Trying");
-      LOG.info("call {}: transfer ({}) to {}", id, request.mode().wire(), request.destination());
     }
 
     @Override
-    public void dial() {
-      startDial(request.destination(), request.timeout());
+    public void dial(int attempt) {
+      TransferRequest.TransferTarget target = request.targets().get(attempt - 1);
+      LOG.info(
+          "call {}: transfer ({}) attempt {} of {}: {} for {}s",
+          id,
+          request.mode().wire(),
+          attempt,
+          request.targets().size(),
+          target.destination(),
+          target.timeout().toSeconds());
+      startDial(target.destination(), target.timeout(), LegSpec.transfer(request.pass()));
     }
 
     @Override
     public void reroute() {
-      LOG.info("call {}: blind transfer failed, routing the caller back to {}", id, dialled);
-      startDial(sbc.route(dialled), sbc.config().noAnswerTimeout());
+      LOG.info("call {}: transfer failed, routing the caller back to {}", id, dialled);
+      startDial(sbc.route(dialled), sbc.config().noAnswerTimeout(), LegSpec.ROUTE_BACK);
     }
 
-    private void startDial(Destination destination, Duration timeout) {
-      dial = new Dial(CallSession.this, true, (l, r) -> onProgress());
+    private void startDial(Destination destination, Duration timeout, LegSpec spec) {
+      dial = new Dial(CallSession.this, spec, (l, r) -> onProgress());
       CallSession.this.dial(dial, destination, timeout, this::onOutcome);
     }
 
@@ -533,6 +591,7 @@ final class CallSession {
       }
     }
 
+    /** A dial ended; one that ends after the transfer did is cleaned up (RFC 3261 §15). */
     private void onOutcome(DialOutcome outcome) {
       if (!running() || ended) {
         if (outcome instanceof DialOutcome.Answered late) {
@@ -559,13 +618,16 @@ final class CallSession {
     }
 
     @Override
-    public void notifyProgress(int status, String reason) {
-      subscription.progress(status, reason);
+    public void notifyProgress(int attempt, int status, String reason) {
+      subscription.progress(attempt, status, reason);
     }
 
     @Override
-    public void notifyFinal(int status, String reason) {
-      subscription.terminate(status, reason);
+    public void notifyFinal(
+        int attempt, int status, String reason, TransferMachine.Outcome outcome) {
+      LOG.info(
+          "call {}: transfer {} (attempt {}: {} {})", id, outcome.wire(), attempt, status, reason);
+      subscription.terminate(attempt, status, reason, outcome);
     }
 
     @Override
@@ -577,7 +639,15 @@ final class CallSession {
 
     @Override
     public void releaseOldLeg() {
-      hangUp(oldLeg);
+      hangUp(oldLeg)
+          .whenComplete(
+              (response, error) ->
+                  run(
+                      () -> {
+                        if (running()) {
+                          machine.on(new TransferMachine.OldLegReleased());
+                        }
+                      }));
     }
 
     @Override
@@ -595,8 +665,9 @@ final class CallSession {
 
     @Override
     public void hangUpCaller() {
-      LOG.info("call {}: no way back for the caller, hanging up", id);
+      LOG.info("call {}: releasing the caller", id);
       byeCaller();
+      legs.forEach(OutboundLeg::bye);
       end();
     }
   }

@@ -1,5 +1,6 @@
 package io.baton.sbc;
 
+import io.baton.registry.LegState;
 import io.baton.sip.Messages;
 import io.baton.sip.OutboundTransaction;
 import io.baton.sip.SipEndpoint;
@@ -27,18 +28,18 @@ final class Dial {
   private static final Logger LOG = LoggerFactory.getLogger(Dial.class);
 
   private final CallSession call;
-  private final boolean callerCodecOnly;
+  private final LegSpec spec;
   private final BiConsumer<OutboundLeg, Response> onProgress;
   private volatile OutboundTransaction pending;
   private volatile DialOutcome.Failed givenUp;
 
   /**
-   * @param callerCodecOnly offer legs only the caller's negotiated codec (a transfer's new leg)
+   * @param spec what every leg of this dial carries
    * @param onProgress what an 18x of a leg means to its purpose; runs on the call's queue
    */
-  Dial(CallSession call, boolean callerCodecOnly, BiConsumer<OutboundLeg, Response> onProgress) {
+  Dial(CallSession call, LegSpec spec, BiConsumer<OutboundLeg, Response> onProgress) {
     this.call = call;
-    this.callerCodecOnly = callerCodecOnly;
+    this.spec = spec;
     this.onProgress = onProgress;
   }
 
@@ -108,7 +109,7 @@ final class Dial {
       ContactHeader contact = (ContactHeader) it.next();
       if (contact.getAddress() != null && contact.getAddress().getURI() instanceof SipURI uri) {
         float q = contact.getQValue();
-        ranked.add(new Ranked(Target.of(uri, call.sbc().peers()), q < 0 ? 1.0f : q));
+        ranked.add(new Ranked(Target.ofContact(uri, call.sbc().peers()), q < 0 ? 1.0f : q));
       }
     }
     return ranked.stream()
@@ -137,7 +138,7 @@ final class Dial {
       if (givenUp != null) {
         return givenUp;
       }
-      OutboundLeg leg = call.queue().call(() -> call.openLeg(target, callerCodecOnly));
+      OutboundLeg leg = call.queue().call(() -> call.openLeg(target, spec));
       if (leg == null) {
         return givenUp != null ? givenUp : new DialOutcome.Failed(503, "No media port free");
       }
@@ -177,8 +178,12 @@ final class Dial {
     return last;
   }
 
+  /**
+   * An 18x goes to the dial's purpose unless the leg has its final answer already (the stack's
+   * thread pool may deliver a 1xx after the final response).
+   */
   private void onProgressOf(OutboundLeg leg, Response provisional) {
-    if (leg.state().ended()) {
+    if (leg.state().ended() || leg.state() == LegState.ACTIVE) {
       return;
     }
     leg.progress(provisional);
@@ -211,7 +216,11 @@ final class Dial {
     };
   }
 
-  /** 408 and 5xx mean "this route is not working", so the next one is tried (crankback). */
+  /**
+   * 408 and 5xx mean "this route is not working", so the next one is tried (crankback); any other
+   * final status is the callee's answer (486, 600, 603: the same person is not rung twice through
+   * another carrier) and ends the destination.
+   */
   static boolean crankback(int status) {
     return status == 408 || (status >= 500 && status < 600);
   }

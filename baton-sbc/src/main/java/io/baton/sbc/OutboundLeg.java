@@ -92,13 +92,16 @@ final class OutboundLeg {
     machine.on(new LegMachine.Failure(status));
   }
 
-  /** Hangs up an active leg; does nothing otherwise. */
-  void bye() {
+  /**
+   * Hangs up an active leg; does nothing otherwise. The future completes when the BYE is answered
+   * (or at once when there was nothing to hang up).
+   */
+  CompletableFuture<Response> bye() {
     if (machine.state() != LegState.ACTIVE) {
-      return;
+      return CompletableFuture.completedFuture(null);
     }
     machine.on(new LegMachine.Release());
-    sendInDialog(Request.BYE, bye -> byeDone = true);
+    return sendInDialog(Request.BYE, bye -> byeDone = true);
   }
 
   /** The peer hung up. */

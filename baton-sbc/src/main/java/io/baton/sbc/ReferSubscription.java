@@ -6,11 +6,16 @@ import java.time.Duration;
 import javax.sip.message.Request;
 
 /**
- * The implicit subscription a REFER creates (RFC 3515 §2.4.4): progress of the referred INVITE goes
- * back as NOTIFYs in the REFER's dialog, with a {@code message/sipfrag} status line, until a final
- * one ends the subscription.
+ * The implicit subscription a REFER creates (RFC 3515 §2.4.4): progress of the referred INVITEs
+ * goes back as NOTIFYs in the REFER's dialog, with a {@code message/sipfrag} status line, until a
+ * final one ends the subscription. Each names the attempt it reports on ({@code
+ * X-Baton-Transfer-Attempt}), the final one how the transfer ended ({@code
+ * X-Baton-Transfer-Outcome}; docs "Transfers that always finish").
  */
 final class ReferSubscription {
+  static final String ATTEMPT_HEADER = "X-Baton-Transfer-Attempt";
+  static final String OUTCOME_HEADER = "X-Baton-Transfer-Outcome";
+
   private final OutboundLeg leg;
   private final long referCSeq;
   private final Duration expires;
@@ -29,29 +34,38 @@ final class ReferSubscription {
   }
 
   /** NOTIFY with {@code Subscription-State: active}. */
-  void progress(int status, String reason) {
+  void progress(int attempt, int status, String reason) {
     if (!terminated) {
-      send(status, reason, "active;expires=" + expires.toSeconds());
+      send(attempt, status, reason, "active;expires=" + expires.toSeconds(), null);
     }
   }
 
   /** The final NOTIFY; the subscription ends when it is answered. */
-  void terminate(int status, String reason) {
+  void terminate(int attempt, int status, String reason, TransferMachine.Outcome outcome) {
     if (terminated) {
       return;
     }
     terminated = true;
-    send(status, reason, "terminated;reason=noresource");
+    send(attempt, status, reason, "terminated;reason=noresource", outcome);
     leg.subscriptionEnded();
   }
 
-  private void send(int status, String reason, String subscriptionState) {
+  private void send(
+      int attempt,
+      int status,
+      String reason,
+      String subscriptionState,
+      TransferMachine.Outcome outcome) {
     Messages m = Messages.get();
     leg.sendInDialog(
         Request.NOTIFY,
         notify -> {
           m.setHeader(notify, "Event", "refer;id=" + referCSeq);
           m.setHeader(notify, "Subscription-State", subscriptionState);
+          m.setHeader(notify, ATTEMPT_HEADER, Integer.toString(attempt));
+          if (outcome != null) {
+            m.setHeader(notify, OUTCOME_HEADER, outcome.wire());
+          }
           m.setBody(notify, SipFrag.TYPE, SipFrag.SUBTYPE, SipFrag.of(status, reason));
         });
   }

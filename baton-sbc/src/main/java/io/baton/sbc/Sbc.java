@@ -286,7 +286,11 @@ public final class Sbc implements AutoCloseable {
               .<Destination>map(
                   r ->
                       new Destination.Direct(
-                          List.of(Target.of(Messages.get().uri(user, r.to()), peers))))
+                          List.of(
+                              Target.of(
+                                  Messages.get().uri(user, r.to()),
+                                  peers,
+                                  CallerIdentity.UNCHANGED))))
               .orElse(new Destination.Unroutable(Response.NOT_FOUND, "No route"));
     };
   }

@@ -13,14 +13,21 @@ import javax.sip.address.SipURI;
  * @param nextHop where it goes (decides trust: {@code X-Baton-*} headers go to trusted hops only)
  * @param peer the element's name at that address, for the registry
  * @param carrier the Contact's {@code carrier} parameter (least-cost routing), or null
+ * @param identity how a transfer's leg to it presents the call
  */
-record Target(SipURI uri, HostPort nextHop, String peer, String carrier) {
+record Target(SipURI uri, HostPort nextHop, String peer, String carrier, CallerIdentity identity) {
+
+  /** A redirect server's Contact: its {@code cid}/{@code ri} parameters say how to present. */
+  static Target ofContact(SipURI contact, PeerNames peers) {
+    return of(contact, peers, CallerIdentity.ofContact(contact));
+  }
 
   /**
    * The target for a URI, without the parts a Request-URI must not carry (RFC 3261 §19.1.1 table 1:
-   * {@code method} and embedded headers belong to Refer-To and Contact only).
+   * {@code method} and embedded headers belong to Refer-To and Contact only) nor the redirect
+   * server's instructions to this SBC ({@code cid}, {@code ri}).
    */
-  static Target of(SipURI uri, PeerNames peers) {
+  static Target of(SipURI uri, PeerNames peers, CallerIdentity identity) {
     String text = uri.toString();
     int headers = text.indexOf('?'); // '?' cannot appear unescaped before the headers
     SipURI copy =
@@ -28,7 +35,9 @@ record Target(SipURI uri, HostPort nextHop, String peer, String carrier) {
             ? (SipURI) uri.clone()
             : (SipURI) Messages.get().parseUri(text.substring(0, headers));
     copy.removeParameter("method");
+    copy.removeParameter(CallerIdentity.CID);
+    copy.removeParameter(CallerIdentity.RI);
     HostPort hop = new HostPort(copy.getHost(), copy.getPort() > 0 ? copy.getPort() : 5060);
-    return new Target(copy, hop, peers.nameOf(hop), copy.getParameter("carrier"));
+    return new Target(copy, hop, peers.nameOf(hop), copy.getParameter("carrier"), identity);
   }
 }

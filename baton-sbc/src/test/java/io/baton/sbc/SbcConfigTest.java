@@ -33,6 +33,7 @@ class SbcConfigTest {
           redirectServer: 127.0.0.1:5070
           trusted: [127.0.0.1:5080, 127.0.0.1:5120]
           media: {anchor: true, address: 127.0.0.1, ports: 20000-29999}
+          transfer: {callerId: did, redirectInfo: history-info}
         sbc-dest:
           role: dest
           sip: {listen: 127.0.0.1:5090, threads: 16}
@@ -85,7 +86,12 @@ class SbcConfigTest {
     assertThat(edge.media().pool().capacity()).isEqualTo(5000);
     assertThat(edge.noAnswerTimeout()).isEqualTo(Duration.ofSeconds(120));
     assertThat(edge.transfer())
-        .isEqualTo(new TransferConfig(Duration.ofSeconds(30), Duration.ofSeconds(300)));
+        .isEqualTo(
+            new TransferConfig(
+                Duration.ofSeconds(30),
+                Duration.ofSeconds(300),
+                CallerId.DID,
+                RedirectInfo.HISTORY_INFO));
     assertThat(edge.trustList().trusts(HostPort.parse("127.0.0.1:5080"))).isTrue();
     assertThat(edge.trustList().trusts(HostPort.parse("127.0.0.1:5110"))).isFalse();
 
@@ -100,6 +106,16 @@ class SbcConfigTest {
     assertThat(carrier.noAnswerTimeout()).isEqualTo(Duration.ofSeconds(90));
     assertThat(carrier.transfer().defaultTimeout()).isEqualTo(Duration.ofSeconds(20));
     assertThat(carrier.transfer().maxTimeout()).isEqualTo(Duration.ofSeconds(300));
+    assertThat(carrier.transfer().sipTargetIdentity()).isEqualTo(CallerIdentity.UNCHANGED);
+  }
+
+  @Test
+  void unknownCallerIdentityChoicesNameTheKey() {
+    assertThatThrownBy(() -> bind(LAB.replace("callerId: did", "callerId: anonymous")))
+        .hasMessageContaining("transfer.callerId: 'anonymous' is not keep or did");
+    assertThatThrownBy(() -> bind(LAB.replace("redirectInfo: history-info", "redirectInfo: pai")))
+        .hasMessageContaining(
+            "transfer.redirectInfo: 'pai' is not none, diversion or history-info");
   }
 
   @Test
@@ -138,7 +154,8 @@ class SbcConfigTest {
 
   @Test
   void timeoutsAndTrustEntriesAreChecked() {
-    assertThatThrownBy(() -> new TransferConfig(Duration.ofSeconds(60), Duration.ofSeconds(30)))
+    assertThatThrownBy(
+            () -> new TransferConfig(Duration.ofSeconds(60), Duration.ofSeconds(30), null, null))
         .hasMessageStartingWith("transfer.maxTimeout:");
     assertThatThrownBy(
             () ->

@@ -111,8 +111,11 @@ class SbcTransferTest {
     return leg1.refer(referTo, headers);
   }
 
-  /** Waits for the NOTIFY ending the subscription, which must report {@code status}. */
-  private static void awaitFinalNotify(TestPhone.PhoneCall leg1, int status) {
+  /**
+   * Waits for the NOTIFY ending the subscription, which must report {@code status} and {@code
+   * outcome}.
+   */
+  private static void awaitFinalNotify(TestPhone.PhoneCall leg1, int status, String outcome) {
     await()
         .atMost(Duration.ofSeconds(8))
         .until(
@@ -124,6 +127,7 @@ class SbcTransferTest {
     assertThat(SipFrag.status(Messages.body(last))).hasValue(status);
     assertThat(Messages.headerValue(last, "Subscription-State"))
         .isEqualTo("terminated;reason=noresource");
+    assertThat(Messages.headerValue(last, "X-Baton-Transfer-Outcome")).isEqualTo(outcome);
   }
 
   private void hangUpAndAwaitRelease(TestPhone.PhoneCall call) throws Exception {
@@ -143,9 +147,13 @@ class SbcTransferTest {
         refer(call.leg1(), "<tel:" + SALES + ">", Map.of("X-Baton-Transfer-Id", "t-1"));
 
     assertThat(accepted.getStatusCode()).isEqualTo(202);
-    awaitFinalNotify(call.leg1(), 200);
-    assertThat(call.leg1().notifyStatuses())
-        .containsExactly("SIP/2.0 100 Trying", "SIP/2.0 180 Ringing", "SIP/2.0 200 OK");
+    awaitFinalNotify(call.leg1(), 200, "completed");
+    assertThat(call.leg1().notifyLog())
+        .containsExactly(
+            "1: SIP/2.0 100 Trying | active",
+            "1: SIP/2.0 180 Ringing | active",
+            "1: SIP/2.0 200 OK | active",
+            "1: SIP/2.0 200 OK | terminated completed");
     Request first =
         call.leg1().notifies.stream().min(Comparator.comparingLong(Messages::cseq)).orElseThrow();
     long referCSeq = Messages.cseq(accepted); // a response carries its request's CSeq
@@ -191,7 +199,7 @@ class SbcTransferTest {
     assertThat(refer(call.leg1(), "<" + target.uri("sales") + ">", Map.of()).getStatusCode())
         .isEqualTo(202);
 
-    awaitFinalNotify(call.leg1(), 486);
+    awaitFinalNotify(call.leg1(), 486, "failed");
     awaitMedia(call.caller(), call.leg1());
     assertThat(call.leg1().byeReceived).isFalse();
     assertThat(lab.leg(target.calls().get(0).sipCallId).sipStatus()).isEqualTo(486);
@@ -213,7 +221,7 @@ class SbcTransferTest {
     Response second = refer(call.leg1(), "<" + target.uri("support") + ">", Map.of());
     assertThat(second.getStatusCode()).isEqualTo(491);
 
-    awaitFinalNotify(call.leg1(), 408);
+    awaitFinalNotify(call.leg1(), 408, "failed");
     assertThat(target.received(Request.CANCEL)).hasSize(1);
     assertThat(call.leg1().notifyStatuses()).contains("SIP/2.0 180 Ringing");
     awaitMedia(call.caller(), call.leg1());
@@ -227,7 +235,7 @@ class SbcTransferTest {
     String closed = "<sip:nobody@" + CLOSED + ";transport=tcp>";
     assertThat(refer(call.leg1(), closed, Map.of()).getStatusCode()).isEqualTo(202);
 
-    awaitFinalNotify(call.leg1(), 503);
+    awaitFinalNotify(call.leg1(), 503, "failed");
     awaitMedia(call.caller(), call.leg1());
     hangUpAndAwaitRelease(call.caller());
   }
@@ -241,7 +249,7 @@ class SbcTransferTest {
 
     call.leg1().hangUp();
 
-    awaitFinalNotify(call.leg1(), 200);
+    awaitFinalNotify(call.leg1(), 200, "completed");
     TestPhone.PhoneCall newLeg = target.calls().get(0);
     awaitMedia(call.caller(), newLeg);
     assertThat(call.caller().byeReceived).isFalse();
@@ -262,7 +270,7 @@ class SbcTransferTest {
 
     assertThat(accepted.getStatusCode()).isEqualTo(202);
     await().atMost(Duration.ofSeconds(5)).until(() -> call.leg1().byeReceived);
-    awaitFinalNotify(call.leg1(), 200);
+    awaitFinalNotify(call.leg1(), 200, "completed");
     TestPhone.PhoneCall newLeg = target.calls().get(0);
     awaitMedia(call.caller(), newLeg);
     assertThat(caller.received(Request.INVITE)).isEmpty();
@@ -278,8 +286,8 @@ class SbcTransferTest {
 
     refer(call.leg1(), "<" + target.uri("support") + ">", Map.of("X-Baton-Transfer-Mode", "blind"));
 
-    awaitFinalNotify(call.leg1(), 486);
     await().atMost(Duration.ofSeconds(5)).until(() -> agent.calls().size() == 2);
+    awaitFinalNotify(call.leg1(), 486, "rolled_back");
     TestPhone.PhoneCall back = agent.calls().get(1);
     awaitMedia(call.caller(), back);
     assertThat(call.caller().byeReceived).isFalse();

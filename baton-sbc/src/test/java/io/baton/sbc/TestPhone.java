@@ -36,24 +36,32 @@ final class TestPhone implements SipHandler, AutoCloseable {
 
   /**
    * How this phone answers the next INVITEs: provisional statuses, then after {@code delayMillis} a
-   * final status (0: never).
+   * final status (0: never); a CANCEL ends the INVITE with 487 unless {@code ignoresCancel}.
    */
-  record Answer(List<Integer> provisional, int status, long delayMillis) {
+  record Answer(List<Integer> provisional, int status, long delayMillis, boolean ignoresCancel) {
     static Answer ok() {
-      return new Answer(List.of(180), 200, 0);
+      return new Answer(List.of(180), 200, 0, false);
     }
 
     /** Rings, then answers {@code afterMillis} later (so the ringing is seen first). */
     static Answer ringThenAnswer(long afterMillis) {
-      return new Answer(List.of(180), 200, afterMillis);
+      return new Answer(List.of(180), 200, afterMillis, false);
+    }
+
+    /**
+     * Rings and answers {@code afterMillis} later even if CANCELed meanwhile: its 2xx crosses the
+     * CANCEL (RFC 3261 §9.1).
+     */
+    static Answer answerLate(long afterMillis) {
+      return new Answer(List.of(180), 200, afterMillis, true);
     }
 
     static Answer reject(int status) {
-      return new Answer(List.of(), status, 0);
+      return new Answer(List.of(), status, 0, false);
     }
 
     static Answer ringForever() {
-      return new Answer(List.of(180), 0, 0);
+      return new Answer(List.of(180), 0, 0, false);
     }
   }
 
@@ -87,6 +95,27 @@ final class TestPhone implements SipHandler, AutoCloseable {
       return notifies.stream()
           .sorted(java.util.Comparator.comparingLong(Messages::cseq))
           .map(n -> Messages.body(n).strip())
+          .toList();
+    }
+
+    /**
+     * The NOTIFYs received in CSeq order as {@code <attempt>: <sipfrag status line> | <subscription
+     * state> [<outcome>]}, e.g. {@code 2: SIP/2.0 200 OK | terminated completed}.
+     */
+    List<String> notifyLog() {
+      return notifies.stream()
+          .sorted(java.util.Comparator.comparingLong(Messages::cseq))
+          .map(
+              n -> {
+                String state = Messages.headerValue(n, "Subscription-State").split(";")[0];
+                String outcome = Messages.headerValue(n, "X-Baton-Transfer-Outcome");
+                return Messages.headerValue(n, "X-Baton-Transfer-Attempt")
+                    + ": "
+                    + Messages.body(n).strip()
+                    + " | "
+                    + state
+                    + (outcome == null ? "" : " " + outcome);
+              })
           .toList();
     }
 
@@ -265,7 +294,7 @@ final class TestPhone implements SipHandler, AutoCloseable {
       }
       case Request.CANCEL -> {
         request.respond(200);
-        if (call != null && call.invite != null) {
+        if (call != null && call.invite != null && !answering.ignoresCancel()) {
           call.invite.respond(Response.REQUEST_TERMINATED);
         }
       }

@@ -3,10 +3,12 @@ package io.baton.sbc;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.baton.sbc.TransferRequest.TransferTarget;
 import io.baton.sip.HostPort;
 import io.baton.sip.Messages;
 import io.baton.sip.PeerNames;
 import java.time.Duration;
+import java.util.Collections;
 import java.util.Map;
 import javax.sip.message.Request;
 import org.junit.jupiter.api.Test;
@@ -14,7 +16,8 @@ import org.junit.jupiter.api.Test;
 /** Reading a REFER as the proxy sends it to SBC-edge (docs "The transfer" steps 3-4). */
 class TransferRequestTest {
   private static final TransferConfig CONFIG =
-      new TransferConfig(Duration.ofSeconds(30), Duration.ofSeconds(300));
+      new TransferConfig(
+          Duration.ofSeconds(30), Duration.ofSeconds(300), CallerId.KEEP, RedirectInfo.DIVERSION);
   private static final PeerNames PEERS =
       new PeerNames(Map.of("support", HostPort.parse("127.0.0.1:5131")));
 
@@ -33,55 +36,129 @@ class TransferRequestTest {
     return Messages.get().messageFactory().createRequest(text);
   }
 
+  private static TransferRequest parse(String... extraHeaders) throws Exception {
+    return TransferRequest.parse(refer(extraHeaders), CONFIG, PEERS);
+  }
+
+  private static Target only(TransferTarget target) {
+    return ((Destination.Direct) target.destination()).targets().get(0);
+  }
+
   @Test
   void aTelNumberGoesThroughTheRedirectServerWithTheDefaults() throws Exception {
-    TransferRequest t =
-        TransferRequest.parse(refer("Refer-To: <tel:+16465550111>\r\n"), CONFIG, PEERS);
+    TransferRequest t = parse("Refer-To: <tel:+16465550111>\r\n");
 
-    assertThat(t.destination()).isEqualTo(new Destination.ViaRedirect("+16465550111"));
+    assertThat(t.targets())
+        .containsExactly(
+            new TransferTarget(
+                new Destination.ViaRedirect("+16465550111"), Duration.ofSeconds(30)));
     assertThat(t.mode()).isEqualTo(TransferMode.MAKE_BEFORE_BREAK);
-    assertThat(t.timeout()).isEqualTo(Duration.ofSeconds(30));
+    assertThat(t.onFail()).isEqualTo(OnFail.STAY);
+    assertThat(t.pass()).isEmpty();
     assertThat(t.referCSeq()).isEqualTo(7);
   }
 
   @Test
-  void aSipUriIsDialledDirectlyWithoutItsEmbeddedHeaders() throws Exception {
+  void aSipUriIsDialledDirectlyWithoutItsEmbeddedHeadersAsTheConfigPresentsIt() throws Exception {
     TransferRequest t =
-        TransferRequest.parse(
-            refer(
-                "Refer-To: <sip:support@127.0.0.1:5131?Replaces=abc>\r\n",
-                "X-Baton-Transfer-Mode: blind\r\n",
-                "X-Baton-Transfer-Timeout: 600\r\n"),
-            CONFIG,
-            PEERS);
+        parse(
+            "Refer-To: <sip:support@127.0.0.1:5131;cid=did?Replaces=abc>\r\n",
+            "X-Baton-Transfer-Mode: blind\r\n",
+            "X-Baton-Transfer-Timeout: 600\r\n");
 
-    Target target = ((Destination.Direct) t.destination()).targets().get(0);
+    Target target = only(t.targets().get(0));
     assertThat(target.uri().toString()).isEqualTo("sip:support@127.0.0.1:5131");
     assertThat(target.peer()).isEqualTo("support");
+    // SIP URI targets take the SBC's transfer.callerId/redirectInfo, whatever the URI says
+    assertThat(target.identity())
+        .isEqualTo(new CallerIdentity(CallerId.KEEP, RedirectInfo.DIVERSION));
     assertThat(t.mode()).isEqualTo(TransferMode.BLIND);
-    assertThat(t.timeout()).isEqualTo(Duration.ofSeconds(300)); // capped at maxTimeout
+    assertThat(t.targets().get(0).timeout()).isEqualTo(Duration.ofSeconds(300)); // capped
+  }
+
+  @Test
+  void theFallbackListFollowsReferToEachWithItsOwnTimeout() throws Exception {
+    TransferRequest t =
+        parse(
+            "Refer-To: <tel:+16465550111>\r\n",
+            "X-Baton-Transfer-Timeout: 20\r\n",
+            "X-Baton-Transfer-Fallback: <sip:b@127.0.0.1:5131>;timeout=15, <tel:+16465550112>\r\n",
+            "X-Baton-Transfer-Fallback: <sip:c@10.0.0.1;transport=tcp>;timeout=900;x=1\r\n",
+            "X-Baton-On-Fail: hangup\r\n");
+
+    assertThat(t.targets())
+        .extracting(TransferTarget::timeout)
+        .containsExactly(
+            Duration.ofSeconds(20),
+            Duration.ofSeconds(15),
+            Duration.ofSeconds(30),
+            Duration.ofSeconds(300));
+    assertThat(only(t.targets().get(1)).uri().toString()).isEqualTo("sip:b@127.0.0.1:5131");
+    assertThat(t.targets().get(2).destination())
+        .isEqualTo(new Destination.ViaRedirect("+16465550112"));
+    assertThat(only(t.targets().get(3)).uri().toString()).isEqualTo("sip:c@10.0.0.1;transport=tcp");
+    assertThat(t.ringTime()).isEqualTo(Duration.ofSeconds(365));
+    assertThat(t.onFail()).isEqualTo(OnFail.HANGUP);
+  }
+
+  @Test
+  void passHeadersArePercentDecodedAndOnlyTheCustomersOwnAreKept() throws Exception {
+    TransferRequest t =
+        parse(
+            "Refer-To: <tel:+16465550111>\r\n",
+            "X-Baton-Pass: X-Agent-Id=42\r\n",
+            "X-Baton-Pass: User-to-User=56a390f3d2b7310023a2;encoding=hex\r\n",
+            "X-Baton-Pass: X-Note=caf%C3%A9+%2C%20au%20lait%25\r\n",
+            "X-Baton-Pass: X-Baton-Call-Id=c-0000000000000bad\r\n",
+            "X-Baton-Pass: Contact=%3Csip%3Aevil%40example.com%3E\r\n",
+            "X-Baton-Pass: X-Split=a%0D%0AVia%3A%20x\r\n",
+            "X-Baton-Pass: X-Broken=%ZZ\r\n",
+            "X-Baton-Pass: X-Latin1=%E9\r\n",
+            "X-Baton-Pass: X-Empty=\r\n",
+            "X-Baton-Pass: no-value\r\n");
+
+    assertThat(t.pass())
+        .containsExactly(
+            new HeaderField("X-Agent-Id", "42"),
+            new HeaderField("User-to-User", "56a390f3d2b7310023a2;encoding=hex"),
+            new HeaderField("X-Note", "café+, au lait%"));
   }
 
   @Test
   void whatCannotBeExecutedIsABadRequest() {
-    assertThatThrownBy(() -> TransferRequest.parse(refer(), CONFIG, PEERS))
-        .hasMessage("Missing Refer-To");
+    assertThatThrownBy(() -> parse()).hasMessage("Missing Refer-To");
+    assertThatThrownBy(() -> parse("Refer-To: <tel:5550111>\r\n"))
+        .hasMessage("Refer-To number is not E.164");
     assertThatThrownBy(
-            () -> TransferRequest.parse(refer("Refer-To: <tel:5550111>\r\n"), CONFIG, PEERS))
-        .hasMessageContaining("not E.164");
-    assertThatThrownBy(
-            () ->
-                TransferRequest.parse(
-                    refer("Refer-To: <tel:+16465550111>\r\n", "X-Baton-Transfer-Timeout: soon\r\n"),
-                    CONFIG,
-                    PEERS))
+            () -> parse("Refer-To: <tel:+16465550111>\r\n", "X-Baton-Transfer-Timeout: soon\r\n"))
         .hasMessageContaining("X-Baton-Transfer-Timeout");
     assertThatThrownBy(
-            () ->
-                TransferRequest.parse(
-                    refer("Refer-To: <tel:+16465550111>\r\n", "X-Baton-Transfer-Mode: later\r\n"),
-                    CONFIG,
-                    PEERS))
+            () -> parse("Refer-To: <tel:+16465550111>\r\n", "X-Baton-Transfer-Mode: later\r\n"))
         .hasMessageContaining("X-Baton-Transfer-Mode");
+    assertThatThrownBy(() -> parse("Refer-To: <tel:+16465550111>\r\n", "X-Baton-On-Fail: drop\r\n"))
+        .hasMessage("Bad X-Baton-On-Fail (stay|hangup)");
+  }
+
+  @Test
+  void aFallbackListThatCannotBeExecutedIsABadRequest() {
+    String referTo = "Refer-To: <tel:+16465550111>\r\n";
+    assertThatThrownBy(() -> parse(referTo, "X-Baton-Transfer-Fallback: sip:b@host\r\n"))
+        .hasMessage("Bad X-Baton-Transfer-Fallback (<uri>;timeout=s, ...)");
+    assertThatThrownBy(() -> parse(referTo, "X-Baton-Transfer-Fallback: <mailto:b@host>\r\n"))
+        .hasMessage("X-Baton-Transfer-Fallback is neither a tel: number nor a SIP URI");
+    assertThatThrownBy(
+            () -> parse(referTo, "X-Baton-Transfer-Fallback: <tel:+16465550112>;timeout=0\r\n"))
+        .hasMessage("Bad X-Baton-Transfer-Fallback timeout (seconds, at least 1)");
+    String tenMore =
+        "X-Baton-Transfer-Fallback: "
+            + String.join(", ", Collections.nCopies(10, "<tel:+16465550112>"))
+            + "\r\n";
+    assertThatThrownBy(() -> parse(referTo, tenMore)).hasMessage("More than 10 transfer targets");
+  }
+
+  @Test
+  void listEntriesSplitOnlyAtCommasOutsideUrisAndQuotes() {
+    assertThat(TransferRequest.splitList("<sip:a@h;x=1,2>;timeout=5 , \"b, c\" <sip:b@h>,,"))
+        .containsExactly("<sip:a@h;x=1,2>;timeout=5", "\"b, c\" <sip:b@h>");
   }
 }
