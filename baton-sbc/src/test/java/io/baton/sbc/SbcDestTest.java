@@ -130,6 +130,37 @@ class SbcDestTest {
   }
 
   @Test
+  void theCustomersHeadersAndRedirectHistoryGoOnToTheDestination() throws Exception {
+    TestPhone.PhoneCall call =
+        dial(
+            proxy,
+            "+16465550111",
+            Map.of(
+                "X-Agent-Id",
+                "42",
+                "User-to-User",
+                "56a390f3d2b7310023a2;encoding=hex",
+                "Diversion",
+                "<sip:+18005550100@127.0.0.1:5060>;reason=deflection;counter=1",
+                "History-Info",
+                "<sip:+18005550100@127.0.0.1:5060>;index=1",
+                "Subject",
+                "not carried",
+                Messages.CALL_ID_HEADER,
+                CALL_ID));
+    assertThat(call.finalResponse.getStatusCode()).isEqualTo(200);
+    Request onward = stranger.calls().get(0).invite.request();
+
+    for (String carried : List.of("X-Agent-Id", "User-to-User", "Diversion", "History-Info")) {
+      assertThat(Messages.headerValue(onward, carried))
+          .isEqualTo(Messages.headerValue(call.outgoing.request(), carried));
+    }
+    assertThat(onward.getHeader("Subject")).isNull();
+    assertThat(Messages.batonHeaderNames(onward)).isEmpty();
+    hangUp(call, stranger.calls().get(0));
+  }
+
+  @Test
   void aNumberWithoutRouteGets404() throws Exception {
     TestPhone.PhoneCall call = dial(proxy, "+442071234567", Map.of());
     assertThat(call.finalResponse.getStatusCode()).isEqualTo(404);

@@ -245,11 +245,16 @@ class SbcEdgeTest {
   void batonHeadersNeverReachUntrustedPeersAndCallersCannotForgeThem() throws Exception {
     redirect.route(DID, stranger.uri("+13125550100").toString());
     TestPhone.PhoneCall call =
-        dialEdge(Map.of("X-Baton-Call-Id", "c-0000000000000bad", "X-Baton-Transfer-Id", "t-1"));
+        dialEdge(
+            Map.of(
+                "X-Baton-Call-Id", "c-0000000000000bad",
+                "X-Baton-Transfer-Id", "t-1",
+                "Diversion", "<sip:+15550000000@example.com>;reason=unknown"));
     awaitStatus(call, 200);
 
     Request atStranger = stranger.received(Request.INVITE).get(0);
     assertThat(Messages.batonHeaderNames(atStranger)).isEmpty();
+    assertThat(atStranger.getHeader("Diversion")).isNull(); // SBC-edge passes nothing a caller sent
     assertThat(Messages.batonHeaderNames(call.finalResponse)).isEmpty();
     assertThat(lab.call(call.sipCallId).id()).isNotEqualTo("c-0000000000000bad");
     call.hangUp();

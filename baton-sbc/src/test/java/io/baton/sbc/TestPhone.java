@@ -146,11 +146,16 @@ final class TestPhone implements SipHandler, AutoCloseable {
 
     /** An in-dialog REFER; the dialog is kept past a BYE so the NOTIFYs still arrive. */
     Response refer(String referTo, Map<String, String> headers) throws Exception {
+      return refer(referTo, List.copyOf(headers.entrySet()));
+    }
+
+    /** An in-dialog REFER with headers that may repeat ({@code X-Baton-Pass}), in this order. */
+    Response refer(String referTo, List<Map.Entry<String, String>> headers) throws Exception {
       dialog.terminateOnBye(false);
-      Map<String, String> all = new java.util.LinkedHashMap<>();
-      all.put("Refer-To", referTo);
-      all.putAll(headers);
-      return request(Request.REFER, all, null);
+      Request request = dialog.createRequest(Request.REFER);
+      Messages.get().addHeader(request, "Refer-To", referTo);
+      headers.forEach(h -> Messages.get().addHeader(request, h.getKey(), h.getValue()));
+      return send(request).get(5, TimeUnit.SECONDS);
     }
 
     private java.util.concurrent.CompletableFuture<Response> send(Request request) {
