@@ -3,6 +3,7 @@ package io.baton.proxy;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import javax.sip.header.Header;
 
 /**
  * A REFER the proxy sent to the caller side on behalf of a transfer server (docs/architecture.md,
@@ -58,8 +59,18 @@ final class InjectedRefer {
    *
    * @param cseq the caller side's CSeq, kept so the transfer server can drop reordered NOTIFYs
    * @param contentType e.g. {@code message/sipfrag}; null without a body
+   * @param batonHeaders its {@code X-Baton-*} headers (attempt, outcome), in order
    */
-  record Notify(long cseq, String subscriptionState, String contentType, String body) {
+  record Notify(
+      long cseq,
+      String subscriptionState,
+      String contentType,
+      String body,
+      List<Header> batonHeaders) {
+    Notify {
+      batonHeaders = List.copyOf(batonHeaders);
+    }
+
     /** RFC 6665 §8.2.3: {@code Subscription-State: terminated} ends the subscription. */
     boolean terminated() {
       return subscriptionState != null

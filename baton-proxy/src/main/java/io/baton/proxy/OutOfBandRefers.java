@@ -218,7 +218,23 @@ final class OutOfBandRefers {
         type == null || body.isEmpty()
             ? null
             : type.getContentType() + "/" + type.getContentSubType(),
-        body);
+        body,
+        batonHeaders(notify));
+  }
+
+  /**
+   * Every {@code X-Baton-*} header of a NOTIFY (the attempt it reports, the transfer's outcome):
+   * they are for the transfer server, so they travel on with the NOTIFY (docs "Transfers that
+   * always finish").
+   */
+  private static List<Header> batonHeaders(Request notify) {
+    List<Header> headers = new ArrayList<>();
+    for (String name : Messages.batonHeaderNames(notify)) {
+      for (ListIterator<?> it = notify.getHeaders(name); it.hasNext(); ) {
+        headers.add((Header) ((Header) it.next()).clone());
+      }
+    }
+    return headers;
   }
 
   /**
@@ -289,6 +305,7 @@ final class OutOfBandRefers {
       if (notify.subscriptionState() != null) {
         builder.header(SUBSCRIPTION_STATE, notify.subscriptionState());
       }
+      notify.batonHeaders().forEach(h -> builder.header((Header) h.clone()));
       if (notify.contentType() != null) {
         builder.body(notify.contentType(), notify.body());
       }

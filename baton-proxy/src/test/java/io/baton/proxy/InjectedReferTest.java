@@ -37,7 +37,8 @@ class InjectedReferTest {
 
   private static Notified notify(long cseq, String subscriptionState) {
     return new Notified(
-        new Notify(cseq, subscriptionState, "message/sipfrag", "SIP/2.0 100 Trying\r\n"));
+        new Notify(
+            cseq, subscriptionState, "message/sipfrag", "SIP/2.0 100 Trying\r\n", List.of()));
   }
 
   @Test

@@ -305,14 +305,71 @@ class OutOfBandReferTest {
     assertThat(callee.methods()).doesNotContain(Request.NOTIFY);
   }
 
+  @Test
+  void everyBatonHeaderOfTheCallerSidesNotifiesReachesTheTransferServer() throws Exception {
+    Calls.Established call = call();
+    transfer.endpoint.send(refer(transfer).header(TargetDialog.NAME, targetDialog(call)).build());
+    InboundRequest inDialog = caller.awaitRequest(Request.REFER);
+    inDialog.respond(Response.ACCEPTED);
+    long referCseq = Messages.cseq(inDialog.request());
+
+    notifyFromCaller(
+        call.callerDialog(),
+        referCseq,
+        486,
+        "Busy Here",
+        "active;expires=60",
+        "X-Baton-Transfer-Attempt",
+        "1",
+        "X-Baton-Trace",
+        "a",
+        "X-Baton-Trace",
+        "b",
+        "X-Other",
+        "not Baton's");
+    notifyFromCaller(
+        call.callerDialog(),
+        referCseq,
+        200,
+        "OK",
+        "terminated;reason=noresource",
+        "X-Baton-Transfer-Attempt",
+        "2",
+        "X-Baton-Transfer-Outcome",
+        "completed");
+
+    Request attempt = transfer.awaitRequest(Request.NOTIFY).request();
+    assertThat(Messages.headerValue(attempt, "X-Baton-Transfer-Attempt")).isEqualTo("1");
+    assertThat(attempt.getHeader("X-Baton-Transfer-Outcome")).isNull();
+    List<String> traces = new java.util.ArrayList<>();
+    attempt
+        .getHeaders("X-Baton-Trace")
+        .forEachRemaining(h -> traces.add(((javax.sip.header.ExtensionHeader) h).getValue()));
+    assertThat(traces).containsExactly("a", "b");
+    assertThat(attempt.getHeader("X-Other")).isNull(); // only Baton's own headers are relayed
+    Request outcome = transfer.awaitRequest(Request.NOTIFY).request();
+    assertThat(Messages.headerValue(outcome, "X-Baton-Transfer-Attempt")).isEqualTo("2");
+    assertThat(Messages.headerValue(outcome, "X-Baton-Transfer-Outcome")).isEqualTo("completed");
+    assertThat(Messages.body(outcome)).isEqualTo(SipFrag.of(200, "OK"));
+    hangUp(call);
+  }
+
   /**
-   * A NOTIFY for the REFER as SBC-edge sends it, through its own dialog; returns its CSeq once the
-   * proxy has answered it 200.
+   * A NOTIFY for the REFER as SBC-edge sends it, through its own dialog, with {@code headers}
+   * (name, value, name, value...); returns its CSeq once the proxy has answered it 200.
    */
   private long notifyFromCaller(
-      Dialog dialog, long referCseq, int status, String reason, String subscriptionState)
+      Dialog dialog,
+      long referCseq,
+      int status,
+      String reason,
+      String subscriptionState,
+      String... headers)
       throws Exception {
     Request notify = dialog.createRequest(Request.NOTIFY);
+    for (int i = 0; i < headers.length; i += 2) {
+      caller.endpoint.messages().addHeader(notify, headers[i], headers[i + 1]);
+    }
     caller.endpoint.messages().setHeader(notify, "Event", "refer;id=" + referCseq);
     caller.endpoint.messages().setHeader(notify, "Subscription-State", subscriptionState);
     caller

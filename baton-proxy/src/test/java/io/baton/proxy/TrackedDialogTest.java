@@ -219,6 +219,7 @@ class TrackedDialogTest {
   }
 
   private static InjectedRefer.Notify notify(long cseq, String state) {
-    return new InjectedRefer.Notify(cseq, state, "message/sipfrag", "SIP/2.0 200 OK\r\n");
+    return new InjectedRefer.Notify(
+        cseq, state, "message/sipfrag", "SIP/2.0 200 OK\r\n", List.of());
   }
 }
