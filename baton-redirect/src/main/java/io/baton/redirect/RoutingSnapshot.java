@@ -50,7 +50,8 @@ record RoutingSnapshot(
    * Where calls to {@code e164} go, best first, as Contact URIs: a DID to its redirect number
    * through {@code coreProxy} ({@code sip:+13125550100@127.0.0.1:5080}) or to its SIP URI; a
    * disabled DID nowhere; any other number to its carriers by least-cost routing ({@code
-   * sip:+16465550111@127.0.0.1:5120;carrier=cheapnet}). Empty if there is no route.
+   * sip:+16465550111@127.0.0.1:5120;carrier=cheapnet;cid=did;ri=diversion}). Empty if there is no
+   * route.
    */
   List<String> lookup(String e164, HostPort coreProxy) {
     Did did = dids.get(e164);
@@ -67,7 +68,21 @@ record RoutingSnapshot(
         .toList();
   }
 
+  /**
+   * A carrier's Contact names the carrier for the leg's record and, always (defaults included, so
+   * SBC-edge never has to know them), how a transferred call through it presents itself: {@code
+   * cid} and {@code ri} (docs "Transfers that always finish").
+   */
   private static String viaCarrier(String e164, CarrierRoute route) {
-    return "sip:" + e164 + "@" + route.gateway() + ";carrier=" + route.carrier();
+    return "sip:"
+        + e164
+        + "@"
+        + route.gateway()
+        + ";carrier="
+        + route.carrier()
+        + ";cid="
+        + route.callerId().wire()
+        + ";ri="
+        + route.redirectInfo().wire();
   }
 }

@@ -59,9 +59,17 @@ class RedirectServerTest {
                   Map.of())),
           List.of(
               new CarrierSeed(
-                  "pricey", "127.0.0.1:5120", Map.of("+1646", new BigDecimal("0.0120"))),
+                  "pricey",
+                  "127.0.0.1:5120",
+                  Map.of("+1646", new BigDecimal("0.0120")),
+                  null,
+                  "history-info"),
               new CarrierSeed(
-                  "cheapnet", "127.0.0.1:5121", Map.of("+1646", new BigDecimal("0.0040")))));
+                  "cheapnet",
+                  "127.0.0.1:5121",
+                  Map.of("+1646", new BigDecimal("0.0040")),
+                  "did",
+                  "diversion")));
 
   private final ManualScheduler scheduler = new ManualScheduler();
   private Database db;
@@ -155,11 +163,13 @@ class RedirectServerTest {
     assertThat(response.getStatusCode()).isEqualTo(Response.MOVED_TEMPORARILY);
     assertThat(contacts(response))
         .containsExactly(
-            "sip:+16465550111@127.0.0.1:5121;carrier=cheapnet;q=1.0",
-            "sip:+16465550111@127.0.0.1:5120;carrier=pricey;q=0.9");
+            "sip:+16465550111@127.0.0.1:5121;carrier=cheapnet;cid=did;ri=diversion;q=1.0",
+            "sip:+16465550111@127.0.0.1:5120;carrier=pricey;cid=keep;ri=history-info;q=0.9");
     SipURI first =
         (SipURI) ((ContactHeader) response.getHeader(ContactHeader.NAME)).getAddress().getURI();
     assertThat(first.getParameter("carrier")).isEqualTo("cheapnet");
+    assertThat(first.getParameter("cid")).isEqualTo("did");
+    assertThat(first.getParameter("ri")).isEqualTo("diversion");
   }
 
   @Test
@@ -168,8 +178,8 @@ class RedirectServerTest {
         .containsExactly("sip:+13125550100@127.0.0.1:5080;q=1.0");
     assertThat(contacts(invite("1-646-555-0111")))
         .containsExactly(
-            "sip:+16465550111@127.0.0.1:5121;carrier=cheapnet;q=1.0",
-            "sip:+16465550111@127.0.0.1:5120;carrier=pricey;q=0.9");
+            "sip:+16465550111@127.0.0.1:5121;carrier=cheapnet;cid=did;ri=diversion;q=1.0",
+            "sip:+16465550111@127.0.0.1:5120;carrier=pricey;cid=keep;ri=history-info;q=0.9");
   }
 
   @Test

@@ -36,7 +36,13 @@ public final class LeastCostRouter {
       Rate rate = longestByCarrier.get(carrier.name());
       if (carrier.enabled() && rate != null) {
         routes.add(
-            new CarrierRoute(carrier.name(), carrier.gateway(), rate.prefix(), rate.perMinute()));
+            new CarrierRoute(
+                carrier.name(),
+                carrier.gateway(),
+                rate.prefix(),
+                rate.perMinute(),
+                carrier.callerId(),
+                carrier.redirectInfo()));
       }
     }
     routes.sort(CHEAPEST_FIRST);

@@ -1,5 +1,7 @@
 package io.baton.store;
 
+import io.baton.routing.CallerId;
+import io.baton.routing.RedirectInfo;
 import java.math.BigDecimal;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -7,14 +9,24 @@ import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
- * A carrier in the seed: {@code {name: cheapnet, gateway: 127.0.0.1:5120, rates: {"+1646":
- * 0.0040}}}.
+ * A carrier in the seed: {@code {name: cheapnet, gateway: 127.0.0.1:5120, rates: {"+1646": 0.0040},
+ * callerId: did, redirectInfo: diversion}}.
  *
  * @param name carrier name (a SIP token: it travels as the {@code carrier} URI parameter)
  * @param gateway where calls through it go, {@code host:port}
  * @param rates E.164 prefix → price of a minute
+ * @param callerId whom a transferred call through it presents as the caller: {@code keep} (the
+ *     caller's own) or {@code did}; absent, a new carrier gets {@code keep} and a known one keeps
+ *     what the database says
+ * @param redirectInfo the header naming the transferring DID such a call carries: {@code none},
+ *     {@code diversion} or {@code history-info}; absent, as for {@code callerId} ({@code none})
  */
-public record CarrierSeed(String name, String gateway, Map<String, BigDecimal> rates) {
+public record CarrierSeed(
+    String name,
+    String gateway,
+    Map<String, BigDecimal> rates,
+    String callerId,
+    String redirectInfo) {
   private static final Pattern PREFIX = Pattern.compile("\\+[0-9]{0,15}");
 
   /** What {@code carrier_rates.rate_per_minute DECIMAL(12, 6)} holds exactly. */
@@ -30,6 +42,13 @@ public record CarrierSeed(String name, String gateway, Map<String, BigDecimal> r
   void check(String key) {
     SeedCheck.name(key + ".name", name);
     SeedCheck.hostPort(key + ".gateway", gateway);
+    if (callerId != null && CallerId.fromWire(callerId).isEmpty()) {
+      throw SeedCheck.fail(key + ".callerId", "'" + callerId + "' is not keep or did");
+    }
+    if (redirectInfo != null && RedirectInfo.fromWire(redirectInfo).isEmpty()) {
+      throw SeedCheck.fail(
+          key + ".redirectInfo", "'" + redirectInfo + "' is not none, diversion or history-info");
+    }
     rates.forEach(
         (prefix, rate) -> {
           String at = key + ".rates." + prefix;

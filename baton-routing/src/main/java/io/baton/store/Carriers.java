@@ -1,7 +1,9 @@
 package io.baton.store;
 
+import io.baton.routing.CallerId;
 import io.baton.routing.Carrier;
 import io.baton.routing.Rate;
+import io.baton.routing.RedirectInfo;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.util.ArrayList;
@@ -20,15 +22,33 @@ public final class Carriers {
     return db.withConnection(
         c -> {
           try (PreparedStatement ps =
-                  c.prepareStatement("SELECT name, gateway, enabled FROM carriers ORDER BY name");
+                  c.prepareStatement(
+                      "SELECT name, gateway, enabled, caller_id, redirect_info FROM carriers"
+                          + " ORDER BY name");
               ResultSet rs = ps.executeQuery()) {
             List<Carrier> out = new ArrayList<>();
             while (rs.next()) {
-              out.add(new Carrier(rs.getString(1), rs.getString(2), rs.getBoolean(3)));
+              String name = rs.getString(1);
+              String callerId = rs.getString(4);
+              String redirectInfo = rs.getString(5);
+              out.add(
+                  new Carrier(
+                      name,
+                      rs.getString(2),
+                      rs.getBoolean(3),
+                      CallerId.fromWire(callerId)
+                          .orElseThrow(() -> unknown(name, "caller_id", callerId)),
+                      RedirectInfo.fromWire(redirectInfo)
+                          .orElseThrow(() -> unknown(name, "redirect_info", redirectInfo))));
             }
             return out;
           }
         });
+  }
+
+  /** A value the schema's CHECK constraints keep out, in a database someone else changed. */
+  private static StoreException unknown(String carrier, String column, String value) {
+    return new StoreException("carrier " + carrier + ": unknown " + column + " '" + value + "'");
   }
 
   /** Every rate of every carrier, by carrier and prefix. */

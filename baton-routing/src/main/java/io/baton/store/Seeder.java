@@ -17,7 +17,8 @@ import org.slf4j.LoggerFactory;
  * Writes {@link SeedData} to the database: inserts what is missing and updates what the seed
  * changed, in one transaction, so running it on every start is safe. Rows the seed does not mention
  * are left alone, as are values it does not carry (whether a DID or carrier is enabled, an API
- * key's label). Plain SELECT/INSERT/UPDATE, so the same code runs on H2 and PostgreSQL.
+ * key's label, a carrier's caller identity when the seed names none). Plain SELECT/INSERT/UPDATE,
+ * so the same code runs on H2 and PostgreSQL.
  */
 public final class Seeder {
   private static final Logger LOG = LoggerFactory.getLogger(Seeder.class);
@@ -90,12 +91,15 @@ public final class Seeder {
   }
 
   private static int carrier(Connection c, CarrierSeed carrier) throws SQLException {
-    int n =
-        upsert(
-            c,
-            "carriers",
-            List.of(col("name", carrier.name())),
-            List.of(col("gateway", carrier.gateway())));
+    List<Col> values = new ArrayList<>(List.of(col("gateway", carrier.gateway())));
+    // Choices the seed leaves out keep the database's (the column default for a new carrier).
+    if (carrier.callerId() != null) {
+      values.add(col("caller_id", carrier.callerId()));
+    }
+    if (carrier.redirectInfo() != null) {
+      values.add(col("redirect_info", carrier.redirectInfo()));
+    }
+    int n = upsert(c, "carriers", List.of(col("name", carrier.name())), values);
     for (Map.Entry<String, BigDecimal> rate : carrier.rates().entrySet()) {
       n +=
           upsert(

@@ -10,7 +10,7 @@ class LeastCostRouterTest {
   private static final String GW = "127.0.0.1:5120";
 
   private static Carrier carrier(String name) {
-    return new Carrier(name, GW, true);
+    return new Carrier(name, GW, true, CallerId.KEEP, RedirectInfo.NONE);
   }
 
   private static Rate rate(String carrier, String prefix, String perMinute) {
@@ -18,7 +18,8 @@ class LeastCostRouterTest {
   }
 
   private static CarrierRoute route(String carrier, String prefix, String perMinute) {
-    return new CarrierRoute(carrier, GW, prefix, new BigDecimal(perMinute));
+    return new CarrierRoute(
+        carrier, GW, prefix, new BigDecimal(perMinute), CallerId.KEEP, RedirectInfo.NONE);
   }
 
   @Test
@@ -70,7 +71,9 @@ class LeastCostRouterTest {
     List<CarrierRoute> routes =
         LeastCostRouter.routes(
             "+16465550111",
-            List.of(new Carrier("cheapnet", GW, false), carrier("pricey")),
+            List.of(
+                new Carrier("cheapnet", GW, false, CallerId.KEEP, RedirectInfo.NONE),
+                carrier("pricey")),
             List.of(rate("cheapnet", "+1646", "0.0040"), rate("pricey", "+1646", "0.0120")));
 
     assertThat(routes).containsExactly(route("pricey", "+1646", "0.0120"));
@@ -87,5 +90,18 @@ class LeastCostRouterTest {
             LeastCostRouter.routes(
                 "+16465550111", carriers, List.of(rate("ghost", "+1646", "0.0010"))))
         .isEmpty();
+  }
+
+  @Test
+  void aRouteSaysHowItsCarrierPresentsATransferredCall() {
+    List<CarrierRoute> routes =
+        LeastCostRouter.routes(
+            "+16465550111",
+            List.of(new Carrier("cheapnet", GW, true, CallerId.DID, RedirectInfo.DIVERSION)),
+            List.of(rate("cheapnet", "+1646", "0.0040")));
+
+    assertThat(routes)
+        .extracting(CarrierRoute::callerId, CarrierRoute::redirectInfo)
+        .containsExactly(org.assertj.core.groups.Tuple.tuple(CallerId.DID, RedirectInfo.DIVERSION));
   }
 }

@@ -35,7 +35,8 @@ class SeedDataTest {
                     - {did: "+18005550101", redirectTo: "+13125550100", onArrival: "target:support"}
                   targets: {sales: "+16465550111", support: "sip:support@127.0.0.1:5131"}
               carriers:
-                - {name: cheapnet, gateway: 127.0.0.1:5120, rates: {"+1646": 0.0040}}
+                - {name: cheapnet, gateway: 127.0.0.1:5120, rates: {"+1646": 0.0040},
+                   callerId: did, redirectInfo: diversion}
                 - {name: pricey, gateway: 127.0.0.1:5120, rates: {"+1646": 0.0120}}
             """);
 
@@ -48,6 +49,9 @@ class SeedDataTest {
     assertThat(acme.targets()).containsEntry("support", "sip:support@127.0.0.1:5131");
     assertThat(seed.carriers().get(0).rates()).containsEntry("+1646", new BigDecimal("0.0040"));
     assertThat(seed.carriers().get(1).rates().get("+1646")).isEqualByComparingTo("0.012");
+    assertThat(seed.carriers().get(0).callerId()).isEqualTo("did");
+    assertThat(seed.carriers().get(0).redirectInfo()).isEqualTo("diversion");
+    assertThat(seed.carriers().get(1).callerId()).isNull(); // left to the database
   }
 
   @Test
@@ -58,7 +62,11 @@ class SeedDataTest {
             .readValue(Path.of("../config/lab.yaml").toFile());
 
     assertThat(lab.tenants()).extracting(TenantSeed::id).contains("acme", "globex");
-    assertThat(lab.carriers()).extracting(CarrierSeed::name).contains("cheapnet", "pricey");
+    assertThat(lab.carriers())
+        .extracting(CarrierSeed::name, CarrierSeed::callerId, CarrierSeed::redirectInfo)
+        .contains(
+            org.assertj.core.groups.Tuple.tuple("cheapnet", "did", "diversion"),
+            org.assertj.core.groups.Tuple.tuple("pricey", "keep", "history-info"));
   }
 
   @Test
@@ -85,7 +93,8 @@ class SeedDataTest {
   }
 
   private static SeedData carrier(String gateway, Map<String, BigDecimal> rates) {
-    return new SeedData(List.of(), List.of(), List.of(new CarrierSeed("cheapnet", gateway, rates)));
+    return new SeedData(
+        List.of(), List.of(), List.of(new CarrierSeed("cheapnet", gateway, rates, null, null)));
   }
 
   @Test
@@ -157,5 +166,25 @@ class SeedDataTest {
     assertThatThrownBy(
             () -> tenants(tenant("acme", List.of(), Map.of()), tenant("acme", List.of(), Map.of())))
         .hasMessageStartingWith("seed.tenants[1].id: duplicate");
+  }
+
+  @Test
+  void aCarriersCallerIdentityIsOneOfItsChoicesAndNamesItsKey() {
+    Map<String, BigDecimal> rates = Map.of("+1646", new BigDecimal("0.004"));
+    assertThatThrownBy(
+            () ->
+                new SeedData(
+                    List.of(),
+                    List.of(),
+                    List.of(new CarrierSeed("cheapnet", "gw:5120", rates, "anonymous", null))))
+        .hasMessage("seed.carriers[0].callerId: 'anonymous' is not keep or did");
+    assertThatThrownBy(
+            () ->
+                new SeedData(
+                    List.of(),
+                    List.of(),
+                    List.of(new CarrierSeed("cheapnet", "gw:5120", rates, "did", "History-Info"))))
+        .hasMessage(
+            "seed.carriers[0].redirectInfo: 'History-Info' is not none, diversion or history-info");
   }
 }

@@ -3,10 +3,12 @@ package io.baton.store;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.baton.routing.CallerId;
 import io.baton.routing.Carrier;
 import io.baton.routing.CarrierRoute;
 import io.baton.routing.LeastCostRouter;
 import io.baton.routing.Rate;
+import io.baton.routing.RedirectInfo;
 import java.math.BigDecimal;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -110,9 +112,17 @@ abstract class StoreContract {
                   Map.of())),
           List.of(
               new CarrierSeed(
-                  "cheapnet", "127.0.0.1:5120", Map.of("+1646", new BigDecimal("0.0040"))),
+                  "cheapnet",
+                  "127.0.0.1:5120",
+                  Map.of("+1646", new BigDecimal("0.0040")),
+                  "did",
+                  "diversion"),
               new CarrierSeed(
-                  "pricey", "127.0.0.1:5120", Map.of("+1646", new BigDecimal("0.0120")))));
+                  "pricey",
+                  "127.0.0.1:5120",
+                  Map.of("+1646", new BigDecimal("0.0120")),
+                  "keep",
+                  "history-info")));
 
   void sql(String statement) {
     db.withConnection(
@@ -170,25 +180,25 @@ abstract class StoreContract {
     @Test
     void reopeningAMigratedDatabaseKeepsItsDataAndAppliesNothing() {
       sql("INSERT INTO tenants (id, name) VALUES ('acme', 'ACME Corp')");
+      List<String> before = appliedMigrations(db);
+      assertThat(before).startsWith("1", "2");
       try (Database again = Database.open(config())) {
         assertThat(new Directory(again).tenantExists("acme")).isTrue();
-        List<String> applied =
-            again.withConnection(
-                c -> {
-                  List<String> versions = new ArrayList<>();
-                  try (Statement s = c.createStatement();
-                      ResultSet rs =
-                          s.executeQuery(
-                              "SELECT \"version\" FROM \"flyway_schema_history\""
-                                  + " WHERE \"type\" = 'SQL' AND \"success\" = TRUE")) {
-                    while (rs.next()) {
-                      versions.add(rs.getString(1));
-                    }
-                  }
-                  return versions;
-                });
-        assertThat(applied).containsExactly("1");
+        assertThat(appliedMigrations(again)).isEqualTo(before);
       }
+    }
+
+    @Test
+    void aCarrierPresentsTransferredCallsUnchangedUnlessToldAndOnlyAsTheSchemaAllows() {
+      sql("INSERT INTO carriers (name, gateway) VALUES ('plain', '127.0.0.1:5120')");
+
+      assertThat(new Carriers(db).carriers())
+          .containsExactly(
+              new Carrier("plain", "127.0.0.1:5120", true, CallerId.KEEP, RedirectInfo.NONE));
+      assertThatThrownBy(() -> sql("UPDATE carriers SET caller_id = 'anonymous'"))
+          .isInstanceOf(StoreException.class);
+      assertThatThrownBy(() -> sql("UPDATE carriers SET redirect_info = 'History-Info'"))
+          .isInstanceOf(StoreException.class);
     }
 
     @Test
@@ -308,7 +318,8 @@ abstract class StoreContract {
           "INSERT INTO carriers (name, gateway) VALUES"
               + " ('pricey', '127.0.0.1:5120'), ('cheapnet', '127.0.0.1:5121')");
       sql(
-          "INSERT INTO carriers (name, gateway, enabled) VALUES ('broken', '127.0.0.1:5122', FALSE)");
+          "INSERT INTO carriers (name, gateway, enabled, caller_id, redirect_info) VALUES"
+              + " ('broken', '127.0.0.1:5122', FALSE, 'did', 'history-info')");
       sql(
           "INSERT INTO carrier_rates (carrier, prefix, rate_per_minute) VALUES"
               + " ('pricey', '+1646', 0.0120), ('cheapnet', '+1646', 0.004),"
@@ -319,9 +330,10 @@ abstract class StoreContract {
     void loadsCarriersWithTheirState() {
       assertThat(carriers.carriers())
           .containsExactly(
-              new Carrier("broken", "127.0.0.1:5122", false),
-              new Carrier("cheapnet", "127.0.0.1:5121", true),
-              new Carrier("pricey", "127.0.0.1:5120", true));
+              new Carrier(
+                  "broken", "127.0.0.1:5122", false, CallerId.DID, RedirectInfo.HISTORY_INFO),
+              new Carrier("cheapnet", "127.0.0.1:5121", true, CallerId.KEEP, RedirectInfo.NONE),
+              new Carrier("pricey", "127.0.0.1:5120", true, CallerId.KEEP, RedirectInfo.NONE));
     }
 
     @Test
@@ -365,8 +377,11 @@ abstract class StoreContract {
       assertThat(directory.target("acme", "sales")).contains("+16465550111");
       Carriers carriers = new Carriers(db);
       assertThat(LeastCostRouter.routes("+16465550111", carriers.carriers(), carriers.rates()))
-          .extracting(CarrierRoute::carrier)
-          .containsExactly("cheapnet", "pricey");
+          .extracting(CarrierRoute::carrier, CarrierRoute::callerId, CarrierRoute::redirectInfo)
+          .containsExactly(
+              org.assertj.core.groups.Tuple.tuple("cheapnet", CallerId.DID, RedirectInfo.DIVERSION),
+              org.assertj.core.groups.Tuple.tuple(
+                  "pricey", CallerId.KEEP, RedirectInfo.HISTORY_INFO));
     }
 
     @Test
@@ -396,11 +411,16 @@ abstract class StoreContract {
                       Map.of("support", "+16465550112"))),
               List.of(
                   new CarrierSeed(
-                      "pricey", "127.0.0.1:5125", Map.of("+1646", new BigDecimal("0.0020")))));
+                      "pricey",
+                      "127.0.0.1:5125",
+                      Map.of("+1646", new BigDecimal("0.0020")),
+                      "did",
+                      null)));
 
       int written = Seeder.apply(db, changed);
 
-      // tenant name, the moved key, DID redirect and on-arrival (one row), target, gateway, rate
+      // tenant name, the moved key, DID redirect and on-arrival (one row), target, carrier
+      // (gateway and caller ID: one row), rate
       assertThat(written).isEqualTo(6);
       assertThat(new ApiKeys(db).authenticate("globex-demo-key"))
           .contains(Principal.tenant("acme"));
@@ -413,8 +433,13 @@ abstract class StoreContract {
           .containsExactly(
               org.assertj.core.groups.Tuple.tuple("pricey", "127.0.0.1:5125"),
               org.assertj.core.groups.Tuple.tuple("cheapnet", "127.0.0.1:5120"));
-      // what the seed no longer mentions stays
+      // what the seed no longer mentions stays, the redirect header the changed carrier left out
+      // too
       assertThat(new Directory(db).did("+18005550100")).isPresent();
+      assertThat(carriers.carriers())
+          .contains(
+              new Carrier(
+                  "pricey", "127.0.0.1:5125", true, CallerId.DID, RedirectInfo.HISTORY_INFO));
     }
 
     @Test
@@ -427,8 +452,29 @@ abstract class StoreContract {
 
       assertThat(new Directory(db).did("+18005550100").orElseThrow().enabled()).isFalse();
       assertThat(new Carriers(db).carriers())
-          .contains(new Carrier("pricey", "127.0.0.1:5120", false));
+          .contains(
+              new Carrier(
+                  "pricey", "127.0.0.1:5120", false, CallerId.KEEP, RedirectInfo.HISTORY_INFO));
     }
+  }
+
+  /** Versions of the SQL migrations applied to {@code database}, in order. */
+  static List<String> appliedMigrations(Database database) {
+    return database.withConnection(
+        c -> {
+          List<String> versions = new ArrayList<>();
+          try (Statement s = c.createStatement();
+              ResultSet rs =
+                  s.executeQuery(
+                      "SELECT \"version\" FROM \"flyway_schema_history\""
+                          + " WHERE \"type\" = 'SQL' AND \"success\" = TRUE"
+                          + " ORDER BY \"installed_rank\"")) {
+            while (rs.next()) {
+              versions.add(rs.getString(1));
+            }
+          }
+          return versions;
+        });
   }
 
   static void execute(Connection c, String statement) throws SQLException {
