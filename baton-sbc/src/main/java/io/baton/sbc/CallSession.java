@@ -215,7 +215,11 @@ final class CallSession {
       Messages.get().setHeader(request, Messages.CALL_ID_HEADER, id);
     }
     for (HeaderField field : customerHeaders(target, spec)) {
-      Messages.get().addHeader(request, field.name(), field.value());
+      try {
+        Messages.get().addHeader(request, field.name(), field.value());
+      } catch (IllegalArgumentException e) {
+        LOG.info("call {}: {} left out: {}", id, field.name(), e.getMessage());
+      }
     }
     String sipCallId = Messages.callId(request);
     LegMachine machine =
@@ -500,7 +504,7 @@ final class CallSession {
     return Request.INVITE.equals(request.method());
   }
 
-  // ---- transfer (docs "The transfer" step 4) -------------------------------------------------
+  // ---- transfer (docs "The transfer" step 4, "Transfers that always finish") ---------------
 
   /** An in-dialog REFER from a trusted source on one of this call's legs. */
   void onRefer(InboundRequest refer) {

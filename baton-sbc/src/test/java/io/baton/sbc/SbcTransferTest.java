@@ -271,6 +271,12 @@ class SbcTransferTest {
     assertThat(accepted.getStatusCode()).isEqualTo(202);
     await().atMost(Duration.ofSeconds(5)).until(() -> call.leg1().byeReceived);
     awaitFinalNotify(call.leg1(), 200, "completed");
+    assertThat(call.leg1().notifyLog())
+        .containsExactly(
+            "1: SIP/2.0 100 Trying | active",
+            "1: SIP/2.0 180 Ringing | active",
+            "1: SIP/2.0 200 OK | active",
+            "1: SIP/2.0 200 OK | terminated completed");
     TestPhone.PhoneCall newLeg = target.calls().get(0);
     awaitMedia(call.caller(), newLeg);
     assertThat(caller.received(Request.INVITE)).isEmpty();
@@ -288,6 +294,9 @@ class SbcTransferTest {
 
     await().atMost(Duration.ofSeconds(5)).until(() -> agent.calls().size() == 2);
     awaitFinalNotify(call.leg1(), 486, "rolled_back");
+    assertThat(call.leg1().notifyLog())
+        .containsExactly(
+            "1: SIP/2.0 100 Trying | active", "1: SIP/2.0 486 Busy here | terminated rolled_back");
     TestPhone.PhoneCall back = agent.calls().get(1);
     awaitMedia(call.caller(), back);
     assertThat(call.caller().byeReceived).isFalse();
