@@ -97,10 +97,6 @@ final class EventStreams implements AutoCloseable {
     }
   }
 
-  int size() {
-    return subscriptions.size();
-  }
-
   /** Ends every stream. */
   @Override
   public void close() {

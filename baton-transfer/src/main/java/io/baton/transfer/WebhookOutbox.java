@@ -63,11 +63,6 @@ final class WebhookOutbox {
         .findFirst();
   }
 
-  /** Every waiting event of {@code tenant}, oldest first. */
-  List<Delivery> waiting(String tenant) {
-    return select("tenant_id = ?", tenant);
-  }
-
   /** The event was delivered (or given up): it goes. */
   void remove(long eventId) {
     db.withConnection(

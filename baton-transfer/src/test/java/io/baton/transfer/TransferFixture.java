@@ -53,7 +53,13 @@ final class TransferFixture implements AutoCloseable {
   volatile TransferServer server;
   final HttpClient http = HttpClient.newHttpClient();
 
-  private TransferFixture(String name, int sipPort, int proxyPort, int httpPort) throws Exception {
+  private TransferFixture(
+      String name,
+      int sipPort,
+      int proxyPort,
+      int httpPort,
+      TransferServerConfig.RateLimit rateLimit)
+      throws Exception {
     db = Database.open(DatabaseConfig.inMemory(name + "-" + System.nanoTime()));
     seed();
     proxy = TestProxy.start(new HostPort("127.0.0.1", proxyPort));
@@ -64,7 +70,7 @@ final class TransferFixture implements AutoCloseable {
             Duration.ofSeconds(30),
             Duration.ofSeconds(300),
             Duration.ofMillis(300),
-            new TransferServerConfig.RateLimit(20, 40),
+            rateLimit,
             Duration.ofSeconds(1),
             null,
             Duration.ofSeconds(1),
@@ -77,9 +83,20 @@ final class TransferFixture implements AutoCloseable {
     server = startServer();
   }
 
+  /** A transfer server whose API keys may send 20 requests/s, in bursts of 40. */
   static TransferFixture start(String name, int sipPort, int proxyPort, int httpPort)
       throws Exception {
-    return new TransferFixture(name, sipPort, proxyPort, httpPort);
+    return start(name, sipPort, proxyPort, httpPort, new TransferServerConfig.RateLimit(20, 40));
+  }
+
+  static TransferFixture start(
+      String name,
+      int sipPort,
+      int proxyPort,
+      int httpPort,
+      TransferServerConfig.RateLimit rateLimit)
+      throws Exception {
+    return new TransferFixture(name, sipPort, proxyPort, httpPort, rateLimit);
   }
 
   private TransferServer startServer() throws Exception {
