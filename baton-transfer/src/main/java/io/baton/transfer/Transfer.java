@@ -28,8 +28,8 @@ import java.util.Optional;
  *                         (none given: 2xx completed, else failed)                   | failed
  *                                                                                    | rolled_back
  *                                                                                    | cancelled
- *   every running state --REFER >= 300, REFER unanswered (408), no final NOTIFY within the
- *                         targets' timeouts plus the grace, no proxy (requested only)--> failed
+ *   requested --REFER >= 300, REFER unanswered (408), no proxy--> failed
+ *   every running state --no final NOTIFY within the targets' timeouts plus the grace--> failed
  * </pre>
  *
  * A failure NOTIFY that keeps the subscription active is one attempt's failure: SBC-edge goes on
@@ -222,12 +222,18 @@ public final class Transfer {
             state = State.ROUTING;
             yield "REFER answered " + e.status() + " " + e.reason();
           }
-          case ReferRejected e ->
-              end(
-                  State.FAILED,
-                  e.status(),
-                  e.reason(),
-                  "REFER answered " + e.status() + " " + e.reason());
+          case ReferRejected e -> {
+            if (state != State.REQUESTED) {
+              // NOTIFYs prove SBC-edge took the REFER on (RFC 3515 §2.4.4): this is the stack's
+              // own 408 for a 202 that was lost on the way back.
+              yield null;
+            }
+            yield end(
+                State.FAILED,
+                e.status(),
+                e.reason(),
+                "REFER answered " + e.status() + " " + e.reason());
+          }
           case ReferUnanswered e -> {
             if (state != State.REQUESTED) {
               yield null; // NOTIFYs prove the REFER arrived; only its answer was lost

@@ -10,6 +10,7 @@ import io.baton.transfer.TransferRequest.Parsed;
 import io.baton.transfer.TransferRequest.Target;
 import io.baton.transfer.TransferRequest.TargetRequest;
 import java.time.Duration;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -120,8 +121,8 @@ class TransferRequestTest {
 
     assertThat(r.headers())
         .containsExactly(
-            java.util.Map.entry("X-Agent-Id", "42"),
-            java.util.Map.entry("User-to-User", "56a390f3d2b7310023a2;encoding=hex"));
+            Map.entry("X-Agent-Id", "42"),
+            Map.entry("User-to-User", "56a390f3d2b7310023a2;encoding=hex"));
   }
 
   @Test

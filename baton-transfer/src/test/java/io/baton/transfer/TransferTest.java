@@ -184,6 +184,15 @@ class TransferTest {
   }
 
   @Test
+  void theStacks408ForALost202ChangesNothingOnceNotifiesCame() {
+    transfer.on(progress(1, 1, 180, "Ringing"));
+
+    assertThat(transfer.on(new Transfer.ReferRejected(408, "Request Timeout")))
+        .isEqualTo(State.RINGING);
+    assertThat(entered).hasSize(1);
+  }
+
+  @Test
   void referUnansweredFails408() {
     transfer.on(new Transfer.ReferUnanswered(Duration.ofSeconds(32)));
 

@@ -3,9 +3,11 @@ package io.baton.transfer;
 import static io.baton.transfer.TransferFixture.ACME_KEY;
 import static io.baton.transfer.TransferFixture.ADMIN_KEY;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.baton.registry.Call;
+import io.baton.registry.LegState;
 import io.baton.sip.InboundRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -133,9 +135,7 @@ class WebhookTest {
         .as("the first event, refused twice, then taken")
         .extracting(WebhookReceiver.Delivery::body, WebhookReceiver.Delivery::answered)
         .containsExactly(
-            org.assertj.core.groups.Tuple.tuple(first.body(), 500),
-            org.assertj.core.groups.Tuple.tuple(first.body(), 500),
-            org.assertj.core.groups.Tuple.tuple(first.body(), 200));
+            tuple(first.body(), 500), tuple(first.body(), 500), tuple(first.body(), 200));
     JsonNode firstEvent = lab.json.readTree(first.body());
     assertThat(firstEvent.get("type").asText()).isEqualTo("call.updated");
     assertThat(firstEvent.get("data").get("id").asText()).isEqualTo(call.id());
@@ -175,7 +175,7 @@ class WebhookTest {
   @Test
   void deletingTheWebhookDropsWhatWaitsForIt() throws Exception {
     setWebhook();
-    Call old = lab.call(TransferFixture.ACME_DID, io.baton.registry.LegState.RINGING, true);
+    Call old = lab.call(TransferFixture.ACME_DID, LegState.RINGING, true);
     receiver.refuseBodiesWith(old.id());
     Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> !receiver.deliveries().isEmpty());
 
