@@ -18,10 +18,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Publishes {@code call.updated} whenever a call's state ({@code trying|ringing|active|ended})
- * changes, as the registry reports it. The registry tells its listeners on the writer's thread (a
- * SIP handler), so the listener only queues the call id; one virtual thread reads the call and
- * publishes, in the order changes arrived. A call changed several times before it is read is read
- * once.
+ * changes, as the registry reports it, if anyone would receive it (a call's state is not stored by
+ * Baton, so an event nobody would get is not made). The registry tells its listeners on the
+ * writer's thread (a SIP handler), so the listener only queues the call id; one virtual thread
+ * reads the call and publishes, in the order changes arrived. A call changed several times before
+ * it is read is read once.
  */
 final class CallEvents implements CallRegistry.CallListener, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(CallEvents.class);
@@ -96,6 +97,14 @@ final class CallEvents implements CallRegistry.CallListener, AutoCloseable {
         last != null
             ? last.tenant()
             : call.did() == null ? "" : directory.tenantOf(call.did()).orElse("");
+    if (events.wanted(tenant)) {
+      publish(call, tenant);
+    }
+    published.put(callId, new Published(call.state(), tenant, clock.instant()));
+  }
+
+  private void publish(Call call, String tenant) {
+    String callId = call.id();
     events.publish(
         tenant,
         Event.CALL_UPDATED,
@@ -104,7 +113,6 @@ final class CallEvents implements CallRegistry.CallListener, AutoCloseable {
                 call,
                 tenant.isEmpty() ? null : tenant,
                 store.forCalls(c, List.of(callId)).getOrDefault(callId, List.of())));
-    published.put(callId, new Published(call.state(), tenant, clock.instant()));
   }
 
   /**

@@ -90,6 +90,11 @@ final class EventStreams implements AutoCloseable {
     return s;
   }
 
+  /** Whether any open stream may see events of {@code tenant}. */
+  boolean anyFor(String tenant) {
+    return subscriptions.stream().anyMatch(s -> s.who.mayAct(tenant));
+  }
+
   /** Hands {@code event} to every subscriber that may see it; never blocks. */
   void publish(Event event) {
     for (Subscription s : subscriptions) {

@@ -53,6 +53,14 @@ final class Events {
   }
 
   /**
+   * Whether an event of {@code tenant} would reach anyone now: an open stream that may see it, or
+   * the tenant's webhook. Lets a change that is not stored anyway skip the work of publishing.
+   */
+  boolean wanted(String tenant) {
+    return streams.anyFor(tenant) || webhooks.exists(tenant);
+  }
+
+  /**
    * Runs {@code change} in one transaction and publishes what it returns (the changed resource) as
    * an event of {@code type} for {@code tenant}.
    *

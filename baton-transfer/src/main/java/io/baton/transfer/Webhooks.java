@@ -30,6 +30,12 @@ final class Webhooks {
     return db.withConnection(c -> find(c, tenant));
   }
 
+  /** Whether {@code tenant} has a webhook. */
+  boolean exists(String tenant) {
+    Boolean cached = tenant.isEmpty() ? Boolean.FALSE : known.get(tenant);
+    return cached != null ? cached : db.withConnection(c -> exists(c, tenant));
+  }
+
   /** Whether {@code tenant} has a webhook, read on {@code c} the first time it is asked. */
   boolean exists(Connection c, String tenant) throws SQLException {
     if (tenant.isEmpty()) {
