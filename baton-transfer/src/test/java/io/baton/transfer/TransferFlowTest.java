@@ -309,6 +309,7 @@ class TransferFlowTest {
             .get("id")
             .asText();
     InboundRequest refer = lab.proxy.nextRefer();
+    lab.awaitTransfer(id, "routing");
     lab.proxy.notify(refer, 1, 1, 200, "OK", null);
     lab.awaitTransfer(id, "answered");
 
