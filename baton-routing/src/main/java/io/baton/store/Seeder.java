@@ -15,10 +15,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Writes {@link SeedData} to the database: inserts what is missing and updates what the seed
- * changed, in one transaction, so running it on every start is safe. Rows the seed does not mention
- * are left alone, as are values it does not carry (whether a DID or carrier is enabled, an API
- * key's label, a carrier's caller identity when the seed names none). Plain SELECT/INSERT/UPDATE,
- * so the same code runs on H2 and PostgreSQL.
+ * changed (a tenant's webhook included), in one transaction, so running it on every start is safe.
+ * Rows the seed does not mention are left alone, as are values it does not carry (whether a DID or
+ * carrier is enabled, an API key's label, a carrier's caller identity when the seed names none).
+ * Plain SELECT/INSERT/UPDATE, so the same code runs on H2 and PostgreSQL.
  */
 public final class Seeder {
   private static final Logger LOG = LoggerFactory.getLogger(Seeder.class);
@@ -77,6 +77,14 @@ public final class Seeder {
                   col("tenant_id", t.id()),
                   col("redirect_to", d.redirectTo()),
                   col("on_arrival", d.onArrival())));
+    }
+    if (t.webhook() != null) {
+      n +=
+          upsert(
+              c,
+              "webhooks",
+              List.of(col("tenant_id", t.id())),
+              List.of(col("url", t.webhook().url()), col("secret", t.webhook().secret())));
     }
     return n;
   }

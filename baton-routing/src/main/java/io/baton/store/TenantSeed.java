@@ -13,15 +13,31 @@ import java.util.Map;
  * @param apiKeys keys that act for this tenant
  * @param dids numbers it owns
  * @param targets {@code name → E.164 number or SIP URI}, reachable as {@code target:<name>}
+ * @param webhook where the tenant's events are POSTed; null for none
  */
 public record TenantSeed(
-    String id, String name, List<String> apiKeys, List<DidSeed> dids, Map<String, String> targets) {
+    String id,
+    String name,
+    List<String> apiKeys,
+    List<DidSeed> dids,
+    Map<String, String> targets,
+    WebhookSeed webhook) {
 
   public TenantSeed {
     apiKeys = apiKeys == null ? List.of() : List.copyOf(apiKeys);
     dids = dids == null ? List.of() : List.copyOf(dids);
     targets =
         targets == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(targets));
+  }
+
+  /** A tenant without a webhook. */
+  public TenantSeed(
+      String id,
+      String name,
+      List<String> apiKeys,
+      List<DidSeed> dids,
+      Map<String, String> targets) {
+    this(id, name, apiKeys, dids, targets, null);
   }
 
   /**
@@ -40,6 +56,9 @@ public record TenantSeed(
         });
     for (int i = 0; i < dids.size(); i++) {
       dids.get(i).check(key + ".dids[" + i + "]", this);
+    }
+    if (webhook != null) {
+      webhook.check(key + ".webhook");
     }
   }
 }

@@ -84,6 +84,47 @@ class SeedDataTest {
         .hasMessageContaining("seed.tenants[0].dids[1].did: '800-555' is not an E.164 number");
   }
 
+  @Test
+  void aTenantMayHaveAWebhook() throws IOException {
+    SeedData seed =
+        bind(
+            """
+            seed:
+              tenants:
+                - id: acme
+                  name: ACME Corp
+                  webhook: {url: "http://127.0.0.1:9000/baton", secret: "0123456789abcdef"}
+                - id: globex
+                  name: Globex
+            """);
+
+    assertThat(seed.tenants().get(0).webhook())
+        .isEqualTo(new WebhookSeed("http://127.0.0.1:9000/baton", "0123456789abcdef"));
+    assertThat(seed.tenants().get(1).webhook()).isNull();
+  }
+
+  @Test
+  void aWebhookNeedsAnHttpUrlAndALongEnoughSecret() {
+    assertThatThrownBy(() -> webhook("ftp://example.com/x", "0123456789abcdef"))
+        .hasMessage(
+            "seed.tenants[0].webhook.url: 'ftp://example.com/x' is not an absolute http:// or"
+                + " https:// URL");
+    assertThatThrownBy(() -> webhook("/relative", "0123456789abcdef"))
+        .hasMessageStartingWith("seed.tenants[0].webhook.url: '/relative' is not an absolute");
+    assertThatThrownBy(() -> webhook("http://example.com/x", "short-secret"))
+        .hasMessage("seed.tenants[0].webhook.secret: must be 16 to 200 characters long")
+        .hasMessageNotContaining("short-secret");
+    assertThatThrownBy(() -> webhook("http://example.com/x", null))
+        .hasMessage("seed.tenants[0].webhook.secret: missing");
+    assertThat(webhook("https://example.com/x", "0123456789abcdef").tenants()).hasSize(1);
+  }
+
+  private static SeedData webhook(String url, String secret) {
+    return tenants(
+        new TenantSeed(
+            "acme", "ACME", List.of(), List.of(), Map.of(), new WebhookSeed(url, secret)));
+  }
+
   private static TenantSeed tenant(String id, List<DidSeed> dids, Map<String, String> targets) {
     return new TenantSeed(id, id.toUpperCase(), List.of(id + "-key"), dids, targets);
   }

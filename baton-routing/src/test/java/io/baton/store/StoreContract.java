@@ -36,8 +36,12 @@ abstract class StoreContract {
   /** Tables in an order that deletes children before parents. */
   private static final List<String> TABLES =
       List.of(
+          "idempotency_keys",
+          "transfer_targets",
           "transfer_history",
           "transfers",
+          "webhook_outbox",
+          "webhooks",
           "carrier_rates",
           "carriers",
           "targets",
@@ -181,11 +185,49 @@ abstract class StoreContract {
     void reopeningAMigratedDatabaseKeepsItsDataAndAppliesNothing() {
       sql("INSERT INTO tenants (id, name) VALUES ('acme', 'ACME Corp')");
       List<String> before = appliedMigrations(db);
-      assertThat(before).startsWith("1", "2");
+      assertThat(before).startsWith("1", "2", "3");
       try (Database again = Database.open(config())) {
         assertThat(new Directory(again).tenantExists("acme")).isTrue();
         assertThat(appliedMigrations(again)).isEqualTo(before);
       }
+    }
+
+    @Test
+    void idempotencyKeysAreUniquePerTenant() {
+      sql(
+          "INSERT INTO transfers (id, call_id, tenant_id, to_text, destination, transfer_mode,"
+              + " timeout_seconds, state, created_at, updated_at) VALUES ('t-1', 'c-1', 'acme',"
+              + " '+16465550111', 'tel:+16465550111', 'blind', 30, 'requested',"
+              + " CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)");
+      String key =
+          "INSERT INTO idempotency_keys (tenant_id, idem_key, request_hash, transfer_id, response,"
+              + " created_at) VALUES ('%s', 'k-1', '%s', 't-1', '{}', CURRENT_TIMESTAMP)";
+      sql(key.formatted("acme", "a".repeat(64)));
+      sql(key.formatted("globex", "a".repeat(64)));
+
+      assertThatThrownBy(() -> sql(key.formatted("acme", "b".repeat(64))))
+          .isInstanceOf(StoreException.class);
+    }
+
+    @Test
+    void transfersFromBeforeFallbackDefaultToStayAndTheirFirstAttempt() {
+      sql(
+          "INSERT INTO transfers (id, call_id, tenant_id, to_text, destination, transfer_mode,"
+              + " timeout_seconds, state, created_at, updated_at) VALUES ('t-1', 'c-1', 'acme',"
+              + " '+16465550111', 'tel:+16465550111', 'blind', 30, 'requested',"
+              + " CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)");
+
+      String row =
+          db.withConnection(
+              c -> {
+                try (Statement s = c.createStatement();
+                    ResultSet rs =
+                        s.executeQuery("SELECT on_fail, attempt FROM transfers WHERE id = 't-1'")) {
+                  rs.next();
+                  return rs.getString(1) + "/" + rs.getInt(2);
+                }
+              });
+      assertThat(row).isEqualTo("stay/1");
     }
 
     @Test
@@ -455,6 +497,52 @@ abstract class StoreContract {
           .contains(
               new Carrier(
                   "pricey", "127.0.0.1:5120", false, CallerId.KEEP, RedirectInfo.HISTORY_INFO));
+    }
+
+    @Test
+    void aTenantsWebhookIsWrittenAndUpdated() {
+      TenantSeed acme = LAB_SEED.tenants().get(0);
+      SeedData withWebhook =
+          new SeedData(
+              List.of(),
+              List.of(
+                  new TenantSeed(
+                      acme.id(),
+                      acme.name(),
+                      acme.apiKeys(),
+                      acme.dids(),
+                      acme.targets(),
+                      new WebhookSeed("http://127.0.0.1:9000/baton", "lab-webhook-secret-1"))),
+              List.of());
+      Seeder.apply(db, LAB_SEED);
+
+      assertThat(Seeder.apply(db, withWebhook)).isEqualTo(1);
+      assertThat(Seeder.apply(db, withWebhook)).isZero();
+      assertThat(webhooks())
+          .containsExactly("acme|http://127.0.0.1:9000/baton|lab-webhook-secret-1");
+
+      Seeder.apply(
+          db,
+          new SeedData(
+              List.of(),
+              List.of(
+                  new TenantSeed(
+                      acme.id(),
+                      acme.name(),
+                      acme.apiKeys(),
+                      acme.dids(),
+                      acme.targets(),
+                      new WebhookSeed("https://hooks.example.com/b", "lab-webhook-secret-2"))),
+              List.of()));
+      assertThat(webhooks())
+          .containsExactly("acme|https://hooks.example.com/b|lab-webhook-secret-2");
+    }
+
+    private List<String> webhooks() {
+      return everything().stream()
+          .filter(row -> row.startsWith("webhooks|"))
+          .map(row -> row.substring("webhooks|".length()))
+          .toList();
     }
   }
 

@@ -9,14 +9,18 @@ public enum ProblemType {
   INVALID_FIELD(400, "invalid-field", "Invalid field"),
   INVALID_DESTINATION(400, "invalid-destination", "Invalid destination"),
   INVALID_PARAMETER(400, "invalid-parameter", "Invalid query parameter"),
+  INVALID_HEADER(400, "invalid-header", "Invalid header"),
   UNAUTHORIZED(401, "unauthorized", "Missing or unknown API key"),
   TARGET_NOT_ALLOWED(403, "target-not-allowed", "Target not allowed"),
+  TENANT_REQUIRED(403, "tenant-required", "A tenant's API key is required"),
   NOT_FOUND(404, "not-found", "Not found"),
   CALL_NOT_FOUND(404, "call-not-found", "Call not found"),
   TRANSFER_NOT_FOUND(404, "transfer-not-found", "Transfer not found"),
+  WEBHOOK_NOT_FOUND(404, "webhook-not-found", "No webhook"),
   CALL_ENDED(409, "call-ended", "Call ended"),
   CALL_NOT_ANSWERED(409, "call-not-answered", "Call not yet answered"),
   TRANSFER_IN_FLIGHT(409, "transfer-in-flight", "Transfer already in flight"),
+  IDEMPOTENCY_KEY_REUSED(422, "idempotency-key-reused", "Idempotency key reused"),
   RATE_LIMITED(429, "rate-limited", "Too many requests"),
   INTERNAL_ERROR(500, "internal-error", "Internal error");
 

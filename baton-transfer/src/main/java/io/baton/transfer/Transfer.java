@@ -2,27 +2,43 @@ package io.baton.transfer;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * One transfer and its state machine. The transfer server sends an out-of-dialog REFER (RFC 3515)
  * to the proxy holding the call and follows the implicit subscription's NOTIFYs, whose {@code
- * message/sipfrag} bodies report how the new leg fares (docs/architecture.md, "The transfer" 6):
+ * message/sipfrag} bodies and {@code X-Baton-Transfer-Attempt} / {@code X-Baton-Transfer-Outcome}
+ * headers report how SBC-edge works through the targets (docs/architecture.md, "Transfers that
+ * always finish"):
  *
  * <pre>
- *   requested --REFER 2xx--> routing --sipfrag 100--> dialing --sipfrag 18x--> ringing
- *       |                       |                        |                        |
- *       +-----------------------+-------sipfrag 2xx------+------------------------+--> completed
- *       +-----------------------+--REFER >=300, sipfrag >=300, subscription ended,+--> failed
- *                                   no final NOTIFY in time, no proxy (requested only)
+ *              REFER 2xx          100            18x              200, active
+ *   requested ----------> routing -----> dialing -----> ringing -----------> answered
+ *                                         ^  ^            |                      |
+ *                                         |  +------------+ 100 of attempt n+1   | 200, terminated,
+ *                                         +-- (dialing) --+                      | outcome completed
+ *                                                                                v
+ *   every running state --NOTIFY that terminates the subscription, by its outcome--> completed
+ *                         (none given: 2xx completed, else failed)                   | failed
+ *                                                                                    | rolled_back
+ *                                                                                    | cancelled
+ *   requested --REFER >= 300, REFER unanswered (408), no proxy--> failed
+ *   every running state --no final NOTIFY within the targets' timeouts plus the grace--> failed
  * </pre>
  *
- * Progress only moves forward: a NOTIFY may overtake the REFER's 202 (RFC 3515 §2.4.4), a late 202
- * or a second 18x changes nothing. A NOTIFY whose CSeq is not above the last one seen was reordered
- * by UDP and is stale (RFC 3261 §12.2.2); once completed or failed, the transfer ignores every late
- * answer, NOTIFY and timer. Side effects (storing, cancelling the timer) go through the {@link
- * Context}.
+ * A failure NOTIFY that keeps the subscription active is one attempt's failure: SBC-edge goes on
+ * with the next target, so the state stays and the failure is recorded in the history. Within one
+ * attempt progress only moves forward (a NOTIFY may overtake the REFER's 202, RFC 3515 §2.4.4; a
+ * late 202 or a second 18x changes nothing). A NOTIFY whose CSeq is not above the last one seen was
+ * reordered by UDP and is stale (RFC 3261 §12.2.2); once terminal, the transfer ignores every late
+ * answer, NOTIFY and timer. Side effects (storing, publishing, cancelling timers) go through the
+ * {@link Context}.
  */
 public final class Transfer {
 
@@ -31,34 +47,102 @@ public final class Transfer {
     ROUTING,
     DIALING,
     RINGING,
+    ANSWERED,
     COMPLETED,
-    FAILED;
+    FAILED,
+    ROLLED_BACK,
+    CANCELLED;
 
     public boolean terminal() {
-      return this == COMPLETED || this == FAILED;
+      return ordinal() >= COMPLETED.ordinal();
     }
 
-    /** The API's spelling: {@code requested}, {@code routing}, ... */
+    /** The API's spelling: {@code requested}, {@code rolled_back}, ... */
     public String wire() {
       return name().toLowerCase(Locale.ROOT);
     }
   }
 
+  /** How SBC-edge says the transfer ended ({@code X-Baton-Transfer-Outcome}). */
+  public enum Outcome {
+    COMPLETED(State.COMPLETED),
+    FAILED(State.FAILED),
+    ROLLED_BACK(State.ROLLED_BACK),
+    CANCELLED(State.CANCELLED);
+
+    private final State state;
+
+    Outcome(State state) {
+      this.state = state;
+    }
+
+    public State state() {
+      return state;
+    }
+
+    public String wire() {
+      return state.wire();
+    }
+
+    public static Optional<Outcome> fromWire(String text) {
+      for (Outcome o : values()) {
+        if (o.wire().equalsIgnoreCase(text == null ? "" : text.strip())) {
+          return Optional.of(o);
+        }
+      }
+      return Optional.empty();
+    }
+  }
+
+  /**
+   * One destination of the ordered fallback list.
+   *
+   * @param to as the client wrote it
+   * @param destination what it resolved to
+   * @param timeoutSeconds how long it may ring
+   */
+  public record Target(String to, Destination destination, int timeoutSeconds) {
+    public Target {
+      Objects.requireNonNull(to, "to");
+      Objects.requireNonNull(destination, "destination");
+    }
+  }
+
   /** What can happen to a transfer. */
   public sealed interface Event
-      permits ReferAccepted, ReferRejected, Notified, SubscriptionTerminated, TimedOut, NoProxy {}
+      permits ReferAccepted, ReferRejected, ReferUnanswered, Progress, Ended, TimedOut, NoProxy {}
 
   /** The REFER got a 2xx: the element holding the call took the transfer on. */
   public record ReferAccepted(int status, String reason) implements Event {}
 
-  /** The REFER got a final status ≥ 300, or none at all (408) or could not be sent (503). */
+  /** The REFER got a final status ≥ 300 (a local 408 if unanswered, 503 if it could not go). */
   public record ReferRejected(int status, String reason) implements Event {}
 
-  /** A NOTIFY whose sipfrag reports {@code status}; {@code cseq} orders NOTIFYs. */
-  public record Notified(long cseq, int status, String reason) implements Event {}
+  /** The REFER's own timer: no answer and no NOTIFY within {@code after}. */
+  public record ReferUnanswered(Duration after) implements Event {}
 
-  /** A NOTIFY ended the subscription (RFC 6665 §4.1.3) without a final sipfrag status. */
-  public record SubscriptionTerminated(long cseq, String reason) implements Event {}
+  /**
+   * A NOTIFY that keeps the subscription active: attempt {@code attempt} (null if the NOTIFY names
+   * none: the current one) reports {@code status} ({@code 100}, {@code 18x}, {@code 200} answered,
+   * or {@code ≥ 300} failed with more targets left).
+   */
+  public record Progress(long cseq, Integer attempt, int status, String reason) implements Event {}
+
+  /**
+   * The NOTIFY that ended the subscription (RFC 6665 §4.1.3).
+   *
+   * @param status its sipfrag's status; null if it had none
+   * @param outcome its {@code X-Baton-Transfer-Outcome}; null if it had none
+   * @param subscriptionReason the {@code reason} of {@code Subscription-State: terminated}
+   */
+  public record Ended(
+      long cseq,
+      Integer attempt,
+      Integer status,
+      String reason,
+      Outcome outcome,
+      String subscriptionReason)
+      implements Event {}
 
   /** No final NOTIFY arrived within {@code after} of the request. */
   public record TimedOut(Duration after) implements Event {}
@@ -69,7 +153,8 @@ public final class Transfer {
   /** Where the machine's decisions take effect. */
   public interface Context {
     /**
-     * {@code transfer} has just left {@code from} for its current state, because of {@code cause}.
+     * {@code transfer} has just left {@code from} for its current state (possibly the same one, for
+     * an attempt's failure), because of {@code cause}.
      */
     void entered(Transfer transfer, State from, String cause);
   }
@@ -77,34 +162,43 @@ public final class Transfer {
   private final String id;
   private final String callId;
   private final String tenant;
-  private final String to;
-  private final Destination destination;
+  private final List<Target> targets;
   private final TransferMode mode;
-  private final int timeoutSeconds;
+  private final OnFail onFail;
+  private final Map<String, String> passHeaders;
   private final Instant createdAt;
   private final Context context;
   private State state = State.REQUESTED;
+  private int attempt = 1;
   private Integer sipStatus;
   private String reason;
   private Long lastNotifyCseq;
 
+  /**
+   * @param tenant the tenant owning the call ({@code ""} if none)
+   * @param targets tried in order, at least one
+   * @param passHeaders headers SBC-edge puts on the new legs' INVITEs, by name
+   */
   public Transfer(
       String id,
       String callId,
       String tenant,
-      String to,
-      Destination destination,
+      List<Target> targets,
       TransferMode mode,
-      int timeoutSeconds,
+      OnFail onFail,
+      Map<String, String> passHeaders,
       Instant createdAt,
       Context context) {
     this.id = Objects.requireNonNull(id, "id");
     this.callId = Objects.requireNonNull(callId, "callId");
     this.tenant = Objects.requireNonNull(tenant, "tenant");
-    this.to = Objects.requireNonNull(to, "to");
-    this.destination = Objects.requireNonNull(destination, "destination");
+    this.targets = List.copyOf(targets);
+    if (this.targets.isEmpty()) {
+      throw new IllegalArgumentException("transfer " + id + " has no target");
+    }
     this.mode = Objects.requireNonNull(mode, "mode");
-    this.timeoutSeconds = timeoutSeconds;
+    this.onFail = Objects.requireNonNull(onFail, "onFail");
+    this.passHeaders = Collections.unmodifiableMap(new LinkedHashMap<>(passHeaders));
     this.createdAt = Objects.requireNonNull(createdAt, "createdAt");
     this.context = Objects.requireNonNull(context, "context");
   }
@@ -119,79 +213,147 @@ public final class Transfer {
       return state;
     }
     State from = state;
-    switch (event) {
-      case ReferAccepted e -> {
-        if (state == State.REQUESTED) {
-          state = State.ROUTING;
-        }
-      }
-      case ReferRejected e -> fail(e.status(), e.reason());
-      case Notified e -> {
-        lastNotifyCseq = e.cseq();
-        progress(e.status(), e.reason());
-      }
-      case SubscriptionTerminated e -> {
-        lastNotifyCseq = e.cseq();
-        fail(null, "subscription terminated (" + e.reason() + ") without a final status");
-      }
-      case TimedOut e -> fail(null, "no final NOTIFY within " + seconds(e.after()));
-      case NoProxy e -> {
-        if (state != State.REQUESTED) {
-          throw new IllegalStateException("transfer " + id + ": " + e + " in state " + state);
-        }
-        fail(null, "no proxy holds the call");
-      }
-    }
-    if (state != from) {
-      context.entered(this, from, cause(event));
+    String cause =
+        switch (event) {
+          case ReferAccepted e -> {
+            if (state != State.REQUESTED) {
+              yield null; // a NOTIFY overtook the 202
+            }
+            state = State.ROUTING;
+            yield "REFER answered " + e.status() + " " + e.reason();
+          }
+          case ReferRejected e -> {
+            if (state != State.REQUESTED) {
+              // NOTIFYs prove SBC-edge took the REFER on (RFC 3515 §2.4.4): this is the stack's
+              // own 408 for a 202 that was lost on the way back.
+              yield null;
+            }
+            yield end(
+                State.FAILED,
+                e.status(),
+                e.reason(),
+                "REFER answered " + e.status() + " " + e.reason());
+          }
+          case ReferUnanswered e -> {
+            if (state != State.REQUESTED) {
+              yield null; // NOTIFYs prove the REFER arrived; only its answer was lost
+            }
+            String why = "REFER unanswered within " + seconds(e.after());
+            yield end(State.FAILED, 408, why, why);
+          }
+          case Progress e -> progress(e);
+          case Ended e -> ended(e);
+          case TimedOut e -> {
+            String why = "no final NOTIFY within " + seconds(e.after());
+            yield end(State.FAILED, null, why, why);
+          }
+          case NoProxy e -> {
+            if (state != State.REQUESTED) {
+              throw new IllegalStateException("transfer " + id + ": " + e + " in state " + state);
+            }
+            yield end(State.FAILED, null, "no proxy holds the call", "no proxy holds the call");
+          }
+        };
+    if (cause != null) {
+      context.entered(this, from, cause);
     }
     return state;
   }
 
+  /** A NOTIFY not newer than the last one is stale; a newer one is remembered as the last. */
   private boolean isStale(Event event) {
-    long cseq =
+    Long cseq =
         switch (event) {
-          case Notified n -> n.cseq();
-          case SubscriptionTerminated t -> t.cseq();
-          default -> Long.MAX_VALUE;
+          case Progress p -> p.cseq();
+          case Ended e -> e.cseq();
+          default -> null;
         };
-    return lastNotifyCseq != null && cseq <= lastNotifyCseq;
-  }
-
-  private void progress(int status, String phrase) {
-    if (status >= 300) {
-      fail(status, phrase);
-    } else if (status >= 200) {
-      state = State.COMPLETED;
-      sipStatus = status;
-      reason = phrase;
-    } else if (status >= 180) {
-      state = later(State.RINGING);
-    } else {
-      state = later(State.DIALING);
+    if (cseq == null) {
+      return false;
     }
+    if (lastNotifyCseq != null && cseq <= lastNotifyCseq) {
+      return true;
+    }
+    lastNotifyCseq = cseq;
+    return false;
   }
 
-  /** Progress never goes back: a 100 after a 180 leaves the transfer ringing. */
-  private State later(State next) {
-    return next.ordinal() > state.ordinal() ? next : state;
+  private String progress(Progress e) {
+    int n = e.attempt() == null ? attempt : e.attempt();
+    if (n < attempt) {
+      return null; // news of an attempt SBC-edge has already given up
+    }
+    String notify =
+        "NOTIFY SIP/2.0 "
+            + e.status()
+            + " "
+            + e.reason()
+            + (e.attempt() == null ? "" : ", attempt " + n);
+    if (e.status() >= 300) {
+      // This target failed and the subscription goes on: SBC-edge tries the next one.
+      attempt = n;
+      return notify + " failed";
+    }
+    State next =
+        e.status() >= 200 ? State.ANSWERED : e.status() >= 180 ? State.RINGING : State.DIALING;
+    if (n > attempt) {
+      if (state == State.ANSWERED) {
+        throw new IllegalStateException(
+            "transfer "
+                + id
+                + ": attempt "
+                + n
+                + " started after attempt "
+                + attempt
+                + " answered");
+      }
+      attempt = n;
+      state = next;
+      return notify;
+    }
+    if (next.ordinal() <= state.ordinal()) {
+      return null; // progress never goes back within an attempt
+    }
+    state = next;
+    return notify;
   }
 
-  private void fail(Integer status, String why) {
-    state = State.FAILED;
+  private String ended(Ended e) {
+    if (e.attempt() != null && e.attempt() > attempt) {
+      attempt = e.attempt();
+    }
+    boolean finalStatus = e.status() != null && e.status() >= 200;
+    Outcome outcome =
+        e.outcome() != null
+            ? e.outcome()
+            : !finalStatus ? null : e.status() < 300 ? Outcome.COMPLETED : Outcome.FAILED;
+    if (outcome == null) {
+      return end(
+          State.FAILED,
+          null,
+          "subscription terminated (" + e.subscriptionReason() + ") without a final status",
+          "NOTIFY terminated the subscription (" + e.subscriptionReason() + ")");
+    }
+    String cause =
+        (e.status() == null
+                ? "NOTIFY terminated the subscription (" + e.subscriptionReason() + ")"
+                : "NOTIFY SIP/2.0 " + e.status() + " " + e.reason())
+            + (e.outcome() == null ? "" : ", outcome " + outcome.wire());
+    return end(
+        outcome.state(),
+        finalStatus ? e.status() : null,
+        finalStatus
+            ? e.reason()
+            : "subscription terminated (" + e.subscriptionReason() + "), outcome " + outcome.wire(),
+        cause);
+  }
+
+  /** Ends the transfer in {@code terminal}; returns {@code cause}. */
+  private String end(State terminal, Integer status, String why, String cause) {
+    state = terminal;
     sipStatus = status;
     reason = why;
-  }
-
-  private static String cause(Event event) {
-    return switch (event) {
-      case ReferAccepted e -> "REFER answered " + e.status() + " " + e.reason();
-      case ReferRejected e -> "REFER answered " + e.status() + " " + e.reason();
-      case Notified e -> "NOTIFY SIP/2.0 " + e.status() + " " + e.reason();
-      case SubscriptionTerminated e -> "NOTIFY terminated the subscription (" + e.reason() + ")";
-      case TimedOut e -> "no final NOTIFY within " + seconds(e.after());
-      case NoProxy e -> "no proxy holds the call";
-    };
+    return cause;
   }
 
   private static String seconds(Duration d) {
@@ -210,20 +372,30 @@ public final class Transfer {
     return tenant;
   }
 
-  public String to() {
-    return to;
+  public List<Target> targets() {
+    return targets;
   }
 
-  public Destination destination() {
-    return destination;
+  /** The first target, whose {@code to}, destination and timeout the resource shows on top. */
+  public Target first() {
+    return targets.getFirst();
+  }
+
+  /** How long SBC-edge may take over every target: the sum of their timeouts. */
+  public Duration ringTime() {
+    return Duration.ofSeconds(targets.stream().mapToLong(Target::timeoutSeconds).sum());
   }
 
   public TransferMode mode() {
     return mode;
   }
 
-  public int timeoutSeconds() {
-    return timeoutSeconds;
+  public OnFail onFail() {
+    return onFail;
+  }
+
+  public Map<String, String> passHeaders() {
+    return passHeaders;
   }
 
   public Instant createdAt() {
@@ -232,6 +404,11 @@ public final class Transfer {
 
   public synchronized State state() {
     return state;
+  }
+
+  /** The 1-based attempt (target) SBC-edge reported last; 1 until it reports one. */
+  public synchronized int attempt() {
+    return attempt;
   }
 
   /** The SIP status that ended the transfer; null while it runs or when none was received. */
@@ -246,6 +423,6 @@ public final class Transfer {
 
   @Override
   public synchronized String toString() {
-    return "Transfer[" + id + " " + state.wire() + " call " + callId + " to " + to + "]";
+    return "Transfer[" + id + " " + state.wire() + " call " + callId + " to " + first().to() + "]";
   }
 }

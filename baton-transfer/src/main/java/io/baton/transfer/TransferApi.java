@@ -1,24 +1,35 @@
 package io.baton.transfer;
 
+import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import io.baton.routing.Numbers;
 import io.baton.store.ApiKeys;
 import io.baton.store.Principal;
+import io.baton.store.WebhookSeed;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
 import io.javalin.http.HttpResponseException;
 import io.javalin.http.HttpStatus;
+import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.HexFormat;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,6 +44,11 @@ final class TransferApi {
   private static final Set<String> CALL_STATES = Set.of("trying", "ringing", "active", "ended");
   private static final int DEFAULT_LIMIT = 100;
   private static final int MAX_LIMIT = 1000;
+  static final String IDEMPOTENCY_KEY = "Idempotency-Key";
+  private static final int MAX_IDEMPOTENCY_KEY = 200;
+  private static final Pattern PRINTABLE = Pattern.compile("[\\x20-\\x7e]+");
+  private static final Set<String> WEBHOOK_FIELDS = Set.of("url", "secret");
+  private static final SecureRandom RANDOM = new SecureRandom();
 
   /** One endpoint; {@code authenticated} ones need a Bearer key and count against its rate. */
   record Route(HandlerType method, String path, boolean authenticated, ApiHandler handler) {}
@@ -58,7 +74,9 @@ final class TransferApi {
   private final RateLimiter limiter;
   private final Numbers numbers;
   private final TransferServerConfig config;
-  private final ObjectMapper json = objectMapper();
+  private final Webhooks webhooks;
+  private final EventStreams streams;
+  private final ObjectMapper json;
   private final byte[] openApi = openApiDocument();
 
   TransferApi(
@@ -66,12 +84,18 @@ final class TransferApi {
       ApiKeys keys,
       RateLimiter limiter,
       Numbers numbers,
-      TransferServerConfig config) {
+      TransferServerConfig config,
+      Webhooks webhooks,
+      EventStreams streams,
+      ObjectMapper json) {
     this.service = service;
     this.keys = keys;
     this.limiter = limiter;
     this.numbers = numbers;
     this.config = config;
+    this.webhooks = webhooks;
+    this.streams = streams;
+    this.json = json;
   }
 
   /** Every route the API serves; the OpenAPI document lists each one. */
@@ -81,6 +105,10 @@ final class TransferApi {
         new Route(HandlerType.GET, "/v1/transfers/{transferId}", true, this::getTransfer),
         new Route(HandlerType.GET, "/v1/calls", true, this::listCalls),
         new Route(HandlerType.GET, "/v1/calls/{callId}", true, this::getCall),
+        new Route(HandlerType.GET, "/v1/events", true, this::getEvents),
+        new Route(HandlerType.PUT, "/v1/webhook", true, this::putWebhook),
+        new Route(HandlerType.GET, "/v1/webhook", true, this::getWebhook),
+        new Route(HandlerType.DELETE, "/v1/webhook", true, this::deleteWebhook),
         new Route(HandlerType.GET, "/v1/openapi.json", false, this::getOpenApi),
         new Route(HandlerType.GET, "/health", false, this::getHealth));
   }
@@ -126,17 +154,33 @@ final class TransferApi {
   // ---- handlers: parse → service → outcome
 
   private void postTransfer(Context ctx, Principal who) throws JsonProcessingException {
+    Optional<String> key = idempotencyKey(ctx.header(IDEMPOTENCY_KEY));
     TransferRequest request =
         switch (TransferRequest.parse(ctx.body(), json, numbers, config)) {
           case TransferRequest.Parsed.Valid v -> v.request();
           case TransferRequest.Parsed.Invalid i -> throw new ProblemException(i.type(), i.detail());
         };
     String callRef = ctx.pathParam("callId");
-    switch (service.request(who, callRef, request)) {
+    switch (service.request(who, callRef, request, key)) {
       case TransferService.Outcome.Accepted a -> {
         ctx.header("Location", "/v1/transfers/" + a.transfer().id());
         respond(ctx, HttpStatus.ACCEPTED, a.transfer());
       }
+      case TransferService.Outcome.Replayed r -> {
+        ctx.header("Location", "/v1/transfers/" + r.transferId());
+        ctx.status(HttpStatus.ACCEPTED)
+            .contentType(JSON)
+            .result(r.body().getBytes(StandardCharsets.UTF_8));
+      }
+      case TransferService.Outcome.KeyReused r ->
+          problem(
+              ctx,
+              ProblemType.IDEMPOTENCY_KEY_REUSED,
+              IDEMPOTENCY_KEY
+                  + ": '"
+                  + r.key()
+                  + "' was used for a different request within the last "
+                  + human(config.idempotencyWindow()));
       case TransferService.Outcome.CallNotFound n ->
           problem(ctx, ProblemType.CALL_NOT_FOUND, "no call '" + n.callRef() + "'");
       case TransferService.Outcome.CallEnded e ->
@@ -155,7 +199,7 @@ final class TransferApi {
           problem(
               ctx,
               ProblemType.TARGET_NOT_ALLOWED,
-              "to: target:" + t.name() + " is not one of your targets");
+              t.field() + ": target:" + t.name() + " is not one of your targets");
       case TransferService.Outcome.TargetUnusable u -> {
         LOG.error(
             "target {} leads to '{}', neither a number nor a SIP URI", u.name(), u.destination());
@@ -196,6 +240,155 @@ final class TransferApi {
     }
     int limit = limit(ctx.queryParam("limit"));
     respond(ctx, HttpStatus.OK, Map.of("items", service.calls(who, state, limit)));
+  }
+
+  /**
+   * {@code GET /v1/events}: Server-Sent Events (HTML Living Standard §9.2), one per state change
+   * the principal may see, {@code id:} the event id, {@code event:} its type, {@code data:} the
+   * resource. A comment line every {@code eventHeartbeat} keeps an idle stream open. The handler
+   * runs on its own virtual thread until the client leaves or the server closes.
+   */
+  private void getEvents(Context ctx, Principal who) {
+    HttpServletResponse res = ctx.res();
+    res.setStatus(HttpStatus.OK.getCode());
+    res.setContentType("text/event-stream;charset=utf-8");
+    res.setHeader("Cache-Control", "no-store");
+    try (EventStreams.Subscription subscription = streams.subscribe(who)) {
+      OutputStream out = res.getOutputStream();
+      send(out, ": events of " + (who.admin() ? "every tenant" : who.tenantId()) + "\n\n");
+      while (true) {
+        Event e = subscription.next(config.eventHeartbeat());
+        send(
+            out,
+            e == null
+                ? ":\n\n"
+                : "id: " + e.id() + "\nevent: " + e.type() + "\ndata: " + e.data() + "\n\n");
+      }
+    } catch (EventStreams.Ended | IOException e) {
+      // the server is closing, this client fell too far behind, or it went away
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private static void send(OutputStream out, String text) throws IOException {
+    out.write(text.getBytes(StandardCharsets.UTF_8));
+    out.flush();
+  }
+
+  /**
+   * {@code PUT /v1/webhook {"url", "secret"}}: sets the tenant's webhook. Without a secret one is
+   * generated and shown in this answer only.
+   */
+  private void putWebhook(Context ctx, Principal who) throws JsonProcessingException {
+    String tenant = tenantOf(who);
+    JsonNode body = object(ctx.body());
+    for (Iterator<String> names = body.fieldNames(); names.hasNext(); ) {
+      String name = names.next();
+      if (!WEBHOOK_FIELDS.contains(name)) {
+        throw new ProblemException(
+            ProblemType.INVALID_FIELD, name + ": unknown field (expected url, secret)");
+      }
+    }
+    String url = text(body, "url");
+    WebhookSeed.urlProblem(url).ifPresent(p -> badField("url: " + p));
+    String given = text(body, "secret");
+    String secret = given == null ? newSecret() : given;
+    WebhookSeed.secretProblem(secret).ifPresent(p -> badField("secret: " + p));
+    webhooks.put(tenant, url, secret);
+    Map<String, String> answer = new LinkedHashMap<>();
+    answer.put("url", url);
+    if (given == null) {
+      answer.put("secret", secret);
+    }
+    respond(ctx, HttpStatus.OK, answer);
+  }
+
+  private void getWebhook(Context ctx, Principal who) throws JsonProcessingException {
+    String tenant = tenantOf(who);
+    Optional<Webhooks.Webhook> webhook = webhooks.find(tenant);
+    if (webhook.isEmpty()) {
+      problem(ctx, ProblemType.WEBHOOK_NOT_FOUND, tenant + " has no webhook");
+      return;
+    }
+    respond(ctx, HttpStatus.OK, Map.of("url", webhook.get().url()));
+  }
+
+  private void deleteWebhook(Context ctx, Principal who) {
+    String tenant = tenantOf(who);
+    if (webhooks.delete(tenant)) {
+      ctx.status(HttpStatus.NO_CONTENT);
+    } else {
+      problem(ctx, ProblemType.WEBHOOK_NOT_FOUND, tenant + " has no webhook");
+    }
+  }
+
+  private static String tenantOf(Principal who) {
+    if (who.tenantId() == null) {
+      throw new ProblemException(
+          ProblemType.TENANT_REQUIRED, "a webhook belongs to a tenant: use one of its API keys");
+    }
+    return who.tenantId();
+  }
+
+  private JsonNode object(String body) {
+    try {
+      JsonNode root = body == null || body.isBlank() ? null : json.readTree(body);
+      if (root != null && root.isObject()) {
+        return root;
+      }
+    } catch (JacksonException e) {
+      throw new ProblemException(ProblemType.MALFORMED_BODY, "the body is not valid JSON");
+    }
+    throw new ProblemException(ProblemType.MALFORMED_BODY, "the body must be a JSON object");
+  }
+
+  /** The string {@code field} of {@code object}; null if absent or null. */
+  private static String text(JsonNode object, String field) {
+    JsonNode node = object.path(field);
+    if (node.isMissingNode() || node.isNull()) {
+      return null;
+    }
+    if (!node.isTextual()) {
+      badField(field + ": must be a string");
+    }
+    return node.asText();
+  }
+
+  private static void badField(String detail) {
+    throw new ProblemException(ProblemType.INVALID_FIELD, detail);
+  }
+
+  private static String newSecret() {
+    byte[] bytes = new byte[24];
+    RANDOM.nextBytes(bytes);
+    return "whsec_" + HexFormat.of().formatHex(bytes);
+  }
+
+  /** The {@code Idempotency-Key} header: 1 to 200 printable ASCII characters, if present. */
+  private static Optional<String> idempotencyKey(String header) {
+    if (header == null) {
+      return Optional.empty();
+    }
+    if (header.isBlank()
+        || header.length() > MAX_IDEMPOTENCY_KEY
+        || !PRINTABLE.matcher(header).matches()) {
+      throw new ProblemException(
+          ProblemType.INVALID_HEADER,
+          IDEMPOTENCY_KEY
+              + ": must be 1 to "
+              + MAX_IDEMPOTENCY_KEY
+              + " printable ASCII characters");
+    }
+    return Optional.of(header);
+  }
+
+  /** {@code 24 h}, {@code 90 min}, {@code 45 s}. */
+  private static String human(Duration d) {
+    if (d.toSeconds() % 3600 == 0) {
+      return d.toHours() + " h";
+    }
+    return d.toSeconds() % 60 == 0 ? d.toMinutes() + " min" : d.toSeconds() + " s";
   }
 
   private void getOpenApi(Context ctx, Principal who) {

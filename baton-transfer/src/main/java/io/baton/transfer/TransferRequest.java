@@ -3,25 +3,63 @@ package io.baton.transfer;
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.baton.routing.Numbers;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.regex.Pattern;
 
 /**
  * A valid body of {@code POST /v1/calls/{callId}/transfer}.
  *
- * @param to the destination as the client wrote it
- * @param target what {@code to} names: a destination, or a tenant's named target
+ * @param targets tried in order (1..{@value #MAX_TARGETS})
  * @param mode how SBC-edge moves the caller
- * @param timeoutSeconds how long the new destination may take to answer
+ * @param onFail what becomes of the caller when every target failed
+ * @param headers headers to pass to the new destination, by name as written (at most {@value
+ *     #MAX_HEADERS})
  */
-public record TransferRequest(String to, Target target, TransferMode mode, int timeoutSeconds) {
+public record TransferRequest(
+    List<TargetRequest> targets, TransferMode mode, OnFail onFail, Map<String, String> headers) {
 
-  private static final Set<String> FIELDS = Set.of("to", "mode", "timeoutSeconds");
+  static final int MAX_TARGETS = 10;
+  static final int MAX_HEADERS = 10;
+  static final int MAX_HEADER_VALUE = 256;
+  private static final int MAX_TO = 255;
+  private static final Set<String> FIELDS =
+      Set.of("to", "mode", "timeoutSeconds", "onFail", "headers");
+  private static final Set<String> TARGET_FIELDS = Set.of("to", "timeoutSeconds");
   private static final Pattern TARGET_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,63}");
   private static final String TARGET_PREFIX = "target:";
+
+  /** A header name: an RFC 3261 §25.1 token, at most 64 characters. */
+  private static final Pattern HEADER_NAME = Pattern.compile("[A-Za-z0-9.!%*_+`'~-]{1,64}");
+
+  private static final Pattern PRINTABLE = Pattern.compile("[\\x20-\\x7e]+");
+
+  public TransferRequest {
+    targets = List.copyOf(targets);
+    headers = Collections.unmodifiableMap(new LinkedHashMap<>(headers));
+  }
+
+  /**
+   * One entry of {@code to}.
+   *
+   * @param field where it was in the body ({@code to}, {@code to[1]}, {@code to[1].to}), for errors
+   * @param to the destination as the client wrote it
+   * @param target what {@code to} names: a destination, or a tenant's named target
+   * @param timeoutSeconds how long it may ring
+   */
+  public record TargetRequest(String field, String to, Target target, int timeoutSeconds) {}
 
   /** What {@code to} names. */
   public sealed interface Target {
@@ -39,9 +77,21 @@ public record TransferRequest(String to, Target target, TransferMode mode, int t
     record Invalid(ProblemType type, String detail) implements Parsed {}
   }
 
+  /** Thrown inside the parser; becomes {@link Parsed.Invalid}. */
+  private static final class Bad extends RuntimeException {
+    private final ProblemType type;
+
+    Bad(ProblemType type, String detail) {
+      super(detail, null, false, false);
+      this.type = type;
+    }
+  }
+
   /**
-   * Reads and checks a request body: a JSON object with {@code to} (required), {@code mode} and
-   * {@code timeoutSeconds} (1..maxTimeout), and no other field.
+   * Reads and checks a request body: a JSON object with {@code to} (required: a destination, or a
+   * list of destinations and {@code {"to", "timeoutSeconds"}} objects), {@code mode}, {@code
+   * timeoutSeconds} (1..maxTimeout, the default of every target), {@code onFail}, {@code headers},
+   * and no other field.
    */
   public static Parsed parse(
       String body, ObjectMapper json, Numbers numbers, TransferServerConfig config) {
@@ -49,56 +99,105 @@ public record TransferRequest(String to, Target target, TransferMode mode, int t
     try {
       root = body == null || body.isBlank() ? null : json.readTree(body);
     } catch (JacksonException e) {
-      return invalid(ProblemType.MALFORMED_BODY, "the body is not valid JSON");
+      return new Parsed.Invalid(ProblemType.MALFORMED_BODY, "the body is not valid JSON");
     }
     if (root == null || !root.isObject()) {
-      return invalid(ProblemType.MALFORMED_BODY, "the body must be a JSON object");
+      return new Parsed.Invalid(ProblemType.MALFORMED_BODY, "the body must be a JSON object");
     }
-    for (Iterator<String> names = root.fieldNames(); names.hasNext(); ) {
+    try {
+      onlyFields(root, FIELDS, "", "to, mode, timeoutSeconds, onFail, headers");
+      int timeout = timeout(root.get("timeoutSeconds"), "timeoutSeconds", config, -1);
+      return new Parsed.Valid(
+          new TransferRequest(
+              targets(root.get("to"), numbers, config, timeout),
+              mode(root.get("mode")),
+              onFail(root.get("onFail")),
+              headers(root.get("headers"))));
+    } catch (Bad e) {
+      return new Parsed.Invalid(e.type, e.getMessage());
+    }
+  }
+
+  /**
+   * This request for the call {@code callRef} in a canonical form (defaults filled in, headers
+   * sorted by name), so that two bodies asking for the same transfer compare equal however they
+   * were written.
+   */
+  String canonical(ObjectMapper json, String callRef) {
+    ObjectNode root = json.createObjectNode();
+    root.put("call", callRef);
+    ArrayNode to = root.putArray("to");
+    for (TargetRequest t : targets) {
+      to.addObject().put("to", t.to()).put("timeoutSeconds", t.timeoutSeconds());
+    }
+    root.put("mode", mode.wire());
+    root.put("onFail", onFail.wire());
+    ObjectNode h = root.putObject("headers");
+    new TreeMap<>(headers).forEach(h::put);
+    return root.toString();
+  }
+
+  private static void onlyFields(JsonNode object, Set<String> allowed, String at, String expected) {
+    for (Iterator<String> names = object.fieldNames(); names.hasNext(); ) {
       String name = names.next();
-      if (!FIELDS.contains(name)) {
-        return invalid(
-            ProblemType.INVALID_FIELD,
-            name + ": unknown field (expected to, mode, timeoutSeconds)");
+      if (!allowed.contains(name)) {
+        throw new Bad(
+            ProblemType.INVALID_FIELD, at + name + ": unknown field (expected " + expected + ")");
       }
     }
-    JsonNode to = root.get("to");
+  }
+
+  private static List<TargetRequest> targets(
+      JsonNode to, Numbers numbers, TransferServerConfig config, int timeout) {
     if (to == null || to.isNull()) {
-      return invalid(ProblemType.INVALID_FIELD, "to: required");
+      throw new Bad(ProblemType.INVALID_FIELD, "to: required");
     }
-    if (!to.isTextual()) {
-      return invalid(ProblemType.INVALID_FIELD, "to: must be a string");
+    int fallback = timeout > 0 ? timeout : (int) config.defaultTimeout().toSeconds();
+    if (to.isTextual()) {
+      return List.of(target("to", to.asText(), fallback, numbers));
     }
-    Optional<Target> target = target(to.asText(), numbers);
+    if (!to.isArray()) {
+      throw new Bad(ProblemType.INVALID_FIELD, "to: must be a string or a list");
+    }
+    if (to.isEmpty() || to.size() > MAX_TARGETS) {
+      throw new Bad(
+          ProblemType.INVALID_FIELD,
+          "to: a list of 1 to " + MAX_TARGETS + " targets (has " + to.size() + ")");
+    }
+    List<TargetRequest> out = new ArrayList<>();
+    for (int i = 0; i < to.size(); i++) {
+      JsonNode item = to.get(i);
+      String at = "to[" + i + "]";
+      if (item.isTextual()) {
+        out.add(target(at, item.asText(), fallback, numbers));
+      } else if (item.isObject()) {
+        onlyFields(item, TARGET_FIELDS, at + ".", "to, timeoutSeconds");
+        JsonNode itemTo = item.get("to");
+        if (itemTo == null || !itemTo.isTextual()) {
+          throw new Bad(ProblemType.INVALID_FIELD, at + ".to: required, a string");
+        }
+        int own = timeout(item.get("timeoutSeconds"), at + ".timeoutSeconds", config, fallback);
+        out.add(target(at + ".to", itemTo.asText(), own, numbers));
+      } else {
+        throw new Bad(
+            ProblemType.INVALID_FIELD, at + ": must be a string or {\"to\", \"timeoutSeconds\"}");
+      }
+    }
+    return out;
+  }
+
+  private static TargetRequest target(String field, String to, int timeout, Numbers numbers) {
+    if (to.length() > MAX_TO) {
+      throw new Bad(
+          ProblemType.INVALID_DESTINATION, field + ": longer than " + MAX_TO + " characters");
+    }
+    Optional<Target> target = target(to, numbers);
     if (target.isEmpty()) {
-      return invalid(
+      throw new Bad(
           ProblemType.INVALID_DESTINATION,
-          "to: '" + to.asText() + "' is not an E.164 number, a sip: URI or target:name");
+          field + ": '" + to + "' is not an E.164 number, a sip: URI or target:name");
     }
-    JsonNode modeNode = root.get("mode");
-    TransferMode mode = TransferMode.MAKE_BEFORE_BREAK;
-    if (modeNode != null && !modeNode.isNull()) {
-      if (!modeNode.isTextual() || TransferMode.fromWire(modeNode.asText()).isEmpty()) {
-        return invalid(
-            ProblemType.INVALID_FIELD,
-            "mode: '" + modeNode.asText() + "' is not make-before-break or blind");
-      }
-      mode = TransferMode.fromWire(modeNode.asText()).orElseThrow();
-    }
-    long max = config.maxTimeout().toSeconds();
-    JsonNode timeoutNode = root.get("timeoutSeconds");
-    int timeout = (int) config.defaultTimeout().toSeconds();
-    if (timeoutNode != null && !timeoutNode.isNull()) {
-      if (!timeoutNode.isIntegralNumber()
-          || timeoutNode.asLong() < 1
-          || timeoutNode.asLong() > max) {
-        return invalid(
-            ProblemType.INVALID_FIELD,
-            "timeoutSeconds: " + timeoutNode + " is not a whole number in 1.." + max);
-      }
-      timeout = timeoutNode.asInt();
-    }
-    return new Parsed.Valid(new TransferRequest(to.asText(), target.get(), mode, timeout));
+    return new TargetRequest(field, to, target.get(), timeout);
   }
 
   private static Optional<Target> target(String to, Numbers numbers) {
@@ -111,7 +210,90 @@ public record TransferRequest(String to, Target target, TransferMode mode, int t
     return Destination.parse(to, numbers).map(Target.Direct::new);
   }
 
-  private static Parsed invalid(ProblemType type, String detail) {
-    return new Parsed.Invalid(type, detail);
+  /** A timeout in whole seconds in 1..maxTimeout; {@code absent} if the node is missing. */
+  private static int timeout(JsonNode node, String field, TransferServerConfig config, int absent) {
+    if (node == null || node.isNull()) {
+      return absent;
+    }
+    long max = config.maxTimeout().toSeconds();
+    if (!node.isIntegralNumber() || node.asLong() < 1 || node.asLong() > max) {
+      throw new Bad(
+          ProblemType.INVALID_FIELD, field + ": " + node + " is not a whole number in 1.." + max);
+    }
+    return node.asInt();
+  }
+
+  private static TransferMode mode(JsonNode node) {
+    if (node == null || node.isNull()) {
+      return TransferMode.MAKE_BEFORE_BREAK;
+    }
+    return (node.isTextual()
+            ? TransferMode.fromWire(node.asText())
+            : Optional.<TransferMode>empty())
+        .orElseThrow(
+            () ->
+                new Bad(
+                    ProblemType.INVALID_FIELD,
+                    "mode: '" + node.asText() + "' is not make-before-break or blind"));
+  }
+
+  private static OnFail onFail(JsonNode node) {
+    if (node == null || node.isNull()) {
+      return OnFail.STAY;
+    }
+    return (node.isTextual() ? OnFail.fromWire(node.asText()) : Optional.<OnFail>empty())
+        .orElseThrow(
+            () ->
+                new Bad(
+                    ProblemType.INVALID_FIELD,
+                    "onFail: '" + node.asText() + "' is not stay or hangup"));
+  }
+
+  /**
+   * Headers the new destination receives: {@code X-} headers other than Baton's own {@code
+   * X-Baton-}, and {@code User-to-User} (RFC 7433); values of printable ASCII.
+   */
+  private static Map<String, String> headers(JsonNode node) {
+    if (node == null || node.isNull()) {
+      return Map.of();
+    }
+    if (!node.isObject()) {
+      throw new Bad(ProblemType.INVALID_FIELD, "headers: must be an object of name: value");
+    }
+    if (node.size() > MAX_HEADERS) {
+      throw new Bad(
+          ProblemType.INVALID_FIELD,
+          "headers: at most " + MAX_HEADERS + " headers (has " + node.size() + ")");
+    }
+    Map<String, String> out = new LinkedHashMap<>();
+    Set<String> seen = new HashSet<>();
+    for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> header = it.next();
+      String name = header.getKey();
+      String at = "headers." + name;
+      String lower = name.toLowerCase(Locale.ROOT);
+      if (!HEADER_NAME.matcher(name).matches()
+          || !(lower.startsWith("x-") && lower.length() > 2 || lower.equals("user-to-user"))) {
+        throw new Bad(
+            ProblemType.INVALID_FIELD, at + ": only X- headers and User-to-User can be passed");
+      }
+      if (lower.startsWith("x-baton-")) {
+        throw new Bad(ProblemType.INVALID_FIELD, at + ": X-Baton- headers are Baton's own");
+      }
+      if (!seen.add(lower)) {
+        throw new Bad(
+            ProblemType.INVALID_FIELD, at + ": given twice (header names are case-insensitive)");
+      }
+      JsonNode value = header.getValue();
+      if (!value.isTextual()
+          || value.asText().length() > MAX_HEADER_VALUE
+          || !PRINTABLE.matcher(value.asText()).matches()) {
+        throw new Bad(
+            ProblemType.INVALID_FIELD,
+            at + ": the value must be 1 to " + MAX_HEADER_VALUE + " printable ASCII characters");
+      }
+      out.put(name, value.asText());
+    }
+    return out;
   }
 }

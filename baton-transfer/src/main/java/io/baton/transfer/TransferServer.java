@@ -1,5 +1,6 @@
 package io.baton.transfer;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.baton.registry.CallRegistry;
 import io.baton.routing.Numbers;
 import io.baton.sip.HostPort;
@@ -8,42 +9,66 @@ import io.baton.store.Database;
 import io.baton.store.Directory;
 import io.javalin.Javalin;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import javax.sip.SipException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The transfer server (DESIGN §1): the REST API on {@code transfer.http} and the SIP user agent on
- * {@code transfer.sip} that sends each transfer's out-of-dialog REFER and follows its NOTIFYs.
+ * The transfer server (DESIGN §1): the REST API on {@code transfer.http}, the SIP user agent on
+ * {@code transfer.sip} that sends each transfer's out-of-dialog REFER and follows its NOTIFYs, and
+ * the publication of every transfer and call state change (event streams, webhooks).
  */
 public final class TransferServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(TransferServer.class);
 
+  /** How often old idempotency keys and forgotten calls are cleared. */
+  static final Duration HOUSEKEEPING = Duration.ofMinutes(1);
+
   private final TransferUserAgent userAgent;
   private final TransferService service;
+  private final EventStreams streams;
+  private final CallEvents callEvents;
+  private final WebhookDeliverer deliverer;
+  private final ScheduledFuture<?> housekeeping;
   private final Javalin http;
   private final List<String> routes;
 
   private TransferServer(
-      TransferUserAgent userAgent, TransferService service, Javalin http, List<String> routes) {
+      TransferUserAgent userAgent,
+      TransferService service,
+      EventStreams streams,
+      CallEvents callEvents,
+      WebhookDeliverer deliverer,
+      ScheduledFuture<?> housekeeping,
+      Javalin http,
+      List<String> routes) {
     this.userAgent = userAgent;
     this.service = service;
+    this.streams = streams;
+    this.callEvents = callEvents;
+    this.deliverer = deliverer;
+    this.housekeeping = housekeeping;
     this.http = http;
     this.routes = routes;
   }
 
   /**
-   * Starts both sides. Transfers a previous run left unfinished are failed first: nobody follows
-   * their NOTIFYs any more.
+   * Starts every part. Transfers a previous run left unfinished are failed first (nobody follows
+   * their NOTIFYs any more), and webhook deliveries it left are resumed.
    *
    * @param name the element's name in logs and SIP traces
-   * @param registry where the elements publish calls and legs
-   * @param db tenants, API keys, DIDs, targets, and the transfers themselves
+   * @param registry where the elements publish calls and legs; its changes become {@code
+   *     call.updated} events
+   * @param db tenants, API keys, DIDs, targets, webhooks, and the transfers, keys and outbox
    * @param numbers reads phone numbers in {@code to} and in targets
-   * @param clock stamps every transition and refills rate limits
-   * @param scheduler runs each transfer's "no final NOTIFY" timeout
+   * @param clock stamps every transition and event, refills rate limits, times retries
+   * @param scheduler runs each transfer's timers, webhook retries and housekeeping (never blocked:
+   *     the work itself runs on virtual threads)
    * @throws SipException if the SIP address cannot be bound
    */
   public static TransferServer start(
@@ -55,34 +80,81 @@ public final class TransferServer implements AutoCloseable {
       Clock clock,
       ScheduledExecutorService scheduler)
       throws SipException {
+    ObjectMapper json = TransferApi.objectMapper();
     TransferStore store = new TransferStore(db);
-    int failed = store.failUnfinished(clock.instant(), "transfer server restarted");
-    if (failed > 0) {
-      LOG.warn("{}: failed {} transfers left unfinished by the previous run", name, failed);
-    }
+    Directory directory = new Directory(db);
+    Webhooks webhooks = new Webhooks(db);
+    WebhookOutbox outbox = new WebhookOutbox(db);
+    WebhookDeliverer deliverer =
+        new WebhookDeliverer(outbox, webhooks, config.webhooks(), clock, scheduler);
+    EventStreams streams = new EventStreams();
+    Events events = new Events(db, webhooks, outbox, streams, deliverer::wake, json, clock);
     TransferUserAgent userAgent = new TransferUserAgent();
     TransferService service =
         new TransferService(
             registry,
-            new Directory(db),
+            directory,
             store,
+            new IdempotencyKeys(db),
+            events,
             numbers,
             userAgent,
-            config.notifyGrace(),
+            config,
+            json,
             clock,
             scheduler);
-    userAgent.start(name, config.sip(), service);
-    TransferApi api =
-        new TransferApi(
-            service, new ApiKeys(db), new RateLimiter(config.rateLimit(), clock), numbers, config);
+    int failed = service.failUnfinished("transfer server restarted");
+    if (failed > 0) {
+      LOG.warn("{}: failed {} transfers left unfinished by the previous run", name, failed);
+    }
+    deliverer.start();
+    CallEvents callEvents = new CallEvents(registry, directory, store, events, clock);
+    callEvents.start();
+    long every = HOUSEKEEPING.toMillis();
+    ScheduledFuture<?> housekeeping =
+        scheduler.scheduleWithFixedDelay(
+            () ->
+                Thread.ofVirtual()
+                    .name("transfer-housekeeping")
+                    .start(() -> tidy(service, callEvents)),
+            every,
+            every,
+            TimeUnit.MILLISECONDS);
     try {
+      userAgent.start(name, config.sip(), service);
+      TransferApi api =
+          new TransferApi(
+              service,
+              new ApiKeys(db),
+              new RateLimiter(config.rateLimit(), clock),
+              numbers,
+              config,
+              webhooks,
+              streams,
+              json);
       Javalin http = api.create().start(config.http().host(), config.http().port());
       List<String> routes = api.routes().stream().map(r -> r.method() + " " + r.path()).toList();
       LOG.info("{}: API on http://{}:{} {}", name, config.http().host(), http.port(), routes);
-      return new TransferServer(userAgent, service, http, routes);
-    } catch (RuntimeException e) {
+      return new TransferServer(
+          userAgent, service, streams, callEvents, deliverer, housekeeping, http, routes);
+    } catch (RuntimeException | SipException e) {
+      housekeeping.cancel(false);
+      callEvents.close();
+      deliverer.close();
       userAgent.close();
       throw e;
+    }
+  }
+
+  private static void tidy(TransferService service, CallEvents callEvents) {
+    try {
+      int purged = service.purgeKeys();
+      if (purged > 0) {
+        LOG.info("forgot {} idempotency keys", purged);
+      }
+      callEvents.prune();
+    } catch (RuntimeException e) {
+      LOG.error("housekeeping failed", e);
     }
   }
 
@@ -104,8 +176,12 @@ public final class TransferServer implements AutoCloseable {
   @Override
   public void close() {
     try {
+      streams.close(); // event streams end, so the HTTP server stops without waiting for them
       http.stop();
     } finally {
+      housekeeping.cancel(false);
+      callEvents.close();
+      deliverer.close();
       service.stop();
       userAgent.close();
     }

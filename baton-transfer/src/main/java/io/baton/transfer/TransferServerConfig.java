@@ -5,16 +5,24 @@ import io.baton.sip.SipConfig;
 import java.time.Duration;
 
 /**
- * The {@code transfer:} block: where the transfer server listens for SIP and HTTP, and the limits
- * of its API. Keys left out take the defaults documented on each component.
+ * The {@code transfer:} block: where the transfer server listens for SIP and HTTP, the limits of
+ * its API, its timers and how it delivers events. Keys left out take the defaults documented on
+ * each component.
  *
  * @param sip the SIP user agent (sends REFERs, receives their NOTIFYs)
  * @param http the REST API's address
- * @param defaultTimeout {@code timeoutSeconds} of a transfer request that names none (30s)
+ * @param defaultTimeout {@code timeoutSeconds} of a transfer target that names none (30s)
  * @param maxTimeout the largest {@code timeoutSeconds} a request may ask for (300s)
- * @param notifyGrace how long after {@code timeoutSeconds} the final NOTIFY may still arrive before
- *     the transfer fails (10s): SBC-edge needs the timeout itself to give up the new leg
+ * @param notifyGrace how long past the sum of its targets' timeouts a transfer waits for the final
+ *     NOTIFY before it fails (10s): SBC-edge needs the timeouts themselves to give up the new legs
  * @param rateLimit requests allowed per API key
+ * @param referTimeout how long a REFER may go without an answer or a NOTIFY before the transfer
+ *     fails with 408 (32s, RFC 3261 Timer F)
+ * @param idempotencyWindow how long an {@code Idempotency-Key} is remembered (24h); older keys are
+ *     purged
+ * @param eventHeartbeat how often an idle {@code GET /v1/events} stream gets a comment line, so
+ *     proxies and the server keep it open (15s)
+ * @param webhooks how events are delivered to tenants' webhooks
  */
 public record TransferServerConfig(
     SipConfig sip,
@@ -22,7 +30,11 @@ public record TransferServerConfig(
     Duration defaultTimeout,
     Duration maxTimeout,
     Duration notifyGrace,
-    RateLimit rateLimit) {
+    RateLimit rateLimit,
+    Duration referTimeout,
+    Duration idempotencyWindow,
+    Duration eventHeartbeat,
+    WebhookDelivery webhooks) {
 
   public TransferServerConfig {
     if (sip == null) {
@@ -35,6 +47,10 @@ public record TransferServerConfig(
     maxTimeout = maxTimeout == null ? Duration.ofSeconds(300) : maxTimeout;
     notifyGrace = notifyGrace == null ? Duration.ofSeconds(10) : notifyGrace;
     rateLimit = rateLimit == null ? RateLimit.DEFAULT : rateLimit;
+    referTimeout = referTimeout == null ? Duration.ofSeconds(32) : referTimeout;
+    idempotencyWindow = idempotencyWindow == null ? Duration.ofHours(24) : idempotencyWindow;
+    eventHeartbeat = eventHeartbeat == null ? Duration.ofSeconds(15) : eventHeartbeat;
+    webhooks = webhooks == null ? WebhookDelivery.DEFAULT : webhooks;
     if (maxTimeout.toSeconds() < 1) {
       throw new IllegalArgumentException(
           "transfer.maxTimeout: " + maxTimeout + " is shorter than one second");
@@ -45,6 +61,18 @@ public record TransferServerConfig(
     }
     if (notifyGrace.isNegative()) {
       throw new IllegalArgumentException("transfer.notifyGrace: " + notifyGrace + " is negative");
+    }
+    positive("transfer.referTimeout", referTimeout);
+    if (idempotencyWindow.compareTo(Duration.ofMinutes(1)) < 0) {
+      throw new IllegalArgumentException(
+          "transfer.idempotencyWindow: " + idempotencyWindow + " is shorter than a minute");
+    }
+    positive("transfer.eventHeartbeat", eventHeartbeat);
+  }
+
+  static void positive(String key, Duration d) {
+    if (d.isNegative() || d.isZero()) {
+      throw new IllegalArgumentException(key + ": " + d + " is not a positive duration");
     }
   }
 
@@ -65,6 +93,51 @@ public record TransferServerConfig(
       if (burst < 1) {
         throw new IllegalArgumentException("transfer.rateLimit.burst: " + burst + " is below 1");
       }
+    }
+  }
+
+  /**
+   * The {@code transfer.webhooks:} block. A failed delivery (no answer within {@code timeout}, or
+   * not 2xx) is retried after {@code retryInitial}, then twice as long each time up to {@code
+   * retryMax}; the tenant's later events wait behind it (one in flight per tenant, in order).
+   *
+   * @param timeout how long one delivery may take (10s)
+   * @param retryInitial the wait after the first failure (1s)
+   * @param retryMax the longest wait between two attempts (10m)
+   * @param giveUpAfter an event still undelivered this long after it happened is dropped (72h)
+   * @param poll how often the outbox is looked at besides the wake-ups of new events (5s)
+   */
+  public record WebhookDelivery(
+      Duration timeout,
+      Duration retryInitial,
+      Duration retryMax,
+      Duration giveUpAfter,
+      Duration poll) {
+    public static final WebhookDelivery DEFAULT = new WebhookDelivery(null, null, null, null, null);
+
+    public WebhookDelivery {
+      timeout = timeout == null ? Duration.ofSeconds(10) : timeout;
+      retryInitial = retryInitial == null ? Duration.ofSeconds(1) : retryInitial;
+      retryMax = retryMax == null ? Duration.ofMinutes(10) : retryMax;
+      giveUpAfter = giveUpAfter == null ? Duration.ofHours(72) : giveUpAfter;
+      poll = poll == null ? Duration.ofSeconds(5) : poll;
+      positive("transfer.webhooks.timeout", timeout);
+      positive("transfer.webhooks.retryInitial", retryInitial);
+      if (retryMax.compareTo(retryInitial) < 0) {
+        throw new IllegalArgumentException(
+            "transfer.webhooks.retryMax: " + retryMax + " is shorter than retryInitial");
+      }
+      positive("transfer.webhooks.giveUpAfter", giveUpAfter);
+      positive("transfer.webhooks.poll", poll);
+    }
+
+    /** The wait after the {@code attempts}-th failed attempt (1-based). */
+    Duration backoff(int attempts) {
+      Duration wait = retryInitial;
+      for (int i = 1; i < attempts && wait.compareTo(retryMax) < 0; i++) {
+        wait = wait.multipliedBy(2);
+      }
+      return wait.compareTo(retryMax) > 0 ? retryMax : wait;
     }
   }
 }

@@ -1,5 +1,7 @@
 package io.baton.transfer;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.baton.registry.Call;
 import io.baton.registry.CallRegistry;
 import io.baton.registry.Leg;
@@ -10,6 +12,7 @@ import io.baton.store.Principal;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -19,16 +22,18 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * What the API does, without HTTP: finds calls a principal may see, starts transfers and follows
- * them to their end (docs/architecture.md, "The transfer" 1, 2 and 6). Outcomes are values the API
- * maps to status codes.
+ * What the API does, without HTTP: finds calls a principal may see, starts transfers (once per
+ * {@code Idempotency-Key}) and follows them to their end (docs/architecture.md, "The transfer" 1, 2
+ * and 6, and "Transfers that always finish"). Outcomes are values the API maps to status codes.
  */
 public final class TransferService implements TransferUserAgent.NotifyListener {
   private static final Logger LOG = LoggerFactory.getLogger(TransferService.class);
@@ -38,10 +43,19 @@ public final class TransferService implements TransferUserAgent.NotifyListener {
   /** How many of the newest calls a listing looks through for the principal's own. */
   private static final int SCAN_LIMIT = 10_000;
 
+  /** Requests with the same key wait for each other on one of these (by the key's hash). */
+  private static final int KEY_LOCKS = 64;
+
   /** What became of a transfer request. */
   public sealed interface Outcome {
     /** Recorded as {@code requested}; the REFER is on its way. */
     record Accepted(TransferView transfer) implements Outcome {}
+
+    /** The key was used for the same request before: its first answer, as it was sent. */
+    record Replayed(String transferId, String body) implements Outcome {}
+
+    /** The key was used for a different request within the window. */
+    record KeyReused(String key) implements Outcome {}
 
     /** No such call, or not one the principal may see. */
     record CallNotFound(String callRef) implements Outcome {}
@@ -53,50 +67,99 @@ public final class TransferService implements TransferUserAgent.NotifyListener {
 
     record InFlight(String callId, String transferId) implements Outcome {}
 
-    /** {@code target:name} names no target of the call's tenant. */
-    record TargetNotAllowed(String name) implements Outcome {}
+    /** {@code target:name} at {@code field} names no target of the call's tenant. */
+    record TargetNotAllowed(String field, String name) implements Outcome {}
 
     /** The tenant's target exists but leads to neither a number nor a SIP URI. */
-    record TargetUnusable(String name, String destination) implements Outcome {}
+    record TargetUnusable(String field, String name, String destination) implements Outcome {}
   }
 
   private final CallRegistry registry;
   private final Directory directory;
   private final TransferStore store;
+  private final IdempotencyKeys keys;
+  private final Events events;
   private final Numbers numbers;
   private final Referrer referrer;
-  private final Duration notifyGrace;
+  private final TransferServerConfig config;
+  private final ObjectMapper json;
   private final Clock clock;
   private final ScheduledExecutorService scheduler;
   private final Map<String, Transfer> running = new ConcurrentHashMap<>();
   private final Map<String, Transfer> runningByCall = new ConcurrentHashMap<>();
-  private final Map<String, ScheduledFuture<?>> timers = new ConcurrentHashMap<>();
+  private final Map<String, List<ScheduledFuture<?>>> timers = new ConcurrentHashMap<>();
+  private final ReentrantLock[] keyLocks = new ReentrantLock[KEY_LOCKS];
   private final Transfer.Context context = this::entered;
 
   TransferService(
       CallRegistry registry,
       Directory directory,
       TransferStore store,
+      IdempotencyKeys keys,
+      Events events,
       Numbers numbers,
       Referrer referrer,
-      Duration notifyGrace,
+      TransferServerConfig config,
+      ObjectMapper json,
       Clock clock,
       ScheduledExecutorService scheduler) {
     this.registry = registry;
     this.directory = directory;
     this.store = store;
+    this.keys = keys;
+    this.events = events;
     this.numbers = numbers;
     this.referrer = referrer;
-    this.notifyGrace = notifyGrace;
+    this.config = config;
+    this.json = json;
     this.clock = clock;
     this.scheduler = scheduler;
+    for (int i = 0; i < KEY_LOCKS; i++) {
+      keyLocks[i] = new ReentrantLock();
+    }
   }
 
   /**
-   * Starts a transfer: find the call → check the principal may move it → check it is answered →
-   * resolve the destination → record it → send the REFER.
+   * Starts a transfer, or with an {@code idempotencyKey} already used for this request, answers as
+   * the first time: check the key → find the call → check the principal may move it → check it is
+   * answered → resolve the targets → record it (with the key) → send the REFER.
    */
-  public Outcome request(Principal who, String callRef, TransferRequest request) {
+  public Outcome request(
+      Principal who, String callRef, TransferRequest request, Optional<String> idempotencyKey) {
+    if (idempotencyKey.isEmpty()) {
+      return start(who, callRef, request, Optional.empty());
+    }
+    IdempotencyKeys.Claim claim =
+        IdempotencyKeys.Claim.of(who, idempotencyKey.get(), request.canonical(json, callRef));
+    // Duplicates in this server wait for the first to be recorded; across servers the key's
+    // primary key decides (IdempotencyKeys.Taken).
+    ReentrantLock lock =
+        keyLocks[Math.floorMod((claim.scope() + " " + claim.key()).hashCode(), KEY_LOCKS)];
+    lock.lock();
+    try {
+      return keys.find(claim, keyCutoff())
+          .map(used -> replay(claim, used))
+          .orElseGet(() -> start(who, callRef, request, Optional.of(claim)));
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private static Outcome replay(IdempotencyKeys.Claim claim, IdempotencyKeys.Used used) {
+    return used.requestHash().equals(claim.requestHash())
+        ? new Outcome.Replayed(used.transferId(), used.response())
+        : new Outcome.KeyReused(claim.key());
+  }
+
+  private Instant keyCutoff() {
+    return clock.instant().minus(config.idempotencyWindow());
+  }
+
+  private Outcome start(
+      Principal who,
+      String callRef,
+      TransferRequest request,
+      Optional<IdempotencyKeys.Claim> claim) {
     Optional<OwnedCall> found = findCall(who, callRef);
     if (found.isEmpty()) {
       return new Outcome.CallNotFound(callRef);
@@ -109,59 +172,97 @@ public final class TransferService implements TransferUserAgent.NotifyListener {
     if (!LegState.ACTIVE.wire().equals(state)) {
       return new Outcome.CallNotAnswered(call.call().id(), state);
     }
-    return switch (request.target()) {
-      case TransferRequest.Target.Direct d -> recordAndRefer(who, call, request, d.destination());
-      case TransferRequest.Target.Named n -> resolveAndRecord(who, call, request, n.name());
-    };
-  }
-
-  private Outcome resolveAndRecord(
-      Principal who, OwnedCall call, TransferRequest request, String name) {
-    Optional<String> target =
-        call.tenant() == null ? Optional.empty() : directory.target(call.tenant(), name);
-    if (target.isEmpty()) {
-      return new Outcome.TargetNotAllowed(name);
+    List<Transfer.Target> targets = new ArrayList<>();
+    for (TransferRequest.TargetRequest t : request.targets()) {
+      switch (t.target()) {
+        case TransferRequest.Target.Direct d ->
+            targets.add(new Transfer.Target(t.to(), d.destination(), t.timeoutSeconds()));
+        case TransferRequest.Target.Named n -> {
+          Optional<String> named =
+              call.tenant() == null ? Optional.empty() : directory.target(call.tenant(), n.name());
+          if (named.isEmpty()) {
+            return new Outcome.TargetNotAllowed(t.field(), n.name());
+          }
+          Optional<Destination> destination = Destination.parse(named.get(), numbers);
+          if (destination.isEmpty()) {
+            return new Outcome.TargetUnusable(t.field(), n.name(), named.get());
+          }
+          targets.add(new Transfer.Target(t.to(), destination.get(), t.timeoutSeconds()));
+        }
+      }
     }
-    return Destination.parse(target.get(), numbers)
-        .map(d -> recordAndRefer(who, call, request, d))
-        .orElseGet(() -> new Outcome.TargetUnusable(name, target.get()));
+    return recordAndRefer(who, call, request, targets, claim);
   }
 
   private Outcome recordAndRefer(
-      Principal who, OwnedCall call, TransferRequest request, Destination destination) {
+      Principal who,
+      OwnedCall call,
+      TransferRequest request,
+      List<Transfer.Target> targets,
+      Optional<IdempotencyKeys.Claim> claim) {
     Transfer transfer =
         new Transfer(
             newId(),
             call.call().id(),
             // "" (no tenant) on a call whose DID nobody owns, which only admins may move
             call.tenant() == null ? "" : call.tenant(),
-            request.to(),
-            destination,
+            targets,
             request.mode(),
-            request.timeoutSeconds(),
+            request.onFail(),
+            request.headers(),
             clock.instant(),
             context);
     Transfer existing = runningByCall.putIfAbsent(transfer.callId(), transfer);
     if (existing != null) {
       return new Outcome.InFlight(transfer.callId(), existing.id());
     }
+    TransferView view;
     try {
-      store.create(transfer, "requested by " + (who.admin() ? "admin" : who.tenantId()));
+      view = record(who, transfer, claim);
+    } catch (IdempotencyKeys.Taken e) {
+      runningByCall.remove(transfer.callId(), transfer);
+      IdempotencyKeys.Claim taken = claim.orElseThrow();
+      return keys.find(taken, keyCutoff()).map(used -> replay(taken, used)).orElseThrow(() -> e);
     } catch (RuntimeException e) {
       runningByCall.remove(transfer.callId(), transfer);
       throw e;
     }
     running.put(transfer.id(), transfer);
-    Duration limit = Duration.ofSeconds(transfer.timeoutSeconds()).plus(notifyGrace);
-    timers.put(
-        transfer.id(),
-        scheduler.schedule(
-            () -> dispatch(transfer, new Transfer.TimedOut(limit)),
-            limit.toMillis(),
-            TimeUnit.MILLISECONDS));
-    TransferView view = store.find(transfer.id()).orElseThrow();
+    Duration limit = transfer.ringTime().plus(config.notifyGrace());
+    schedule(transfer, new Transfer.TimedOut(limit), limit);
+    schedule(transfer, new Transfer.ReferUnanswered(config.referTimeout()), config.referTimeout());
     Thread.ofVirtual().name("refer-" + transfer.id()).start(() -> refer(transfer, call.call()));
     return new Outcome.Accepted(view);
+  }
+
+  /**
+   * Stores the new transfer, its key and its {@code requested} event in one transaction.
+   *
+   * @throws IdempotencyKeys.Taken if another transaction recorded the key first
+   */
+  private TransferView record(
+      Principal who, Transfer transfer, Optional<IdempotencyKeys.Claim> claim) {
+    String cause = "requested by " + (who.admin() ? "admin" : who.tenantId());
+    return events.publish(
+        transfer.tenant(),
+        Event.TRANSFER_UPDATED,
+        c -> {
+          store.insert(c, transfer, cause);
+          TransferView view = store.find(c, transfer.id()).orElseThrow();
+          if (claim.isPresent()) {
+            keys.insert(
+                c, claim.get(), transfer.id(), write(view), transfer.createdAt(), keyCutoff());
+          }
+          return view;
+        });
+  }
+
+  private void schedule(Transfer transfer, Transfer.Event event, Duration after) {
+    timers
+        .computeIfAbsent(transfer.id(), id -> new CopyOnWriteArrayList<>())
+        .add(
+            scheduler.schedule(
+                () -> dispatch(transfer, event), after.toMillis(), TimeUnit.MILLISECONDS));
   }
 
   /** Sends the REFER to the proxy holding the call's newest live leg, if any proxy does. */
@@ -204,14 +305,28 @@ public final class TransferService implements TransferUserAgent.NotifyListener {
       // Ended already (late NOTIFYs are ignored, but answered) or never existed.
       return store.find(notify.transferId()).isPresent();
     }
-    boolean isFinal = notify.sipfrag().isPresent() && notify.sipfrag().getAsInt() >= 200;
-    if (notify.terminated() && !isFinal) {
-      apply(
-          transfer, new Transfer.SubscriptionTerminated(notify.cseq(), notify.terminationReason()));
-    } else if (notify.sipfrag().isPresent()) {
+    Transfer.Outcome outcome = null;
+    if (notify.outcome() != null) {
+      outcome = Transfer.Outcome.fromWire(notify.outcome()).orElse(null);
+      if (outcome == null) {
+        LOG.warn("{}: unknown X-Baton-Transfer-Outcome '{}'", transfer.id(), notify.outcome());
+      }
+    }
+    Integer status = notify.sipfrag().isPresent() ? notify.sipfrag().getAsInt() : null;
+    if (notify.terminated()) {
       apply(
           transfer,
-          new Transfer.Notified(notify.cseq(), notify.sipfrag().getAsInt(), notify.reason()));
+          new Transfer.Ended(
+              notify.cseq(),
+              notify.attempt(),
+              status,
+              notify.reason(),
+              outcome,
+              notify.terminationReason()));
+    } else if (status != null) {
+      apply(
+          transfer,
+          new Transfer.Progress(notify.cseq(), notify.attempt(), status, notify.reason()));
     } else {
       LOG.debug("NOTIFY {} for {} carries no sipfrag status", notify.cseq(), transfer.id());
     }
@@ -231,23 +346,62 @@ public final class TransferService implements TransferUserAgent.NotifyListener {
     }
   }
 
-  /** The machine's context: every transition is stored; an ended transfer frees its call. */
+  /**
+   * The machine's context: every transition is stored and published; an ended transfer frees its
+   * call and its timers.
+   */
   private void entered(Transfer transfer, Transfer.State from, String cause) {
     LOG.info("{}: {} -> {} ({})", transfer.id(), from.wire(), transfer.state().wire(), cause);
-    store.transitioned(transfer, clock.instant(), cause);
-    if (transfer.state().terminal()) {
-      ScheduledFuture<?> timer = timers.remove(transfer.id());
-      if (timer != null) {
-        timer.cancel(false);
+    Instant at = clock.instant();
+    try {
+      events.publish(
+          transfer.tenant(),
+          Event.TRANSFER_UPDATED,
+          c -> {
+            store.transitioned(c, transfer, at, cause);
+            return store.find(c, transfer.id()).orElseThrow();
+          });
+    } finally {
+      if (transfer.state().terminal()) {
+        List<ScheduledFuture<?>> pending = timers.remove(transfer.id());
+        if (pending != null) {
+          pending.forEach(timer -> timer.cancel(false));
+        }
+        running.remove(transfer.id());
+        runningByCall.remove(transfer.callId(), transfer);
       }
-      running.remove(transfer.id());
-      runningByCall.remove(transfer.callId(), transfer);
     }
+  }
+
+  /**
+   * Fails every transfer a previous run left running (nobody follows its NOTIFYs any more), each
+   * change published like any other.
+   *
+   * @return how many
+   */
+  int failUnfinished(String why) {
+    List<TransferStore.Unfinished> unfinished = store.unfinished();
+    Instant at = clock.instant();
+    for (TransferStore.Unfinished u : unfinished) {
+      events.publish(
+          u.tenant(),
+          Event.TRANSFER_UPDATED,
+          c -> {
+            store.fail(c, u.id(), at, why);
+            return store.find(c, u.id()).orElseThrow();
+          });
+    }
+    return unfinished.size();
+  }
+
+  /** Forgets idempotency keys older than the window; returns how many. */
+  int purgeKeys() {
+    return keys.purge(keyCutoff());
   }
 
   /** Stops every transfer timer; transfers still running fail at the next start. */
   void stop() {
-    timers.values().forEach(timer -> timer.cancel(false));
+    timers.values().forEach(pending -> pending.forEach(timer -> timer.cancel(false)));
     timers.clear();
   }
 
@@ -304,6 +458,14 @@ public final class TransferService implements TransferUserAgent.NotifyListener {
                 new OwnedCall(c, c.did() == null ? null : directory.tenantOf(c.did()).orElse(null)))
         // Another tenant's call is reported as unknown: its existence is not theirs to learn.
         .filter(c -> who.mayAct(c.tenant()));
+  }
+
+  private String write(Object value) {
+    try {
+      return json.writeValueAsString(value);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot write " + value, e);
+    }
   }
 
   private static String newId() {

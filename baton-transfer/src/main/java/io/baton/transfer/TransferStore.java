@@ -10,22 +10,32 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Collectors;
 
 /**
- * Transfers and every state they entered, in the {@code transfers} and {@code transfer_history}
- * tables (plain SQL that runs on H2 and PostgreSQL). A transfer's row and its history change in one
- * database transaction, so the history never disagrees with the state.
+ * Transfers, their targets and every state they entered, in the {@code transfers}, {@code
+ * transfer_targets} and {@code transfer_history} tables (plain SQL that runs on H2 and PostgreSQL).
+ * Writes take the caller's connection, so a transfer's row, its history and the event that reports
+ * the change commit together ({@link Events#publish}): the history never disagrees with the state.
  */
 public final class TransferStore {
   private static final String COLUMNS =
       "id, call_id, tenant_id, to_text, destination, transfer_mode, timeout_seconds, state,"
-          + " sip_status, reason, created_at, updated_at";
+          + " sip_status, reason, created_at, updated_at, on_fail, attempt";
+
+  /** Terminal states, as SQL: {@code 'completed', 'failed', ...}. */
+  private static final String TERMINAL =
+      Arrays.stream(Transfer.State.values())
+          .filter(Transfer.State::terminal)
+          .map(s -> "'" + s.wire() + "'")
+          .collect(Collectors.joining(", "));
 
   private final Database db;
 
@@ -33,132 +43,172 @@ public final class TransferStore {
     this.db = db;
   }
 
-  /** Stores a new transfer in its first state, {@code cause} being why it was requested. */
-  public void create(Transfer t, String cause) {
-    db.inTransaction(
-        c -> {
-          try (PreparedStatement ps =
-              c.prepareStatement(
-                  "INSERT INTO transfers ("
-                      + COLUMNS
-                      + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-            ps.setString(1, t.id());
-            ps.setString(2, t.callId());
-            ps.setString(3, t.tenant());
-            ps.setString(4, t.to());
-            ps.setString(5, t.destination().uri());
-            ps.setString(6, t.mode().wire());
-            ps.setInt(7, t.timeoutSeconds());
-            ps.setString(8, t.state().wire());
-            ps.setObject(9, t.sipStatus(), Types.INTEGER);
-            ps.setString(10, t.reason());
-            ps.setObject(11, utc(t.createdAt()));
-            ps.setObject(12, utc(t.createdAt()));
-            ps.executeUpdate();
-          }
-          addHistory(c, t.id(), t.state().wire(), t.createdAt(), cause);
-          return null;
-        });
+  /** Stores a new transfer, its targets and its first state, {@code cause} being why. */
+  public void insert(Connection c, Transfer t, String cause) throws SQLException {
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "INSERT INTO transfers ("
+                + COLUMNS
+                + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+      ps.setString(1, t.id());
+      ps.setString(2, t.callId());
+      ps.setString(3, t.tenant());
+      ps.setString(4, t.first().to());
+      ps.setString(5, t.first().destination().uri());
+      ps.setString(6, t.mode().wire());
+      ps.setInt(7, t.first().timeoutSeconds());
+      ps.setString(8, t.state().wire());
+      ps.setObject(9, t.sipStatus(), Types.INTEGER);
+      ps.setString(10, t.reason());
+      ps.setObject(11, utc(t.createdAt()));
+      ps.setObject(12, utc(t.createdAt()));
+      ps.setString(13, t.onFail().wire());
+      ps.setInt(14, t.attempt());
+      ps.executeUpdate();
+    }
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "INSERT INTO transfer_targets (transfer_id, seq, to_text, destination,"
+                + " timeout_seconds) VALUES (?, ?, ?, ?, ?)")) {
+      int seq = 1;
+      for (Transfer.Target target : t.targets()) {
+        ps.setString(1, t.id());
+        ps.setInt(2, seq++);
+        ps.setString(3, target.to());
+        ps.setString(4, target.destination().uri());
+        ps.setInt(5, target.timeoutSeconds());
+        ps.addBatch();
+      }
+      ps.executeBatch();
+    }
+    addHistory(c, t.id(), t.state().wire(), t.createdAt(), cause);
   }
 
   /** Stores the state {@code t} has just entered, at {@code at}, because of {@code cause}. */
-  public void transitioned(Transfer t, Instant at, String cause) {
-    db.inTransaction(
+  public void transitioned(Connection c, Transfer t, Instant at, String cause) throws SQLException {
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "UPDATE transfers SET state = ?, sip_status = ?, reason = ?, attempt = ?,"
+                + " updated_at = ? WHERE id = ?")) {
+      ps.setString(1, t.state().wire());
+      ps.setObject(2, t.sipStatus(), Types.INTEGER);
+      ps.setString(3, t.reason());
+      ps.setInt(4, t.attempt());
+      ps.setObject(5, utc(at));
+      ps.setString(6, t.id());
+      ps.executeUpdate();
+    }
+    addHistory(c, t.id(), t.state().wire(), at, cause);
+  }
+
+  /** A transfer a previous run left running: its id and tenant. */
+  public record Unfinished(String id, String tenant) {}
+
+  /** Every transfer not in a terminal state. */
+  public List<Unfinished> unfinished() {
+    return db.withConnection(
         c -> {
+          List<Unfinished> out = new ArrayList<>();
           try (PreparedStatement ps =
-              c.prepareStatement(
-                  "UPDATE transfers SET state = ?, sip_status = ?, reason = ?, updated_at = ?"
-                      + " WHERE id = ?")) {
-            ps.setString(1, t.state().wire());
-            ps.setObject(2, t.sipStatus(), Types.INTEGER);
-            ps.setString(3, t.reason());
-            ps.setObject(4, utc(at));
-            ps.setString(5, t.id());
-            ps.executeUpdate();
+                  c.prepareStatement(
+                      "SELECT id, tenant_id FROM transfers WHERE state NOT IN ("
+                          + TERMINAL
+                          + ") ORDER BY created_at, id");
+              ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+              out.add(new Unfinished(rs.getString(1), rs.getString(2)));
+            }
           }
-          addHistory(c, t.id(), t.state().wire(), at, cause);
-          return null;
+          return out;
         });
   }
 
   /**
-   * Marks every transfer still running as failed: after a restart, nobody follows its NOTIFYs any
-   * more, and a transfer left open would block its call for good.
-   *
-   * @return how many were failed
+   * Marks an unfinished transfer failed: after a restart nobody follows its NOTIFYs any more, and a
+   * transfer left open would block its call for good.
    */
-  public int failUnfinished(Instant at, String why) {
-    return db.inTransaction(
-        c -> {
-          List<String> ids = new ArrayList<>();
-          try (PreparedStatement ps =
-                  c.prepareStatement(
-                      "SELECT id FROM transfers WHERE state NOT IN ('completed', 'failed')");
-              ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-              ids.add(rs.getString(1));
-            }
-          }
-          for (String id : ids) {
-            try (PreparedStatement ps =
-                c.prepareStatement(
-                    "UPDATE transfers SET state = 'failed', reason = ?, updated_at = ?"
-                        + " WHERE id = ?")) {
-              ps.setString(1, why);
-              ps.setObject(2, utc(at));
-              ps.setString(3, id);
-              ps.executeUpdate();
-            }
-            addHistory(c, id, Transfer.State.FAILED.wire(), at, why);
-          }
-          return ids.size();
-        });
+  public void fail(Connection c, String id, Instant at, String why) throws SQLException {
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "UPDATE transfers SET state = ?, reason = ?, updated_at = ? WHERE id = ?")) {
+      ps.setString(1, Transfer.State.FAILED.wire());
+      ps.setString(2, why);
+      ps.setObject(3, utc(at));
+      ps.setString(4, id);
+      ps.executeUpdate();
+    }
+    addHistory(c, id, Transfer.State.FAILED.wire(), at, why);
   }
 
   public Optional<TransferView> find(String id) {
-    return load("id = ?", List.of(id)).stream().findFirst();
+    return db.withConnection(c -> find(c, id));
+  }
+
+  public Optional<TransferView> find(Connection c, String id) throws SQLException {
+    return load(c, "id = ?", List.of(id)).stream().findFirst();
   }
 
   /** Transfers of each of {@code callIds}, oldest first; calls without any are left out. */
   public Map<String, List<TransferView>> forCalls(Collection<String> callIds) {
+    return db.withConnection(c -> forCalls(c, callIds));
+  }
+
+  public Map<String, List<TransferView>> forCalls(Connection c, Collection<String> callIds)
+      throws SQLException {
     if (callIds.isEmpty()) {
       return Map.of();
     }
     Map<String, List<TransferView>> byCall = new LinkedHashMap<>();
-    for (TransferView t : load("call_id IN (" + placeholders(callIds.size()) + ")", callIds)) {
+    for (TransferView t : load(c, "call_id IN (" + placeholders(callIds.size()) + ")", callIds)) {
       byCall.computeIfAbsent(t.callId(), k -> new ArrayList<>()).add(t);
     }
     return byCall;
   }
 
-  private List<TransferView> load(String where, Collection<String> params) {
-    return db.withConnection(
-        c -> {
-          Map<String, TransferView> rows = new LinkedHashMap<>();
-          try (PreparedStatement ps =
-              c.prepareStatement(
-                  "SELECT "
-                      + COLUMNS
-                      + " FROM transfers WHERE "
-                      + where
-                      + " ORDER BY created_at, id")) {
-            bind(ps, params);
-            try (ResultSet rs = ps.executeQuery()) {
-              while (rs.next()) {
-                rows.put(rs.getString(1), row(rs));
-              }
-            }
-          }
-          if (rows.isEmpty()) {
-            return List.of();
-          }
-          Map<String, List<TransferView.HistoryEntry>> history = history(c, rows.keySet());
-          List<TransferView> out = new ArrayList<>();
-          for (TransferView t : rows.values()) {
-            out.add(t.withHistory(history.getOrDefault(t.id(), List.of())));
-          }
-          return out;
-        });
+  private static List<TransferView> load(Connection c, String where, Collection<String> params)
+      throws SQLException {
+    Map<String, TransferView> rows = new LinkedHashMap<>();
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "SELECT " + COLUMNS + " FROM transfers WHERE " + where + " ORDER BY created_at, id")) {
+      bind(ps, params);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          rows.put(rs.getString(1), row(rs));
+        }
+      }
+    }
+    if (rows.isEmpty()) {
+      return List.of();
+    }
+    Map<String, List<TransferView.TargetView>> targets = targets(c, rows.keySet());
+    Map<String, List<TransferView.HistoryEntry>> history = history(c, rows.keySet());
+    List<TransferView> out = new ArrayList<>();
+    for (TransferView t : rows.values()) {
+      out.add(
+          t.with(targets.getOrDefault(t.id(), List.of()), history.getOrDefault(t.id(), List.of())));
+    }
+    return out;
+  }
+
+  private static Map<String, List<TransferView.TargetView>> targets(
+      Connection c, Collection<String> ids) throws SQLException {
+    Map<String, List<TransferView.TargetView>> out = new LinkedHashMap<>();
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "SELECT transfer_id, to_text, destination, timeout_seconds FROM transfer_targets"
+                + " WHERE transfer_id IN ("
+                + placeholders(ids.size())
+                + ") ORDER BY transfer_id, seq")) {
+      bind(ps, ids);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          out.computeIfAbsent(rs.getString(1), k -> new ArrayList<>())
+              .add(new TransferView.TargetView(rs.getString(2), rs.getString(3), rs.getInt(4)));
+        }
+      }
+    }
+    return out;
   }
 
   private static Map<String, List<TransferView.HistoryEntry>> history(
@@ -209,6 +259,9 @@ public final class TransferStore {
         rs.getObject(9, Integer.class),
         rs.getString(10),
         rs.getInt(7),
+        List.of(),
+        rs.getString(13),
+        rs.getInt(14),
         instant(rs, 11),
         instant(rs, 12),
         List.of());
@@ -225,11 +278,11 @@ public final class TransferStore {
     return String.join(", ", Collections.nCopies(n, "?"));
   }
 
-  private static OffsetDateTime utc(Instant at) {
+  static OffsetDateTime utc(Instant at) {
     return OffsetDateTime.ofInstant(at, ZoneOffset.UTC);
   }
 
-  private static Instant instant(ResultSet rs, int column) throws SQLException {
+  static Instant instant(ResultSet rs, int column) throws SQLException {
     OffsetDateTime t = rs.getObject(column, OffsetDateTime.class);
     return t == null ? null : t.toInstant();
   }

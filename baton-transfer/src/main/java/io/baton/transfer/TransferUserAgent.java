@@ -4,6 +4,7 @@ import io.baton.registry.Leg;
 import io.baton.sip.HostPort;
 import io.baton.sip.InboundRequest;
 import io.baton.sip.Messages;
+import io.baton.sip.RequestBuilder;
 import io.baton.sip.SipConfig;
 import io.baton.sip.SipEndpoint;
 import io.baton.sip.SipFrag;
@@ -13,6 +14,7 @@ import io.baton.sip.TargetDialog;
 import java.util.List;
 import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
+import java.util.stream.Collectors;
 import javax.sip.SipException;
 import javax.sip.message.Request;
 import javax.sip.message.Response;
@@ -28,6 +30,10 @@ import org.slf4j.LoggerFactory;
 final class TransferUserAgent implements SipHandler, Referrer, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(TransferUserAgent.class);
   static final String USER = "transfer";
+  static final String FALLBACK = "X-Baton-Transfer-Fallback";
+  static final String PASS = "X-Baton-Pass";
+  static final String ATTEMPT = "X-Baton-Transfer-Attempt";
+  static final String OUTCOME = "X-Baton-Transfer-Outcome";
 
   /**
    * A NOTIFY of a REFER's implicit subscription (RFC 3515 §2.4.4).
@@ -38,6 +44,8 @@ final class TransferUserAgent implements SipHandler, Referrer, AutoCloseable {
    * @param reason the sipfrag's reason phrase
    * @param terminated true if {@code Subscription-State} is {@code terminated}
    * @param terminationReason its {@code reason} parameter, e.g. {@code noresource}
+   * @param attempt its {@code X-Baton-Transfer-Attempt}; null if absent or not a number
+   * @param outcome its {@code X-Baton-Transfer-Outcome} as written; null if absent
    */
   record Notify(
       String transferId,
@@ -45,7 +53,9 @@ final class TransferUserAgent implements SipHandler, Referrer, AutoCloseable {
       OptionalInt sipfrag,
       String reason,
       boolean terminated,
-      String terminationReason) {}
+      String terminationReason,
+      Integer attempt,
+      String outcome) {}
 
   /** Told each NOTIFY; answers whether it belongs to a transfer (else 481). May block. */
   interface NotifyListener {
@@ -77,7 +87,9 @@ final class TransferUserAgent implements SipHandler, Referrer, AutoCloseable {
    * Sends the REFER for {@code transfer} to the holder of {@code proxyLeg}, naming that leg's
    * dialog with Target-Dialog: {@code local-tag} is the destination side (the leg's UAS), on whose
    * behalf the transfer server acts; {@code remote-tag} the caller side, which receives the REFER
-   * (RFC 4538 §7).
+   * (RFC 4538 §7). The first target goes in {@code Refer-To}, the others in {@code
+   * X-Baton-Transfer-Fallback}, the headers to pass on in {@code X-Baton-Pass}
+   * (docs/architecture.md, "Transfers that always finish").
    */
   @Override
   public CompletableFuture<Referrer.Answer> refer(Transfer transfer, Leg proxyLeg) {
@@ -86,24 +98,41 @@ final class TransferUserAgent implements SipHandler, Referrer, AutoCloseable {
     Messages m = ep.messages();
     TargetDialog dialog =
         new TargetDialog(proxyLeg.sipCallId(), proxyLeg.uasTag(), proxyLeg.uacTag());
-    Request refer =
+    Transfer.Target first = transfer.first();
+    RequestBuilder refer =
         ep.request(Request.REFER, m.uri(null, holder))
             .callId(referCallId(transfer.id(), ep.address()))
             .from(ep.contact(USER))
             .header("Event", "refer")
             .header("Require", "tdialog")
             .header(TargetDialog.NAME, dialog.value())
-            .header("Refer-To", "<" + transfer.destination().uri() + ">")
+            .header("Refer-To", "<" + first.destination().uri() + ">")
             .header("Referred-By", "<" + ep.uri(USER) + ">")
             .header(Messages.CALL_ID_HEADER, transfer.callId())
             .header("X-Baton-Transfer-Id", transfer.id())
             .header("X-Baton-Transfer-Mode", transfer.mode().wire())
-            .header("X-Baton-Transfer-Timeout", Integer.toString(transfer.timeoutSeconds()))
-            .build();
+            .header("X-Baton-Transfer-Timeout", Integer.toString(first.timeoutSeconds()));
+    List<Transfer.Target> fallback = transfer.targets().subList(1, transfer.targets().size());
+    if (!fallback.isEmpty()) {
+      refer.header(FALLBACK, fallback(fallback));
+    }
+    refer.header("X-Baton-On-Fail", transfer.onFail().wire());
+    transfer
+        .passHeaders()
+        .forEach((name, value) -> refer.header(PASS, PassHeader.encode(name, value)));
     LOG.info("{}: REFER {} to {} for {}", ep.name(), transfer.id(), holder, dialog);
-    return ep.send(refer)
+    return ep.send(refer.build())
         .finalResponse()
         .thenApply(r -> new Referrer.Answer(r.getStatusCode(), r.getReasonPhrase()));
+  }
+
+  /**
+   * {@code <sip:b@host>;timeout=20, <tel:+16465550111>;timeout=30}: the targets after the first.
+   */
+  static String fallback(List<Transfer.Target> targets) {
+    return targets.stream()
+        .map(t -> "<" + t.destination().uri() + ">;timeout=" + t.timeoutSeconds())
+        .collect(Collectors.joining(", "));
   }
 
   /** The REFER's Call-ID: globally unique (RFC 3261 §8.1.1.4) and naming the transfer. */
@@ -141,8 +170,24 @@ final class TransferUserAgent implements SipHandler, Referrer, AutoCloseable {
             SipFrag.status(body),
             SipFrag.reason(body),
             state.terminated(),
-            state.reason());
+            state.reason(),
+            attempt(request.header(ATTEMPT)),
+            request.header(OUTCOME));
     Thread.ofVirtual().name("notify-" + notify.transferId()).start(() -> answer(request, notify));
+  }
+
+  /** {@code X-Baton-Transfer-Attempt}: a positive number, else null (ignored). */
+  private static Integer attempt(String header) {
+    if (header == null) {
+      return null;
+    }
+    try {
+      int n = Integer.parseInt(header.strip());
+      return n >= 1 ? n : null;
+    } catch (NumberFormatException e) {
+      LOG.warn("ignored {}: {}", ATTEMPT, header);
+      return null;
+    }
   }
 
   private void answer(InboundRequest request, Notify notify) {

@@ -9,13 +9,17 @@ import java.util.List;
  * @param id {@code t-<16 hex>}
  * @param callId the Baton call id
  * @param tenant the tenant owning the call
- * @param to the destination as the client wrote it
- * @param destination what {@code to} resolved to: {@code tel:+1...} or a SIP URI
+ * @param to the first target as the client wrote it
+ * @param destination what the first target resolved to: {@code tel:+1...} or a SIP URI
  * @param mode {@code make-before-break} or {@code blind}
- * @param state {@code requested|routing|dialing|ringing|completed|failed}
+ * @param state {@code requested|routing|dialing|ringing|answered|completed|failed|rolled_back|
+ *     cancelled}
  * @param sipStatus the SIP status that ended it, if any
  * @param reason why it ended as it did; null while it runs
- * @param timeoutSeconds how long the new destination may take to answer
+ * @param timeoutSeconds how long the first target may ring
+ * @param targets every target in the order they are tried
+ * @param onFail {@code stay} or {@code hangup}
+ * @param attempt the 1-based target SBC-edge reported last
  * @param createdAt when it was requested
  * @param updatedAt when it last changed state
  * @param history every state it entered, oldest first
@@ -31,14 +35,20 @@ public record TransferView(
     Integer sipStatus,
     String reason,
     int timeoutSeconds,
+    List<TargetView> targets,
+    String onFail,
+    int attempt,
     Instant createdAt,
     Instant updatedAt,
     List<HistoryEntry> history) {
 
+  /** One target of the fallback list. */
+  public record TargetView(String to, String destination, int timeoutSeconds) {}
+
   /** One state entered, when and why. */
   public record HistoryEntry(String state, Instant at, String cause) {}
 
-  public TransferView withHistory(List<HistoryEntry> entries) {
+  public TransferView with(List<TargetView> allTargets, List<HistoryEntry> entries) {
     return new TransferView(
         id,
         callId,
@@ -50,6 +60,9 @@ public record TransferView(
         sipStatus,
         reason,
         timeoutSeconds,
+        List.copyOf(allTargets),
+        onFail,
+        attempt,
         createdAt,
         updatedAt,
         List.copyOf(entries));

@@ -5,12 +5,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.baton.sip.HostPort;
 import io.baton.sip.InboundRequest;
 import io.baton.sip.Messages;
+import io.baton.sip.RequestBuilder;
 import io.baton.sip.SipConfig;
 import io.baton.sip.SipEndpoint;
 import io.baton.sip.SipFrag;
 import io.baton.sip.StackMode;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -39,7 +42,9 @@ final class TestProxy implements AutoCloseable {
             request -> {
               if (Request.REFER.equals(request.method())) {
                 refers.add(request);
-                request.respond(referStatus);
+                if (referStatus > 0) {
+                  request.respond(referStatus);
+                }
               } else if (!Request.ACK.equals(request.method())) {
                 request.respond(200);
               }
@@ -54,7 +59,7 @@ final class TestProxy implements AutoCloseable {
     return endpoint.address();
   }
 
-  /** The status the next REFERs are answered with. */
+  /** The status the next REFERs are answered with; 0: they are never answered. */
   void answerRefersWith(int status) {
     referStatus = status;
   }
@@ -82,14 +87,46 @@ final class TestProxy implements AutoCloseable {
         terminated ? "terminated;reason=noresource" : "active;expires=60");
   }
 
+  /**
+   * Relays a NOTIFY of SBC-edge's issue-3 kind: {@code X-Baton-Transfer-Attempt: attempt}, and an
+   * {@code X-Baton-Transfer-Outcome} when {@code outcome} is not null (the subscription then ends).
+   */
+  int notify(
+      InboundRequest refer, long cseq, int attempt, int status, String reason, String outcome)
+      throws Exception {
+    Map<String, String> headers = new LinkedHashMap<>();
+    headers.put("X-Baton-Transfer-Attempt", Integer.toString(attempt));
+    if (outcome != null) {
+      headers.put("X-Baton-Transfer-Outcome", outcome);
+    }
+    return send(
+        refer,
+        Messages.callId(refer.request()),
+        cseq,
+        SipFrag.of(status, reason),
+        outcome == null ? "active;expires=60" : "terminated;reason=noresource",
+        headers);
+  }
+
   /** Sends a NOTIFY in {@code refer}'s dialog with any Call-ID, body and Subscription-State. */
   int send(InboundRequest refer, String callId, long cseq, String sipfrag, String subscription)
+      throws Exception {
+    return send(refer, callId, cseq, sipfrag, subscription, Map.of());
+  }
+
+  private int send(
+      InboundRequest refer,
+      String callId,
+      long cseq,
+      String sipfrag,
+      String subscription,
+      Map<String, String> headers)
       throws Exception {
     Request r = refer.request();
     Address transferServer = ((ContactHeader) r.getHeader(ContactHeader.NAME)).getAddress();
     FromHeader referFrom = (FromHeader) r.getHeader(FromHeader.NAME);
     ToHeader referTo = (ToHeader) r.getHeader(ToHeader.NAME);
-    Request notify =
+    RequestBuilder builder =
         endpoint
             .request(Request.NOTIFY, transferServer.getURI())
             .callId(callId)
@@ -99,8 +136,9 @@ final class TestProxy implements AutoCloseable {
             .cseq(cseq)
             .header("Event", "refer")
             .header("Subscription-State", subscription)
-            .body("message/sipfrag", sipfrag)
-            .build();
+            .body("message/sipfrag", sipfrag);
+    headers.forEach(builder::header);
+    Request notify = builder.build();
     ((ToHeader) notify.getHeader(ToHeader.NAME)).setTag(referFrom.getTag());
     return endpoint.send(notify).finalResponse().get(5, TimeUnit.SECONDS).getStatusCode();
   }

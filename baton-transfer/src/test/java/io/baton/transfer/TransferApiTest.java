@@ -228,7 +228,26 @@ class TransferApiTest {
 
     JsonNode transfer = view.get("transfers").get(0);
     assertThat(fieldNames(transfer))
-        .contains("id", "callId", "to", "mode", "state", "sipStatus", "reason", "history");
+        .contains(
+            "id",
+            "callId",
+            "to",
+            "destination",
+            "mode",
+            "state",
+            "sipStatus",
+            "reason",
+            "timeoutSeconds",
+            "targets",
+            "onFail",
+            "attempt",
+            "createdAt",
+            "updatedAt",
+            "history");
+    assertThat(fieldNames(transfer.get("targets").get(0)))
+        .containsExactly("to", "destination", "timeoutSeconds");
+    assertThat(transfer.get("onFail").asText()).isEqualTo("stay");
+    assertThat(transfer.get("attempt").asInt()).isEqualTo(1);
     assertThat(transfer.get("sipStatus").isNull()).isTrue();
     assertThat(transfer.get("to").asText()).isEqualTo("target:sales");
     JsonNode history = transfer.get("history").get(0);
@@ -268,7 +287,7 @@ class TransferApiTest {
     JsonNode doc = lab.json(r);
     assertThat(doc.get("openapi").asText()).isEqualTo("3.1.0");
 
-    assertThat(lab.server.routes()).hasSize(6);
+    assertThat(lab.server.routes()).hasSize(10);
     for (String route : lab.server.routes()) {
       String[] methodPath = route.split(" ", 2);
       assertThat(doc.path("paths").path(methodPath[1]).has(methodPath[0].toLowerCase()))
@@ -278,7 +297,16 @@ class TransferApiTest {
     for (ProblemType type : ProblemType.values()) {
       assertThat(r.body()).as(type.uri()).contains(type.uri());
     }
-    for (String schema : List.of("Call", "Leg", "Transfer", "HistoryEntry", "Problem")) {
+    for (String schema :
+        List.of(
+            "Call",
+            "Leg",
+            "Transfer",
+            "TransferTarget",
+            "HistoryEntry",
+            "Problem",
+            "Webhook",
+            "WebhookEvent")) {
       assertThat(doc.path("components").path("schemas").has(schema)).as(schema).isTrue();
     }
   }

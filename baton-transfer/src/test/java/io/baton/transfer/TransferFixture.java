@@ -49,28 +49,65 @@ final class TransferFixture implements AutoCloseable {
   final Database db;
   final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
   final TestProxy proxy;
-  final TransferServer server;
+  final TransferServerConfig config;
+  volatile TransferServer server;
   final HttpClient http = HttpClient.newHttpClient();
 
-  private TransferFixture(String name, int sipPort, int proxyPort, int httpPort) throws Exception {
+  private TransferFixture(
+      String name,
+      int sipPort,
+      int proxyPort,
+      int httpPort,
+      TransferServerConfig.RateLimit rateLimit)
+      throws Exception {
     db = Database.open(DatabaseConfig.inMemory(name + "-" + System.nanoTime()));
     seed();
     proxy = TestProxy.start(new HostPort("127.0.0.1", proxyPort));
-    TransferServerConfig config =
+    config =
         new TransferServerConfig(
             new SipConfig(new HostPort("127.0.0.1", sipPort), List.of("udp"), 4, null),
             new HostPort("127.0.0.1", httpPort),
             Duration.ofSeconds(30),
             Duration.ofSeconds(300),
             Duration.ofMillis(300),
-            new TransferServerConfig.RateLimit(20, 40));
-    server =
-        TransferServer.start("transfer", config, registry, db, new Numbers("US"), clock, scheduler);
+            rateLimit,
+            Duration.ofSeconds(1),
+            null,
+            Duration.ofSeconds(1),
+            new TransferServerConfig.WebhookDelivery(
+                Duration.ofSeconds(2),
+                Duration.ofMillis(100),
+                Duration.ofMillis(400),
+                null,
+                Duration.ofMillis(500)));
+    server = startServer();
   }
 
+  /** A transfer server whose API keys may send 20 requests/s, in bursts of 40. */
   static TransferFixture start(String name, int sipPort, int proxyPort, int httpPort)
       throws Exception {
-    return new TransferFixture(name, sipPort, proxyPort, httpPort);
+    return start(name, sipPort, proxyPort, httpPort, new TransferServerConfig.RateLimit(20, 40));
+  }
+
+  static TransferFixture start(
+      String name,
+      int sipPort,
+      int proxyPort,
+      int httpPort,
+      TransferServerConfig.RateLimit rateLimit)
+      throws Exception {
+    return new TransferFixture(name, sipPort, proxyPort, httpPort, rateLimit);
+  }
+
+  private TransferServer startServer() throws Exception {
+    return TransferServer.start(
+        "transfer", config, registry, db, new Numbers("US"), clock, scheduler);
+  }
+
+  /** Stops the transfer server and starts a new one on the same database, as after a crash. */
+  void restart() throws Exception {
+    server.close();
+    server = startServer();
   }
 
   private void seed() {
@@ -188,6 +225,27 @@ final class TransferFixture implements AutoCloseable {
             .POST(HttpRequest.BodyPublishers.ofString(body)));
   }
 
+  /** A transfer request with an {@code Idempotency-Key}. */
+  HttpResponse<String> postTransfer(Call call, String key, String idempotencyKey, String body)
+      throws Exception {
+    return send(
+        request("/v1/calls/" + call.id() + "/transfer", key)
+            .header("Content-Type", "application/json")
+            .header("Idempotency-Key", idempotencyKey)
+            .POST(HttpRequest.BodyPublishers.ofString(body)));
+  }
+
+  HttpResponse<String> put(String path, String key, String body) throws Exception {
+    return send(
+        request(path, key)
+            .header("Content-Type", "application/json")
+            .PUT(HttpRequest.BodyPublishers.ofString(body)));
+  }
+
+  HttpResponse<String> delete(String path, String key) throws Exception {
+    return send(request(path, key).DELETE());
+  }
+
   /** Starts a transfer and checks it was accepted; returns the transfer resource. */
   JsonNode transfer(Call call, String body) throws Exception {
     HttpResponse<String> r = post("/v1/calls/" + call.id() + "/transfer", ACME_KEY, body);
@@ -208,7 +266,7 @@ final class TransferFixture implements AutoCloseable {
             t -> state.equals(t.path("state").asText()));
   }
 
-  private HttpRequest.Builder request(String path, String key) {
+  HttpRequest.Builder request(String path, String key) {
     HttpRequest.Builder b =
         HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.httpPort() + path))
             .timeout(Duration.ofSeconds(10));

@@ -19,6 +19,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
@@ -97,6 +98,78 @@ class TransferFlowTest {
   }
 
   @Test
+  void referCarriesTheFallbackListOnFailAndPassedHeaders() throws Exception {
+    Call call = lab.answeredCall();
+    JsonNode transfer =
+        lab.transfer(
+            call,
+            """
+            {"to": [{"to": "sip:b@127.0.0.1:5999", "timeoutSeconds": 20}, "target:sales",
+                    {"to": "target:support", "timeoutSeconds": 5}],
+             "timeoutSeconds": 30, "onFail": "hangup",
+             "headers": {"X-Agent-Id": "42", "User-to-User": "56a390f3d2b7310023a2;encoding=hex",
+                         "X-Note": "50% off, \\"now\\" + later"}}
+            """);
+
+    InboundRequest refer = lab.proxy.nextRefer();
+    assertThat(refer.header("Refer-To")).isEqualTo("<sip:b@127.0.0.1:5999>");
+    assertThat(refer.header("X-Baton-Transfer-Timeout")).isEqualTo("20");
+    assertThat(refer.header("X-Baton-Transfer-Fallback"))
+        .isEqualTo("<tel:+16465550111>;timeout=30, <sip:support@127.0.0.1:5131>;timeout=5");
+    assertThat(refer.header("X-Baton-On-Fail")).isEqualTo("hangup");
+    assertThat(headers(refer, "X-Baton-Pass"))
+        .containsExactly(
+            "X-Agent-Id=42",
+            "User-to-User=56a390f3d2b7310023a2;encoding=hex",
+            "X-Note=50%25%20off%2C%20%22now%22%20%2B%20later");
+
+    assertThat(transfer.get("to").asText()).isEqualTo("sip:b@127.0.0.1:5999");
+    assertThat(transfer.get("timeoutSeconds").asInt()).isEqualTo(20);
+    assertThat(transfer.get("onFail").asText()).isEqualTo("hangup");
+    assertThat(transfer.get("attempt").asInt()).isEqualTo(1);
+    List<String> targets = new ArrayList<>();
+    transfer
+        .get("targets")
+        .forEach(
+            t ->
+                targets.add(
+                    t.get("to").asText()
+                        + " "
+                        + t.get("destination").asText()
+                        + " "
+                        + t.get("timeoutSeconds").asInt()));
+    assertThat(targets)
+        .containsExactly(
+            "sip:b@127.0.0.1:5999 sip:b@127.0.0.1:5999 20",
+            "target:sales tel:+16465550111 30",
+            "target:support sip:support@127.0.0.1:5131 5");
+  }
+
+  @Test
+  void oneTargetHasNoFallbackHeaderAndStaysByDefault() throws Exception {
+    lab.transfer(lab.answeredCall(), "{\"to\": \"+16465550111\"}");
+
+    InboundRequest refer = lab.proxy.nextRefer();
+    assertThat(refer.header("X-Baton-Transfer-Fallback")).isNull();
+    assertThat(refer.header("X-Baton-On-Fail")).isEqualTo("stay");
+    assertThat(headers(refer, "X-Baton-Pass")).isEmpty();
+  }
+
+  @Test
+  void aNamedTargetOutsideTheTenantsAnywhereInTheListIs403() throws Exception {
+    HttpResponse<String> r =
+        lab.post(
+            "/v1/calls/" + lab.answeredCall().id() + "/transfer",
+            ACME_KEY,
+            "{\"to\": [\"+16465550111\", \"target:billing\"]}");
+
+    assertThat(r.statusCode()).isEqualTo(403);
+    assertThat(lab.json(r).get("detail").asText())
+        .isEqualTo("to[1]: target:billing is not one of your targets");
+    assertThat(lab.proxy.noRefer(java.time.Duration.ofMillis(200))).isTrue();
+  }
+
+  @Test
   void sipUrisAndNamedTargetsBecomeReferTo() throws Exception {
     lab.transfer(lab.answeredCall(), "{\"to\": \"sip:agent@127.0.0.1:5999\", \"mode\": \"blind\"}");
     InboundRequest sip = lab.proxy.nextRefer();
@@ -142,6 +215,107 @@ class TransferFlowTest {
     JsonNode callView = lab.json(lab.get("/v1/calls/" + call.id(), ACME_KEY));
     assertThat(callView.get("transfers").get(0).get("state").asText()).isEqualTo("completed");
     assertThat(states(callView.get("transfers").get(0))).hasSize(5);
+  }
+
+  @Test
+  void attemptsAnswerAndReleaseTakeTheTransferToCompleted() throws Exception {
+    Call call = lab.answeredCall();
+    String id =
+        lab.transfer(call, "{\"to\": [\"+16465550111\", \"sip:b@127.0.0.1:5999\"]}")
+            .get("id")
+            .asText();
+    InboundRequest refer = lab.proxy.nextRefer();
+    lab.awaitTransfer(id, "routing");
+
+    lab.proxy.notify(refer, 1, 1, 100, "Trying", null);
+    lab.proxy.notify(refer, 2, 1, 180, "Ringing", null);
+    lab.proxy.notify(refer, 3, 1, 486, "Busy Here", null);
+    lab.proxy.notify(refer, 4, 2, 100, "Trying", null);
+    JsonNode dialing = lab.awaitTransfer(id, "dialing");
+    assertThat(dialing.get("attempt").asInt()).isEqualTo(2);
+    lab.proxy.notify(refer, 5, 2, 180, "Ringing", null);
+    lab.proxy.notify(refer, 6, 2, 200, "OK", null);
+    lab.awaitTransfer(id, "answered");
+    assertThat(lab.proxy.notify(refer, 7, 2, 200, "OK", "completed")).isEqualTo(200);
+
+    JsonNode done = lab.awaitTransfer(id, "completed");
+    assertThat(states(done))
+        .containsExactly(
+            "requested",
+            "routing",
+            "dialing",
+            "ringing",
+            "ringing",
+            "dialing",
+            "ringing",
+            "answered",
+            "completed");
+    assertThat(causes(done).get(4)).isEqualTo("NOTIFY SIP/2.0 486 Busy Here, attempt 1 failed");
+    assertThat(causes(done).get(8)).isEqualTo("NOTIFY SIP/2.0 200 OK, outcome completed");
+    assertThat(done.get("sipStatus").asInt()).isEqualTo(200);
+    assertThat(done.get("attempt").asInt()).isEqualTo(2);
+
+    // A NOTIFY after the final state is answered and changes nothing; the call may move again.
+    assertThat(lab.proxy.notify(refer, 8, 2, 487, "Request Terminated", "cancelled"))
+        .isEqualTo(200);
+    assertThat(states(lab.awaitTransfer(id, "completed"))).hasSize(9);
+    lab.transfer(call, "{\"to\": \"target:support\"}");
+    lab.proxy.nextRefer();
+  }
+
+  @ParameterizedTest
+  @CsvSource({
+    "failed, 603, Decline",
+    "rolled_back, 408, Request Timeout",
+    "cancelled, 487, Request Terminated"
+  })
+  void theFinalNotifysOutcomeIsTheTerminalState(String outcome, int status, String reason)
+      throws Exception {
+    Call call = lab.answeredCall();
+    String id = lab.transfer(call, "{\"to\": \"+16465550111\"}").get("id").asText();
+    InboundRequest refer = lab.proxy.nextRefer();
+    lab.proxy.notify(refer, 1, 1, 100, "Trying", null);
+    lab.proxy.notify(refer, 2, 1, status, reason, outcome);
+
+    JsonNode ended = lab.awaitTransfer(id, outcome);
+    assertThat(ended.get("sipStatus").asInt()).isEqualTo(status);
+    assertThat(ended.get("reason").asText()).isEqualTo(reason);
+    assertThat(causes(ended).getLast())
+        .isEqualTo("NOTIFY SIP/2.0 " + status + " " + reason + ", outcome " + outcome);
+    // terminal: the call is free again
+    lab.transfer(call, "{\"to\": \"target:support\"}");
+    lab.proxy.nextRefer();
+  }
+
+  @Test
+  void anUnansweredReferFails408OnItsTimer() throws Exception {
+    lab.proxy.answerRefersWith(0);
+    String id = lab.transfer(lab.answeredCall(), "{\"to\": \"+16465550111\"}").get("id").asText();
+    lab.proxy.nextRefer();
+
+    JsonNode failed = lab.awaitTransfer(id, "failed");
+    assertThat(failed.get("sipStatus").asInt()).isEqualTo(408);
+    assertThat(failed.get("reason").asText()).isEqualTo("REFER unanswered within 1 s");
+    assertThat(states(failed)).containsExactly("requested", "failed");
+  }
+
+  @Test
+  void silenceAfterTheAnswerFailsAfterEveryTargetsTimeoutAndTheGrace() throws Exception {
+    String id =
+        lab.transfer(
+                lab.answeredCall(),
+                "{\"to\": [{\"to\": \"+16465550111\", \"timeoutSeconds\": 1},"
+                    + " {\"to\": \"sip:b@127.0.0.1:5999\", \"timeoutSeconds\": 1}]}")
+            .get("id")
+            .asText();
+    InboundRequest refer = lab.proxy.nextRefer();
+    lab.awaitTransfer(id, "routing");
+    lab.proxy.notify(refer, 1, 1, 200, "OK", null);
+    lab.awaitTransfer(id, "answered");
+
+    JsonNode failed = lab.awaitTransfer(id, "failed");
+    assertThat(failed.get("reason").asText()).isEqualTo("no final NOTIFY within 2.3 s");
+    assertThat(states(failed)).containsExactly("requested", "routing", "answered", "failed");
   }
 
   @Test
@@ -278,6 +452,15 @@ class TransferFlowTest {
     List<String> allowed = new ArrayList<>();
     refused.getHeaders("Allow").forEachRemaining(h -> allowed.add(h.toString().trim()));
     assertThat(allowed).containsExactly("Allow: NOTIFY", "Allow: OPTIONS");
+  }
+
+  private static List<String> headers(InboundRequest request, String name) {
+    List<String> values = new ArrayList<>();
+    request
+        .request()
+        .getHeaders(name)
+        .forEachRemaining(h -> values.add(h.toString().substring(name.length() + 1).trim()));
+    return values;
   }
 
   private static List<String> states(JsonNode transfer) {

@@ -10,7 +10,7 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** Transfers and their history in the real schema, on H2. */
+/** Transfers, their targets and their history in the real schema, on H2. */
 class TransferStoreTest {
   private static final Instant T0 = Instant.parse("2026-03-01T10:00:00Z");
 
@@ -27,29 +27,52 @@ class TransferStoreTest {
         id,
         callId,
         "acme",
-        "target:support",
-        new Destination.Sip("sip:support@127.0.0.1:5131"),
+        List.of(
+            new Transfer.Target(
+                "target:support", new Destination.Sip("sip:support@127.0.0.1:5131"), 20),
+            new Transfer.Target("+16465550111", new Destination.Number("+16465550111"), 25)),
         TransferMode.BLIND,
-        20,
+        OnFail.HANGUP,
+        Map.of(),
         at,
-        (t, from, cause) -> store.transitioned(t, at.plusSeconds(1), cause));
+        (t, from, cause) ->
+            db.inTransaction(
+                c -> {
+                  store.transitioned(c, t, at.plusSeconds(1), cause);
+                  return null;
+                }));
+  }
+
+  private void create(Transfer t, String cause) {
+    db.inTransaction(
+        c -> {
+          store.insert(c, t, cause);
+          return null;
+        });
   }
 
   @Test
-  void everyTransitionIsStoredWithTimeAndCause() {
+  void everyTransitionIsStoredWithTimeCauseAndAttempt() {
     Transfer t = transfer("t-1", "c-1", T0);
-    store.create(t, "requested by acme");
+    create(t, "requested by acme");
     t.on(new Transfer.ReferAccepted(202, "Accepted"));
-    t.on(new Transfer.Notified(1, 603, "Decline"));
+    t.on(new Transfer.Progress(1, 1, 486, "Busy Here"));
+    t.on(new Transfer.Ended(2, 2, 603, "Decline", Transfer.Outcome.FAILED, "noresource"));
 
     TransferView view = store.find("t-1").orElseThrow();
     assertThat(view.state()).isEqualTo("failed");
     assertThat(view.sipStatus()).isEqualTo(603);
     assertThat(view.reason()).isEqualTo("Decline");
     assertThat(view.mode()).isEqualTo("blind");
+    assertThat(view.onFail()).isEqualTo("hangup");
+    assertThat(view.attempt()).isEqualTo(2);
     assertThat(view.to()).isEqualTo("target:support");
     assertThat(view.destination()).isEqualTo("sip:support@127.0.0.1:5131");
     assertThat(view.timeoutSeconds()).isEqualTo(20);
+    assertThat(view.targets())
+        .containsExactly(
+            new TransferView.TargetView("target:support", "sip:support@127.0.0.1:5131", 20),
+            new TransferView.TargetView("+16465550111", "tel:+16465550111", 25));
     assertThat(view.createdAt()).isEqualTo(T0);
     assertThat(view.history())
         .containsExactly(
@@ -57,33 +80,44 @@ class TransferStoreTest {
             new TransferView.HistoryEntry(
                 "routing", T0.plusSeconds(1), "REFER answered 202 Accepted"),
             new TransferView.HistoryEntry(
-                "failed", T0.plusSeconds(1), "NOTIFY SIP/2.0 603 Decline"));
+                "routing", T0.plusSeconds(1), "NOTIFY SIP/2.0 486 Busy Here, attempt 1 failed"),
+            new TransferView.HistoryEntry(
+                "failed", T0.plusSeconds(1), "NOTIFY SIP/2.0 603 Decline, outcome failed"));
     assertThat(store.find("t-2")).isEmpty();
   }
 
   @Test
   void transfersAreGroupedByCallOldestFirst() {
-    store.create(transfer("t-b", "c-1", T0.plusSeconds(5)), "second");
-    store.create(transfer("t-a", "c-1", T0), "first");
-    store.create(transfer("t-c", "c-2", T0), "other call");
+    create(transfer("t-b", "c-1", T0.plusSeconds(5)), "second");
+    create(transfer("t-a", "c-1", T0), "first");
+    create(transfer("t-c", "c-2", T0), "other call");
 
     Map<String, List<TransferView>> byCall = store.forCalls(List.of("c-1", "c-3"));
 
     assertThat(byCall).containsOnlyKeys("c-1");
     assertThat(byCall.get("c-1")).extracting(TransferView::id).containsExactly("t-a", "t-b");
     assertThat(byCall.get("c-1").get(1).history()).hasSize(1);
+    assertThat(byCall.get("c-1").get(1).targets()).hasSize(2);
   }
 
   @Test
-  void unfinishedTransfersFailAfterARestart() {
+  void unfinishedTransfersAreFoundAndFailed() {
     Transfer running = transfer("t-run", "c-1", T0);
-    store.create(running, "requested");
+    create(running, "requested");
     running.on(new Transfer.ReferAccepted(202, "Accepted"));
     Transfer done = transfer("t-done", "c-2", T0);
-    store.create(done, "requested");
-    done.on(new Transfer.Notified(1, 200, "OK"));
+    create(done, "requested");
+    done.on(new Transfer.Ended(1, 1, 487, "Request Terminated", Transfer.Outcome.CANCELLED, ""));
+    Transfer rolledBack = transfer("t-back", "c-3", T0);
+    create(rolledBack, "requested");
+    rolledBack.on(new Transfer.Ended(1, 1, 486, "Busy", Transfer.Outcome.ROLLED_BACK, ""));
 
-    assertThat(store.failUnfinished(T0.plusSeconds(60), "transfer server restarted")).isEqualTo(1);
+    assertThat(store.unfinished()).containsExactly(new TransferStore.Unfinished("t-run", "acme"));
+    db.inTransaction(
+        c -> {
+          store.fail(c, "t-run", T0.plusSeconds(60), "transfer server restarted");
+          return null;
+        });
 
     TransferView failed = store.find("t-run").orElseThrow();
     assertThat(failed.state()).isEqualTo("failed");
@@ -91,6 +125,6 @@ class TransferStoreTest {
     assertThat(failed.history())
         .extracting(TransferView.HistoryEntry::state)
         .containsExactly("requested", "routing", "failed");
-    assertThat(store.find("t-done").orElseThrow().history()).hasSize(2);
+    assertThat(store.unfinished()).isEmpty();
   }
 }

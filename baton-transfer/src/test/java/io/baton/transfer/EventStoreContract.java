@@ -1,0 +1,263 @@
+package io.baton.transfer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.baton.store.Database;
+import io.baton.store.DatabaseConfig;
+import io.baton.store.Principal;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * The transfer server's own tables (idempotency keys, webhook outbox, event ids) against one
+ * database engine: every subclass runs the same tests on a fresh database (H2, PostgreSQL).
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+abstract class EventStoreContract {
+  private static final Instant T0 = Instant.parse("2026-05-01T12:00:00Z");
+
+  Database db;
+  private String skipReason;
+
+  /** Why this engine cannot be tested here, or null if it can. */
+  abstract String unavailable();
+
+  /** A fresh, empty database (or schema) for this class. */
+  abstract DatabaseConfig createDatabase();
+
+  /** Removes what {@link #createDatabase()} created, after {@link #db} is closed. */
+  abstract void dropDatabase();
+
+  @BeforeAll
+  void open() {
+    skipReason = unavailable();
+    if (skipReason == null) {
+      db = Database.open(createDatabase());
+    }
+  }
+
+  @AfterAll
+  void close() {
+    if (db != null) {
+      db.close();
+      dropDatabase();
+    }
+  }
+
+  @BeforeEach
+  void empty() {
+    Assumptions.assumeTrue(skipReason == null, skipReason);
+    db.inTransaction(
+        c -> {
+          for (String table :
+              List.of(
+                  "idempotency_keys",
+                  "transfer_targets",
+                  "transfer_history",
+                  "transfers",
+                  "webhook_outbox",
+                  "webhooks",
+                  "tenants")) {
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + table)) {
+              ps.executeUpdate();
+            }
+          }
+          return null;
+        });
+  }
+
+  private static Transfer transfer(String id) {
+    return new Transfer(
+        id,
+        "c-1",
+        "acme",
+        List.of(new Transfer.Target("+16465550111", new Destination.Number("+16465550111"), 30)),
+        TransferMode.MAKE_BEFORE_BREAK,
+        OnFail.STAY,
+        Map.of(),
+        T0,
+        (t, from, cause) -> {});
+  }
+
+  private int count(String sql) {
+    return db.withConnection(
+        c -> {
+          try (PreparedStatement ps = c.prepareStatement(sql);
+              ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            return rs.getInt(1);
+          }
+        });
+  }
+
+  @Test
+  void racingTransactionsWithOneKeyCommitOneTransfer() throws Exception {
+    TransferStore store = new TransferStore(db);
+    IdempotencyKeys keys = new IdempotencyKeys(db);
+    IdempotencyKeys.Claim claim =
+        IdempotencyKeys.Claim.of(Principal.tenant("acme"), "k-race", "{\"to\":\"x\"}");
+    int racers = 8;
+    CountDownLatch go = new CountDownLatch(1);
+    List<Future<String>> results = new ArrayList<>();
+    try (ExecutorService pool = Executors.newFixedThreadPool(racers)) {
+      for (int i = 0; i < racers; i++) {
+        String id = "t-race-" + i;
+        results.add(
+            pool.submit(
+                () -> {
+                  go.await();
+                  try {
+                    db.inTransaction(
+                        c -> {
+                          store.insert(c, transfer(id), "requested");
+                          keys.insert(
+                              c, claim, id, "{\"id\":\"" + id + "\"}", T0, T0.minusSeconds(60));
+                          return null;
+                        });
+                    return "won " + id;
+                  } catch (IdempotencyKeys.Taken e) {
+                    return "taken";
+                  }
+                }));
+      }
+      go.countDown();
+    }
+    List<String> outcomes = new ArrayList<>();
+    for (Future<String> f : results) {
+      outcomes.add(f.get(30, TimeUnit.SECONDS));
+    }
+
+    List<String> won = outcomes.stream().filter(o -> o.startsWith("won")).toList();
+    assertThat(won).hasSize(1);
+    assertThat(outcomes).filteredOn("taken"::equals).hasSize(racers - 1);
+    String winner = won.getFirst().substring("won ".length());
+    assertThat(keys.find(claim, T0.minusSeconds(60)))
+        .contains(
+            new IdempotencyKeys.Used(claim.requestHash(), winner, "{\"id\":\"" + winner + "\"}"));
+    assertThat(count("SELECT COUNT(*) FROM transfers")).as("losers rolled back").isEqualTo(1);
+  }
+
+  @Test
+  void keysOutsideTheWindowAreNotFoundReplacedAndPurged() {
+    TransferStore store = new TransferStore(db);
+    IdempotencyKeys keys = new IdempotencyKeys(db);
+    IdempotencyKeys.Claim claim =
+        IdempotencyKeys.Claim.of(Principal.administrator(), "k-old", "body");
+    assertThat(claim.scope()).isEqualTo("*");
+    db.inTransaction(
+        c -> {
+          store.insert(c, transfer("t-old"), "requested");
+          keys.insert(c, claim, "t-old", "{}", T0, T0.minusSeconds(86_400));
+          return null;
+        });
+    Instant dayLater = T0.plusSeconds(86_401);
+
+    assertThat(keys.find(claim, T0)).isPresent();
+    assertThat(keys.find(claim, dayLater.minusSeconds(86_400))).isEmpty();
+    db.inTransaction(
+        c -> {
+          store.insert(c, transfer("t-new"), "requested");
+          keys.insert(c, claim, "t-new", "{}", dayLater, dayLater.minusSeconds(86_400));
+          return null;
+        });
+    assertThat(keys.find(claim, dayLater.minusSeconds(86_400)).orElseThrow().transferId())
+        .isEqualTo("t-new");
+
+    assertThat(keys.purge(dayLater.plusSeconds(86_401))).isEqualTo(1);
+    assertThat(keys.find(claim, T0)).isEmpty();
+  }
+
+  @Test
+  void theOutboxHandsOutEachTenantsOldestEventFirst() {
+    WebhookOutbox outbox = new WebhookOutbox(db);
+    db.inTransaction(
+        c -> {
+          outbox.insert(c, 10, "acme", "{\"id\":10}", T0);
+          outbox.insert(c, 11, "globex", "{\"id\":11}", T0);
+          outbox.insert(c, 12, "acme", "{\"id\":12}", T0);
+          return null;
+        });
+
+    assertThat(outbox.heads())
+        .extracting(WebhookOutbox.Delivery::eventId)
+        .containsExactly(10L, 11L);
+    outbox.failed(10, 1, T0.plusSeconds(1), "HTTP 500");
+    WebhookOutbox.Delivery retried = outbox.head("acme").orElseThrow();
+    assertThat(retried.attempts()).isEqualTo(1);
+    assertThat(retried.nextAttemptAt()).isEqualTo(T0.plusSeconds(1));
+    assertThat(retried.body()).isEqualTo("{\"id\":10}");
+
+    outbox.remove(10);
+    assertThat(outbox.head("acme").orElseThrow().eventId()).isEqualTo(12);
+    assertThat(outbox.drop("acme")).isEqualTo(1);
+    assertThat(outbox.head("acme")).isEmpty();
+    assertThat(outbox.heads()).extracting(WebhookOutbox.Delivery::eventId).containsExactly(11L);
+  }
+
+  @Test
+  void eventIdsKeepGrowingAcrossRestarts() {
+    EventIds first = new EventIds(db);
+    long a = first.next();
+    long b = first.next();
+    EventIds afterRestart = new EventIds(db);
+    long c = afterRestart.next();
+
+    assertThat(b).isEqualTo(a + 1);
+    assertThat(c).isGreaterThan(b);
+    List<Long> many = new ArrayList<>();
+    for (int i = 0; i < EventIds.BLOCK * 2 + 5; i++) {
+      many.add(afterRestart.next());
+    }
+    assertThat(many).isSorted().doesNotHaveDuplicates().allMatch(id -> id > c);
+  }
+
+  private boolean exists(Webhooks webhooks, String tenant) {
+    return db.<Boolean>withConnection(c -> webhooks.exists(c, tenant));
+  }
+
+  @Test
+  void aWebhookIsSetReplacedAndDeletedWithItsWaitingEvents() throws Exception {
+    db.inTransaction(
+        c -> {
+          try (PreparedStatement ps =
+              c.prepareStatement("INSERT INTO tenants (id, name) VALUES ('acme', 'ACME')")) {
+            ps.executeUpdate();
+          }
+          return null;
+        });
+    Webhooks webhooks = new Webhooks(db);
+    WebhookOutbox outbox = new WebhookOutbox(db);
+    assertThat(exists(webhooks, "acme")).isFalse();
+
+    webhooks.put("acme", "http://127.0.0.1:9/a", "0123456789abcdef");
+    webhooks.put("acme", "http://127.0.0.1:9/b", "fedcba9876543210");
+    assertThat(webhooks.find("acme"))
+        .contains(new Webhooks.Webhook("acme", "http://127.0.0.1:9/b", "fedcba9876543210"));
+    assertThat(exists(webhooks, "acme")).isTrue();
+    db.inTransaction(
+        c -> {
+          outbox.insert(c, 1, "acme", "{}", T0);
+          return null;
+        });
+
+    assertThat(webhooks.delete("acme")).isTrue();
+    assertThat(webhooks.delete("acme")).isFalse();
+    assertThat(webhooks.find("acme")).isEmpty();
+    assertThat(outbox.heads()).isEmpty();
+  }
+}
