@@ -31,6 +31,7 @@ class ConfigLoaderTest {
         .containsExactly(
             "pstn-sales",
             "support",
+            "pstn-busy",
             "callcenter",
             "sbc-dest",
             "sbc-carrier",
