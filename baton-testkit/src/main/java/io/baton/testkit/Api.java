@@ -8,6 +8,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.Map;
 
 /** A small client of the transfer server's REST API, as a tenant (or nobody) sees it. */
 public final class Api {
@@ -17,13 +18,20 @@ public final class Api {
 
   private final String base;
   private final String key;
+  private final Map<String, String> headers;
 
   /**
    * @param key the API key sent as a Bearer token, or null to send none
    */
   public Api(String base, String key) {
+    this(base, key, Map.of());
+  }
+
+  /** An API client that sends {@code headers} (e.g. an Idempotency-Key) with every request. */
+  public Api(String base, String key, Map<String, String> headers) {
     this.base = base;
     this.key = key;
+    this.headers = Map.copyOf(headers);
   }
 
   /** A response: status, parsed JSON body (null if none) and the raw headers. */
@@ -35,6 +43,17 @@ public final class Api {
 
   public Reply get(String path) {
     return send(request(path).GET());
+  }
+
+  public Reply put(String path, String json) {
+    return send(
+        request(path)
+            .header("Content-Type", "application/json")
+            .PUT(HttpRequest.BodyPublishers.ofString(json)));
+  }
+
+  public Reply delete(String path) {
+    return send(request(path).DELETE());
   }
 
   public Reply post(String path, String json) {
@@ -50,6 +69,7 @@ public final class Api {
     if (key != null) {
       b.header("Authorization", "Bearer " + key);
     }
+    headers.forEach(b::header);
     return b;
   }
 

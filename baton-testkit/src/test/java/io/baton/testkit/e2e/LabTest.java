@@ -132,6 +132,41 @@ abstract class LabTest {
         .isLessThanOrEqualTo(before + 2);
   }
 
+  /** The lab's edge SBC (its relay and call counters prove nothing leaked). */
+  static io.baton.sbc.Sbc edge() {
+    return lab.element("sbc-edge", io.baton.sbc.Sbc.class);
+  }
+
+  /**
+   * Once every call ended: no leg of {@code callIds} still alive, no call held by SBC-edge, and
+   * every RTP port of its relay returned.
+   */
+  static void assertNothingLeaked(String... callIds) {
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () -> {
+              for (String id : callIds) {
+                JsonNode call = acme.get("/v1/calls/" + id).body();
+                assertThat(call.get("state").asText()).as("call %s", id).isEqualTo("ended");
+                for (JsonNode leg : call.get("legs")) {
+                  assertThat(leg.get("state").asText())
+                      .as("leg %s of %s", leg.get("id"), id)
+                      .isIn("released", "failed");
+                }
+              }
+              assertThat(edge().activeCalls()).as("calls held by SBC-edge").isZero();
+              assertThat(edge().relay().portsInUse()).as("relay ports in use").isZero();
+            });
+  }
+
+  /** States a transfer went through, from its history. */
+  static List<String> states(JsonNode transfer) {
+    List<String> out = new ArrayList<>();
+    transfer.get("history").forEach(h -> out.add(h.get("state").asText()));
+    return out;
+  }
+
   /** Legs of a call resource by {@code element -> peer}, with their states. */
   static Map<String, String> legStates(JsonNode call) {
     Map<String, String> out = new java.util.LinkedHashMap<>();
