@@ -103,6 +103,7 @@ public final class SipEndpoint implements AutoCloseable {
       SipEndpoint endpoint = new SipEndpoint(name, mode, config, stack, provider, handler);
       provider.addSipListener(endpoint.new Listener());
       stack.start();
+      SipCapture.local(config.listen());
       LOG.info("{} listening on {} ({})", name, config.listen(), config.transports());
       return endpoint;
     } catch (Exception e) {
@@ -290,6 +291,7 @@ public final class SipEndpoint implements AutoCloseable {
     } catch (ObjectInUseException e) {
       LOG.debug("{}: provider still in use: {}", name(), e.toString());
     } finally {
+      SipCapture.gone(config.listen());
       stack.stop();
       LOG.info("{} stopped", name());
     }
