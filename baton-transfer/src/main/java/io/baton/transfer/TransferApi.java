@@ -45,6 +45,8 @@ final class TransferApi {
   private static final int DEFAULT_LIMIT = 100;
   private static final int MAX_LIMIT = 1000;
   static final String IDEMPOTENCY_KEY = "Idempotency-Key";
+  static final String ACCESS_TOKEN = "access_token";
+  private static final String EVENTS = "/v1/events";
   private static final int MAX_IDEMPOTENCY_KEY = 200;
   private static final Pattern PRINTABLE = Pattern.compile("[\\x20-\\x7e]+");
   private static final Set<String> WEBHOOK_FIELDS = Set.of("url", "secret");
@@ -76,6 +78,7 @@ final class TransferApi {
   private final TransferServerConfig config;
   private final Webhooks webhooks;
   private final EventStreams streams;
+  private final OperatorApi operator;
   private final ObjectMapper json;
   private final byte[] openApi = openApiDocument();
 
@@ -87,6 +90,7 @@ final class TransferApi {
       TransferServerConfig config,
       Webhooks webhooks,
       EventStreams streams,
+      OperatorApi operator,
       ObjectMapper json) {
     this.service = service;
     this.keys = keys;
@@ -95,17 +99,22 @@ final class TransferApi {
     this.config = config;
     this.webhooks = webhooks;
     this.streams = streams;
+    this.operator = operator;
     this.json = json;
   }
 
   /** Every route the API serves; the OpenAPI document lists each one. */
   List<Route> routes() {
+    return java.util.stream.Stream.concat(own().stream(), operator.routes().stream()).toList();
+  }
+
+  private List<Route> own() {
     return List.of(
         new Route(HandlerType.POST, "/v1/calls/{callId}/transfer", true, this::postTransfer),
         new Route(HandlerType.GET, "/v1/transfers/{transferId}", true, this::getTransfer),
         new Route(HandlerType.GET, "/v1/calls", true, this::listCalls),
         new Route(HandlerType.GET, "/v1/calls/{callId}", true, this::getCall),
-        new Route(HandlerType.GET, "/v1/events", true, this::getEvents),
+        new Route(HandlerType.GET, EVENTS, true, this::getEvents),
         new Route(HandlerType.PUT, "/v1/webhook", true, this::putWebhook),
         new Route(HandlerType.GET, "/v1/webhook", true, this::getWebhook),
         new Route(HandlerType.DELETE, "/v1/webhook", true, this::deleteWebhook),
@@ -120,7 +129,9 @@ final class TransferApi {
           cfg.startup.showJavalinBanner = false;
           cfg.concurrency.useVirtualThreads = true;
           cfg.jetty.modifyServer(server -> server.setErrorHandler(new ProblemErrorHandler(json)));
-          for (Route route : routes()) {
+          for (Route route :
+              java.util.stream.Stream.concat(routes().stream(), operator.pages().stream())
+                  .toList()) {
             cfg.routes.addHttpHandler(
                 route.method(), route.path(), ctx -> route.handler().handle(ctx, who(route, ctx)));
           }
@@ -407,6 +418,10 @@ final class TransferApi {
       return null;
     }
     String key = bearerKey(ctx.header("Authorization"));
+    String token = ctx.queryParam(ACCESS_TOKEN);
+    if (key == null && token != null && route.path().equals(EVENTS)) {
+      return eventToken(token);
+    }
     Optional<Principal> who = key == null ? Optional.empty() : keys.authenticate(key);
     if (who.isEmpty()) {
       ctx.header(
@@ -435,6 +450,21 @@ final class TransferApi {
     return who.get();
   }
 
+  /**
+   * The principal of an {@code access_token} (RFC 6750 §2.3), which opens only event streams: a
+   * browser's {@code EventSource} cannot send {@code Authorization}.
+   */
+  private Principal eventToken(String token) {
+    return operator
+        .tokens()
+        .verify(token)
+        .orElseThrow(
+            () ->
+                new ProblemException(
+                    ProblemType.UNAUTHORIZED,
+                    "access_token: unknown or expired; get a new one with POST /v1/event-tokens"));
+  }
+
   static String bearerKey(String authorization) {
     if (authorization == null) {
       return null;
@@ -446,7 +476,7 @@ final class TransferApi {
     return parts[1];
   }
 
-  private static int limit(String text) {
+  static int limit(String text) {
     if (text == null) {
       return DEFAULT_LIMIT;
     }

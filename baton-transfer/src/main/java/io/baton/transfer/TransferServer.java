@@ -4,7 +4,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.baton.registry.CallRegistry;
 import io.baton.routing.Numbers;
 import io.baton.sip.HostPort;
+import io.baton.sip.PeerNames;
 import io.baton.store.ApiKeys;
+import io.baton.store.Carriers;
 import io.baton.store.Database;
 import io.baton.store.Directory;
 import io.javalin.Javalin;
@@ -33,6 +35,9 @@ public final class TransferServer implements AutoCloseable {
   private final TransferService service;
   private final EventStreams streams;
   private final CallEvents callEvents;
+  private final CallWatch watch;
+  private final Metrics metrics;
+  private final Ladders ladders;
   private final WebhookDeliverer deliverer;
   private final ScheduledFuture<?> housekeeping;
   private final Javalin http;
@@ -43,6 +48,9 @@ public final class TransferServer implements AutoCloseable {
       TransferService service,
       EventStreams streams,
       CallEvents callEvents,
+      CallWatch watch,
+      Metrics metrics,
+      Ladders ladders,
       WebhookDeliverer deliverer,
       ScheduledFuture<?> housekeeping,
       Javalin http,
@@ -51,6 +59,9 @@ public final class TransferServer implements AutoCloseable {
     this.service = service;
     this.streams = streams;
     this.callEvents = callEvents;
+    this.watch = watch;
+    this.metrics = metrics;
+    this.ladders = ladders;
     this.deliverer = deliverer;
     this.housekeeping = housekeeping;
     this.http = http;
@@ -80,6 +91,20 @@ public final class TransferServer implements AutoCloseable {
       Clock clock,
       ScheduledExecutorService scheduler)
       throws SipException {
+    return start(name, config, registry, db, numbers, PeerNames.none(), clock, scheduler);
+  }
+
+  /** Starts every part, naming the elements of SIP messages in ladder diagrams by {@code peers}. */
+  public static TransferServer start(
+      String name,
+      TransferServerConfig config,
+      CallRegistry registry,
+      Database db,
+      Numbers numbers,
+      PeerNames peers,
+      Clock clock,
+      ScheduledExecutorService scheduler)
+      throws SipException {
     ObjectMapper json = TransferApi.objectMapper();
     TransferStore store = new TransferStore(db);
     Directory directory = new Directory(db);
@@ -90,6 +115,7 @@ public final class TransferServer implements AutoCloseable {
     EventStreams streams = new EventStreams();
     Events events = new Events(db, webhooks, outbox, streams, deliverer::wake, json, clock);
     TransferUserAgent userAgent = new TransferUserAgent();
+    Metrics metrics = new Metrics(clock).start();
     TransferService service =
         new TransferService(
             registry,
@@ -99,6 +125,7 @@ public final class TransferServer implements AutoCloseable {
             events,
             numbers,
             userAgent,
+            metrics,
             config,
             json,
             clock,
@@ -109,7 +136,26 @@ public final class TransferServer implements AutoCloseable {
     }
     deliverer.start();
     CallEvents callEvents = new CallEvents(registry, directory, store, events, clock);
-    callEvents.start();
+    CdrStore cdrs = new CdrStore(db, store);
+    CallWatch watch =
+        new CallWatch(registry)
+            .observe(callEvents)
+            .observe(metrics)
+            .observe(
+                new CdrWriter(
+                    registry,
+                    directory,
+                    store,
+                    cdrs,
+                    new Carriers(db),
+                    config.cdrs(),
+                    clock,
+                    scheduler));
+    watch.start();
+    Ladders ladders = new Ladders(config.capture());
+    if (config.capture().enabled()) {
+      ladders.start();
+    }
     long every = HOUSEKEEPING.toMillis();
     ScheduledFuture<?> housekeeping =
         scheduler.scheduleWithFixedDelay(
@@ -131,15 +177,29 @@ public final class TransferServer implements AutoCloseable {
               config,
               webhooks,
               streams,
+              new OperatorApi(
+                  service, cdrs, ladders, new EventTokens(clock), metrics, peers, db, json, clock),
               json);
       Javalin http = api.create().start(config.http().host(), config.http().port());
       List<String> routes = api.routes().stream().map(r -> r.method() + " " + r.path()).toList();
       LOG.info("{}: API on http://{}:{} {}", name, config.http().host(), http.port(), routes);
       return new TransferServer(
-          userAgent, service, streams, callEvents, deliverer, housekeeping, http, routes);
+          userAgent,
+          service,
+          streams,
+          callEvents,
+          watch,
+          metrics,
+          ladders,
+          deliverer,
+          housekeeping,
+          http,
+          routes);
     } catch (RuntimeException | SipException e) {
       housekeeping.cancel(false);
-      callEvents.close();
+      watch.close();
+      ladders.close();
+      metrics.close();
       deliverer.close();
       userAgent.close();
       throw e;
@@ -168,6 +228,11 @@ public final class TransferServer implements AutoCloseable {
     return userAgent.address();
   }
 
+  /** The metrics served at {@code /metrics}, e.g. to report an SBC's relay ports. */
+  public Metrics metrics() {
+    return metrics;
+  }
+
   /** Every route the API serves, as {@code METHOD /path}. */
   public List<String> routes() {
     return routes;
@@ -180,7 +245,9 @@ public final class TransferServer implements AutoCloseable {
       http.stop();
     } finally {
       housekeeping.cancel(false);
-      callEvents.close();
+      watch.close();
+      ladders.close();
+      metrics.close();
       deliverer.close();
       service.stop();
       userAgent.close();

@@ -23,6 +23,8 @@ import java.time.Duration;
  * @param eventHeartbeat how often an idle {@code GET /v1/events} stream gets a comment line, so
  *     proxies and the server keep it open (15s)
  * @param webhooks how events are delivered to tenants' webhooks
+ * @param capture how many SIP messages are kept in memory for the calls' ladder diagrams
+ * @param cdrs how call detail records are written and costed
  */
 public record TransferServerConfig(
     SipConfig sip,
@@ -34,7 +36,9 @@ public record TransferServerConfig(
     Duration referTimeout,
     Duration idempotencyWindow,
     Duration eventHeartbeat,
-    WebhookDelivery webhooks) {
+    WebhookDelivery webhooks,
+    Capture capture,
+    Cdrs cdrs) {
 
   public TransferServerConfig {
     if (sip == null) {
@@ -51,6 +55,8 @@ public record TransferServerConfig(
     idempotencyWindow = idempotencyWindow == null ? Duration.ofHours(24) : idempotencyWindow;
     eventHeartbeat = eventHeartbeat == null ? Duration.ofSeconds(15) : eventHeartbeat;
     webhooks = webhooks == null ? WebhookDelivery.DEFAULT : webhooks;
+    capture = capture == null ? Capture.DEFAULT : capture;
+    cdrs = cdrs == null ? Cdrs.DEFAULT : cdrs;
     if (maxTimeout.toSeconds() < 1) {
       throw new IllegalArgumentException(
           "transfer.maxTimeout: " + maxTimeout + " is shorter than one second");
@@ -68,6 +74,33 @@ public record TransferServerConfig(
           "transfer.idempotencyWindow: " + idempotencyWindow + " is shorter than a minute");
     }
     positive("transfer.eventHeartbeat", eventHeartbeat);
+  }
+
+  /** The configuration of before issue 6: message capture and CDRs at their defaults. */
+  public TransferServerConfig(
+      SipConfig sip,
+      HostPort http,
+      Duration defaultTimeout,
+      Duration maxTimeout,
+      Duration notifyGrace,
+      RateLimit rateLimit,
+      Duration referTimeout,
+      Duration idempotencyWindow,
+      Duration eventHeartbeat,
+      WebhookDelivery webhooks) {
+    this(
+        sip,
+        http,
+        defaultTimeout,
+        maxTimeout,
+        notifyGrace,
+        rateLimit,
+        referTimeout,
+        idempotencyWindow,
+        eventHeartbeat,
+        webhooks,
+        null,
+        null);
   }
 
   static void positive(String key, Duration d) {
@@ -138,6 +171,52 @@ public record TransferServerConfig(
         wait = wait.multipliedBy(2);
       }
       return wait.compareTo(retryMax) > 0 ? retryMax : wait;
+    }
+  }
+
+  /**
+   * The {@code transfer.capture:} block: the SIP messages of recent calls kept in memory for their
+   * ladder diagrams ({@code GET /v1/calls/{id}/messages}), bounded whatever the call rate.
+   *
+   * @param enabled capture SIP messages at all (it costs a message encoding per message)
+   * @param dialogs SIP dialogs (Call-IDs) whose messages are kept, the oldest forgotten first
+   * @param messagesPerDialog messages kept per Call-ID, the first ones (a long call's re-sent
+   *     in-dialog requests are the least useful)
+   */
+  public record Capture(boolean enabled, int dialogs, int messagesPerDialog) {
+    public static final Capture DEFAULT = new Capture(true, 5000, 200);
+
+    public Capture {
+      if (dialogs < 1) {
+        throw new IllegalArgumentException("transfer.capture.dialogs: " + dialogs + " is below 1");
+      }
+      if (messagesPerDialog < 1) {
+        throw new IllegalArgumentException(
+            "transfer.capture.messagesPerDialog: " + messagesPerDialog + " is below 1");
+      }
+    }
+  }
+
+  /**
+   * The {@code transfer.cdrs:} block.
+   *
+   * @param heldPathRate what a minute of a call held on the path to its first destination costs
+   *     (inbound trunk, the destination platform's port): the value of the minutes a transfer
+   *     released, in the savings view (0: not known)
+   * @param settle how long after the caller's leg ends the record waits for the call's other legs
+   *     to report their release before it is written anyway
+   */
+  public record Cdrs(java.math.BigDecimal heldPathRate, Duration settle) {
+    public static final Cdrs DEFAULT = new Cdrs(null, null);
+
+    public Cdrs {
+      heldPathRate = heldPathRate == null ? java.math.BigDecimal.ZERO : heldPathRate;
+      settle = settle == null ? Duration.ofSeconds(10) : settle;
+      if (heldPathRate.signum() < 0) {
+        throw new IllegalArgumentException(
+            "transfer.cdrs.heldPathRate: " + heldPathRate + " is negative");
+      }
+      positive("transfer.cdrs.settle", settle);
     }
   }
 }

@@ -81,6 +81,7 @@ public final class TransferService implements TransferUserAgent.NotifyListener {
   private final Events events;
   private final Numbers numbers;
   private final Referrer referrer;
+  private final Metrics metrics;
   private final TransferServerConfig config;
   private final ObjectMapper json;
   private final Clock clock;
@@ -99,6 +100,7 @@ public final class TransferService implements TransferUserAgent.NotifyListener {
       Events events,
       Numbers numbers,
       Referrer referrer,
+      Metrics metrics,
       TransferServerConfig config,
       ObjectMapper json,
       Clock clock,
@@ -110,6 +112,7 @@ public final class TransferService implements TransferUserAgent.NotifyListener {
     this.events = events;
     this.numbers = numbers;
     this.referrer = referrer;
+    this.metrics = metrics;
     this.config = config;
     this.json = json;
     this.clock = clock;
@@ -363,6 +366,7 @@ public final class TransferService implements TransferUserAgent.NotifyListener {
           });
     } finally {
       if (transfer.state().terminal()) {
+        metrics.transferEnded(transfer.state().wire(), Duration.between(transfer.createdAt(), at));
         List<ScheduledFuture<?>> pending = timers.remove(transfer.id());
         if (pending != null) {
           pending.forEach(timer -> timer.cancel(false));

@@ -287,7 +287,7 @@ class TransferApiTest {
     JsonNode doc = lab.json(r);
     assertThat(doc.get("openapi").asText()).isEqualTo("3.1.0");
 
-    assertThat(lab.server.routes()).hasSize(10);
+    assertThat(lab.server.routes()).hasSize(15);
     for (String route : lab.server.routes()) {
       String[] methodPath = route.split(" ", 2);
       assertThat(doc.path("paths").path(methodPath[1]).has(methodPath[0].toLowerCase()))
@@ -315,7 +315,7 @@ class TransferApiTest {
   void unknownRoutesAndUnparsableRequestsGetProblemsNotPages() throws Exception {
     JsonNode p = problem(lab.get("/v1/nothing-here", ACME_KEY), 404, ProblemType.NOT_FOUND);
     assertThat(p.get("detail").asText()).isEqualTo("no route GET /v1/nothing-here");
-    problem(lab.get("/", null), 404, ProblemType.NOT_FOUND);
+    problem(lab.get("/index.html", null), 404, ProblemType.NOT_FOUND);
 
     String raw = rawRequest("GET /v1/calls/%zz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
     assertThat(raw).startsWith("HTTP/1.1 400");

@@ -1,0 +1,129 @@
+package io.baton.transfer;
+
+import io.baton.registry.Call;
+import io.baton.registry.CallRegistry;
+import io.baton.routing.Rate;
+import io.baton.store.Carriers;
+import io.baton.store.Directory;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Writes a call detail record when a call ends: once its caller's leg and every other leg are over,
+ * or {@code transfer.cdrs.settle} after the caller's leg ended, whichever comes first (a leg whose
+ * release never reached the registry is billed up to then). One record per call, whatever changes
+ * come after.
+ */
+final class CdrWriter implements CallWatch.Observer {
+  private static final Logger LOG = LoggerFactory.getLogger(CdrWriter.class);
+
+  /** How long the carriers' rates are reused before they are read again. */
+  static final Duration RATES_FOR = Duration.ofMinutes(1);
+
+  /** How long a written call is remembered, so its last changes write nothing more. */
+  private static final Duration REMEMBER = Duration.ofMinutes(5);
+
+  private final CallRegistry registry;
+  private final Directory directory;
+  private final TransferStore transfers;
+  private final CdrStore cdrs;
+  private final Carriers carriers;
+  private final TransferServerConfig.Cdrs config;
+  private final Clock clock;
+  private final ScheduledExecutorService scheduler;
+  private final Map<String, Instant> settling = new ConcurrentHashMap<>();
+  private final Map<String, Instant> written = new ConcurrentHashMap<>();
+  private final java.util.concurrent.atomic.AtomicLong writes =
+      new java.util.concurrent.atomic.AtomicLong();
+  private volatile List<Rate> rates;
+  private volatile Instant ratesReadAt = Instant.MIN;
+
+  CdrWriter(
+      CallRegistry registry,
+      Directory directory,
+      TransferStore transfers,
+      CdrStore cdrs,
+      Carriers carriers,
+      TransferServerConfig.Cdrs config,
+      Clock clock,
+      ScheduledExecutorService scheduler) {
+    this.registry = registry;
+    this.directory = directory;
+    this.transfers = transfers;
+    this.cdrs = cdrs;
+    this.carriers = carriers;
+    this.config = config;
+    this.clock = clock;
+    this.scheduler = scheduler;
+  }
+
+  @Override
+  public void changed(String callId, Call call) {
+    if (call == null || !call.ended() || written.containsKey(callId)) {
+      return;
+    }
+    if (call.liveLegs().isEmpty()) {
+      write(call);
+    } else if (settling.putIfAbsent(callId, clock.instant()) == null) {
+      scheduler.schedule(
+          () -> Thread.ofVirtual().name("cdr-" + callId).start(() -> settled(callId)),
+          config.settle().toMillis(),
+          TimeUnit.MILLISECONDS);
+    }
+  }
+
+  private void settled(String callId) {
+    if (!written.containsKey(callId)) {
+      registry.find(callId).ifPresent(this::write);
+    }
+  }
+
+  private void write(Call call) {
+    try {
+      Instant endedAt = call.endedAt() != null ? call.endedAt() : clock.instant();
+      String tenant = call.did() == null ? null : directory.tenantOf(call.did()).orElse(null);
+      Cdr cdr =
+          Cdr.of(
+              call,
+              tenant,
+              transfers.forCalls(List.of(call.id())).getOrDefault(call.id(), List.of()),
+              endedAt,
+              Costs.of(rates()),
+              config.heldPathRate());
+      if (cdrs.insert(cdr)) {
+        LOG.debug("CDR {}: {} s, cost {}", call.id(), cdr.durationSeconds(), cdr.cost());
+      }
+      written.put(call.id(), clock.instant());
+    } catch (RuntimeException e) {
+      LOG.error("cannot write the CDR of {}", call.id(), e);
+    } finally {
+      settling.remove(call.id());
+      forgetOld();
+    }
+  }
+
+  private List<Rate> rates() {
+    Instant now = clock.instant();
+    if (rates == null || ratesReadAt.isBefore(now.minus(RATES_FOR))) {
+      rates = carriers.rates();
+      ratesReadAt = now;
+    }
+    return rates;
+  }
+
+  private void forgetOld() {
+    if (writes.incrementAndGet() % 256 != 0) {
+      return;
+    }
+    Instant cutoff = clock.instant().minus(REMEMBER);
+    written.values().removeIf(at -> at.isBefore(cutoff));
+  }
+}
