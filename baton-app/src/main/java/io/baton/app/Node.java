@@ -13,12 +13,14 @@ import io.baton.registry.RedisCallRegistry;
 import io.baton.routing.Numbers;
 import io.baton.sbc.Role;
 import io.baton.sbc.Sbc;
+import io.baton.sip.HepExporter;
 import io.baton.sip.PeerNames;
 import io.baton.store.Database;
 import io.baton.store.Seeder;
 import io.baton.transfer.TransferServer;
 import io.baton.ua.UserAgent;
 import io.baton.ua.UserAgentConfig;
+import java.io.IOException;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -49,6 +51,7 @@ public final class Node implements AutoCloseable {
   private Database database;
   private CallRegistry registry;
   private PortPool endpointPorts;
+  private HepExporter hep;
 
   private Node(BatonConfig config, Clock clock) {
     this.config = config;
@@ -74,11 +77,13 @@ public final class Node implements AutoCloseable {
     }
     Node node = new Node(config, clock);
     try {
+      node.exportCapture();
       for (String name : all) {
         if (only.isEmpty() || only.contains(name)) {
           node.startElement(name);
         }
       }
+      node.reportRelays();
       return node;
     } catch (RuntimeException | SipException e) {
       node.close();
@@ -104,6 +109,7 @@ public final class Node implements AutoCloseable {
               registry(),
               database(),
               new Numbers(regionForNumbers()),
+              peers,
               clock,
               scheduler);
     } else if (name.equals("callcenter")) {
@@ -117,6 +123,29 @@ public final class Node implements AutoCloseable {
     }
     elements.put(name, element);
     started.add((AutoCloseable) element);
+  }
+
+  /** Starts the HEP export of every SIP message this process captures, if configured. */
+  private void exportCapture() {
+    if (config.hep() != null) {
+      try {
+        hep = HepExporter.start(config.hep());
+      } catch (IOException e) {
+        throw new ConfigException("hep.collector: cannot send to " + config.hep().collector(), e);
+      }
+    }
+  }
+
+  /** The transfer server's metrics report the relay ports of every SBC of this process. */
+  private void reportRelays() {
+    if (!(elements.get("transfer") instanceof TransferServer transfer)) {
+      return;
+    }
+    for (Object element : elements.values()) {
+      if (element instanceof Sbc sbc && sbc.relay() != null) {
+        transfer.metrics().relayPorts(sbc.name(), sbc.relay()::portsInUse);
+      }
+    }
   }
 
   private String regionForNumbers() {
@@ -198,6 +227,9 @@ public final class Node implements AutoCloseable {
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
+    }
+    if (hep != null) {
+      stop(hep);
     }
     if (registry != null) {
       stop(registry);

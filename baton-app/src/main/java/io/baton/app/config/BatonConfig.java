@@ -6,6 +6,7 @@ import io.baton.proxy.ProxyConfig;
 import io.baton.redirect.RedirectConfig;
 import io.baton.sbc.Role;
 import io.baton.sbc.SbcConfig;
+import io.baton.sip.HepConfig;
 import io.baton.sip.HostPort;
 import io.baton.store.DatabaseConfig;
 import io.baton.store.SeedData;
@@ -17,7 +18,8 @@ import java.util.Map;
 
 /**
  * Everything one Baton process reads: shared services, then one section per element. An element
- * section that is absent (null) is not run; {@code baton lab} runs every section present.
+ * section that is absent (null) is not run; {@code baton lab} runs every section present. {@code
+ * hep}, when present, exports every SIP message of this process's elements to a HEP collector.
  */
 public record BatonConfig(
     DatabaseConfig database,
@@ -30,7 +32,8 @@ public record BatonConfig(
     CallCenterConfig callcenter,
     List<UserAgentConfig> endpoints,
     MediaPorts endpointMedia,
-    SeedData seed) {
+    SeedData seed,
+    HepConfig hep) {
 
   public BatonConfig {
     network =

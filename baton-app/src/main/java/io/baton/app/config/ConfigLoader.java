@@ -41,7 +41,8 @@ public final class ConfigLoader {
           "redirect", "redirect",
           "proxy", "proxy",
           "transfer", "transfer",
-          "callcenter", "callcenter");
+          "callcenter", "callcenter",
+          "hep", "hep");
 
   private final ObjectMapper yaml;
 
