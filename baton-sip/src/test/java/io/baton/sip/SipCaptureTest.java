@@ -3,6 +3,7 @@ package io.baton.sip;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.baton.sip.wire.HepPackets;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
@@ -10,7 +11,6 @@ import java.nio.channels.DatagramChannel;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -121,7 +121,7 @@ class SipCaptureTest {
         InetSocketAddress from = (InetSocketAddress) collector.receive(buf);
         assertThat(from).isNotNull();
         buf.flip();
-        Map<Integer, byte[]> chunks = decode(buf);
+        Map<Integer, byte[]> chunks = HepPackets.decode(buf);
         if (new String(chunks.get(Hep.PAYLOAD), StandardCharsets.UTF_8).contains(callId)) {
           packets.add(chunks);
         }
@@ -133,13 +133,11 @@ class SipCaptureTest {
       assertThat(request.get(Hep.IP_PROTOCOL)).containsExactly(Hep.PROTOCOL_UDP);
       assertThat(InetAddress.getByAddress(request.get(Hep.IPV4_SOURCE)).getHostAddress())
           .isEqualTo("127.0.0.1");
-      assertThat(ByteBuffer.wrap(request.get(Hep.SOURCE_PORT)).getShort() & 0xffff)
-          .isEqualTo(15071);
-      assertThat(ByteBuffer.wrap(request.get(Hep.DESTINATION_PORT)).getShort() & 0xffff)
-          .isEqualTo(15070);
+      assertThat(HepPackets.u16(request, Hep.SOURCE_PORT)).isEqualTo(15071);
+      assertThat(HepPackets.u16(request, Hep.DESTINATION_PORT)).isEqualTo(15070);
       assertThat(request.get(Hep.PROTOCOL_TYPE)).containsExactly(Hep.TYPE_SIP);
-      assertThat(ByteBuffer.wrap(request.get(Hep.CAPTURE_AGENT_ID)).getInt()).isEqualTo(2001);
-      long seconds = ByteBuffer.wrap(request.get(Hep.TIME_SECONDS)).getInt() & 0xffffffffL;
+      assertThat(HepPackets.u32(request, Hep.CAPTURE_AGENT_ID)).isEqualTo(2001);
+      long seconds = HepPackets.u32(request, Hep.TIME_SECONDS);
       assertThat(seconds).isBetween(before.getEpochSecond(), Instant.now().getEpochSecond());
       assertThat(ByteBuffer.wrap(request.get(Hep.TIME_MICROS)).getInt()).isBetween(0, 999_999);
       assertThat(new String(packets.get(1).get(Hep.PAYLOAD), StandardCharsets.UTF_8))
@@ -188,28 +186,5 @@ class SipCaptureTest {
             "INFO sip:x SIP/2.0\r\n\r\n");
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> Hep.encode(named, 1))
         .hasMessageContaining("not an IP address");
-  }
-
-  /**
-   * A strict HEP v3 reader: the magic, the total length equal to the packet's, every chunk of the
-   * generic vendor with a length covering its header and staying inside the packet.
-   */
-  static Map<Integer, byte[]> decode(ByteBuffer b) {
-    byte[] magic = new byte[4];
-    b.get(magic);
-    assertThat(new String(magic, StandardCharsets.US_ASCII)).isEqualTo("HEP3");
-    assertThat(b.getShort() & 0xffff).as("total length").isEqualTo(b.limit());
-    Map<Integer, byte[]> chunks = new HashMap<>();
-    while (b.hasRemaining()) {
-      assertThat(b.remaining()).as("a chunk header").isGreaterThanOrEqualTo(6);
-      assertThat(b.getShort()).as("vendor").isZero();
-      int type = b.getShort() & 0xffff;
-      int length = b.getShort() & 0xffff;
-      assertThat(length).isBetween(6, 6 + b.remaining());
-      byte[] value = new byte[length - 6];
-      b.get(value);
-      assertThat(chunks.put(type, value)).as("chunk %d once", type).isNull();
-    }
-    return chunks;
   }
 }
