@@ -34,7 +34,7 @@ public final class Api {
     this.headers = Map.copyOf(headers);
   }
 
-  /** A response: status, parsed JSON body (null if none) and the raw headers. */
+  /** A response: status, parsed JSON body (null if none or not JSON) and the raw response. */
   public record Reply(int status, JsonNode body, HttpResponse<String> raw) {
     public String header(String name) {
       return raw.headers().firstValue(name).orElse(null);
@@ -76,7 +76,8 @@ public final class Api {
   private static Reply send(HttpRequest.Builder request) {
     try {
       HttpResponse<String> r = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
-      JsonNode body = r.body() == null || r.body().isBlank() ? null : JSON.readTree(r.body());
+      boolean json = r.headers().firstValue("Content-Type").orElse("").contains("json");
+      JsonNode body = !json || r.body().isBlank() ? null : JSON.readTree(r.body());
       return new Reply(r.statusCode(), body, r);
     } catch (IOException e) {
       throw new IllegalStateException("API request failed: " + e.getMessage(), e);

@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -82,7 +83,8 @@ public final class PrometheusText {
         }
         current = family;
       }
-      Map<String, String> labels = labels(m.group(3) == null ? "" : m.group(3), n, line);
+      Map<String, String> labels =
+          new TreeMap<>(labels(m.group(3) == null ? "" : m.group(3), n, line));
       double value = value(m.group(4), n, line);
       String key = name + labels;
       check(out.series.put(key, value) == null, n, "series given twice", line);
@@ -193,9 +195,9 @@ public final class PrometheusText {
     }
   }
 
-  /** The value of a series written {@code name{label=value, ...}} (as a map prints), or 0. */
+  /** The value of the series {@code name} with exactly these label name, value pairs; 0 if none. */
   public double value(String name, String... labelPairs) {
-    Map<String, String> labels = new LinkedHashMap<>();
+    Map<String, String> labels = new TreeMap<>();
     for (int i = 0; i + 1 < labelPairs.length; i += 2) {
       labels.put(labelPairs[i], labelPairs[i + 1]);
     }

@@ -298,7 +298,7 @@ function pathDiagram(call) {
       }
     }
   }
-  const W = 130, H = 70, BW = 100, BH = 30;
+  const W = 170, H = 70, BW = 100, BH = 30;
   const pos = (n) => ({ x: 10 + (depth.get(n) ?? 0) * W, y: 10 + (rows.get(n) ?? 0) * H });
   const nodes = [...depth.keys()];
   const width = 20 + Math.max(...nodes.map((n) => pos(n).x)) + BW;
@@ -308,11 +308,11 @@ function pathDiagram(call) {
     if (!depth.has(l.element) || !depth.has(l.peer)) continue;
     const a = pos(l.element), b = pos(l.peer);
     const x1 = a.x + BW, y1 = a.y + BH / 2, x2 = b.x, y2 = b.y + BH / 2;
-    const label = l.state + (l.carrier ? ' · ' + l.carrier : '');
+    const label = l.state + (l.carrier ? ' ' + l.carrier : '');
     svg.append(
       s('g', { class: 'leg ' + l.state, 'data-from': l.element, 'data-to': l.peer, 'data-state': l.state },
         s('line', { x1, y1, x2: x2 === x1 ? x2 + 1 : x2, y2 }),
-        s('text', { x: (x1 + x2) / 2 - 20, y: (y1 + y2) / 2 - 6 }, label))
+        s('text', { x: (x1 + x2) / 2, y: (y1 + y2) / 2 - 6, 'text-anchor': 'middle' }, label))
     );
   }
   for (const n of nodes) {
@@ -446,7 +446,7 @@ async function loadSavings() {
 
 function savingsChart(days) {
   if (days.length === 0) return h('p', { class: 'hint' }, 'No call records in this period yet.');
-  const W = 70, H = 200, LEFT = 60, TOP = 20;
+  const W = 80, H = 200, LEFT = 60, TOP = 20;
   const max = Math.max(...days.flatMap((d) => [Number(d.releasedCost), Number(d.reroutedCost)]), 1e-6);
   const width = LEFT + days.length * W + 20;
   const svg = s('svg', { id: 'savings-svg', width, height: H + TOP + 60, viewBox: `0 0 ${width} ${H + TOP + 60}` });
@@ -462,8 +462,8 @@ function savingsChart(days) {
         s('title', {}, (j === 0 ? 'released path ' : 'rerouted path ') + d[key] + ' (' + d.releasedMinutes + ' min released)')));
     }
     svg.append(s('text', { x: x - 6, y: TOP + H + 16 }, d.day.slice(5)));
+    svg.append(s('text', { x: x - 6, y: TOP + H + 32, class: 'minutes' }, d.releasedMinutes + ' min'));
   });
-  svg.append(s('text', { x: LEFT, y: TOP + H + 40, class: 'legend' }, '■ released paths (saved)   ■ rerouted paths'));
   return h('div', {}, svg, h('p', { class: 'legend' }, h('span', { class: 'released-key' }, '■ cost of the released paths'), h('span', { class: 'rerouted-key' }, '■ cost of the rerouted paths')));
 }
 
