@@ -66,6 +66,8 @@ abstract class EventStoreContract {
         c -> {
           for (String table :
               List.of(
+                  "cdr_legs",
+                  "cdrs",
                   "idempotency_keys",
                   "transfer_targets",
                   "transfer_history",
@@ -103,6 +105,77 @@ abstract class EventStoreContract {
             return rs.getInt(1);
           }
         });
+  }
+
+  @Test
+  void callDetailRecordsAreStoredOnceFoundByFilterAndSummedPerDay() throws Exception {
+    TransferStore transfers = new TransferStore(db);
+    CdrStore cdrs = new CdrStore(db, transfers);
+    db.inTransaction(
+        c -> {
+          transfers.insert(c, transfer("t-cdr"), "requested by acme");
+          return null;
+        });
+    Cdr.CdrLeg carrier =
+        new Cdr.CdrLeg(
+            "l-2",
+            "sbc-edge",
+            "sbc-carrier",
+            "x@y",
+            "released",
+            T0.plusSeconds(10),
+            T0.plusSeconds(70),
+            null,
+            Cdr.REROUTED,
+            "cheapnet",
+            "+16465550111",
+            60,
+            new java.math.BigDecimal("0.004000"),
+            new java.math.BigDecimal("0.004000"));
+    Cdr cdr =
+        new Cdr(
+            "c-1",
+            "acme",
+            "+18005550100",
+            "sip:a@b",
+            "sip:+18005550100@x",
+            Cdr.ANSWERED,
+            null,
+            T0,
+            T0.plusSeconds(70),
+            70,
+            new java.math.BigDecimal("0.004000"),
+            59,
+            new java.math.BigDecimal("0.009833"),
+            new java.math.BigDecimal("0.004000"),
+            List.of(carrier),
+            List.of(transfers.find("t-cdr").orElseThrow()));
+
+    assertThat(cdrs.insert(cdr)).isTrue();
+    assertThat(cdrs.insert(cdr)).as("one record per call").isFalse();
+
+    List<Cdr> found = cdrs.find(new CdrStore.Query("acme", T0, T0.plusSeconds(1), null, null, 10));
+    assertThat(found).hasSize(1);
+    Cdr back = found.get(0);
+    assertThat(back.durationSeconds()).isEqualTo(70);
+    assertThat(back.cost()).isEqualByComparingTo("0.004");
+    assertThat(back.legs()).containsExactly(carrier);
+    assertThat(back.transfers()).extracting(TransferView::id).containsExactly("t-cdr");
+    assertThat(cdrs.find(new CdrStore.Query("globex", null, null, null, null, 10))).isEmpty();
+    assertThat(cdrs.find(new CdrStore.Query(null, T0.plusSeconds(1), null, null, null, 10)))
+        .isEmpty();
+    assertThat(cdrs.find(new CdrStore.Query(null, null, null, "+18005550199", null, 10))).isEmpty();
+    assertThat(cdrs.find(new CdrStore.Query(null, null, null, null, Cdr.FAILED, 10))).isEmpty();
+
+    java.time.LocalDate day = java.time.LocalDate.ofInstant(T0, java.time.ZoneOffset.UTC);
+    List<CdrStore.Day> days = cdrs.savings("acme", day.minusDays(1), day.plusDays(1));
+    assertThat(days).hasSize(1);
+    assertThat(days.get(0).day()).isEqualTo(day.toString());
+    assertThat(days.get(0).calls()).isEqualTo(1);
+    assertThat(days.get(0).transferred()).isEqualTo(1);
+    assertThat(days.get(0).releasedMinutes()).isEqualByComparingTo("0.98");
+    assertThat(days.get(0).releasedCost()).isEqualByComparingTo("0.009833");
+    assertThat(days.get(0).reroutedCost()).isEqualByComparingTo("0.004");
   }
 
   @Test
