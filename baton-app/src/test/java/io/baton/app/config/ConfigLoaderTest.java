@@ -65,6 +65,25 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void hepExportIsOffWithoutABlockAndTakesItsAgentIdByDefault() throws IOException {
+    assertThat(loader.load(write("registry: {kind: memory}\n"), BatonConfig.class).hep()).isNull();
+    BatonConfig on = loader.load(write("hep: {collector: 127.0.0.1:9060}\n"), BatonConfig.class);
+    assertThat(on.hep().collector()).hasToString("127.0.0.1:9060");
+    assertThat(on.hep().id()).isEqualTo(2001);
+    assertThatThrownBy(() -> loader.load(write("hep: {id: 7}\n"), BatonConfig.class))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageStartingWith("hep.collector: missing");
+    assertThatThrownBy(
+            () ->
+                loader.load(
+                    write(
+                        "transfer:\n  sip: {listen: 127.0.0.1:17110}\n"
+                            + "  cdrs: {heldPathRate: -1}\n"),
+                    BatonConfig.class))
+        .hasMessageStartingWith("transfer.cdrs.heldPathRate: -1 is negative");
+  }
+
+  @Test
   void anUnknownKeyIsAnErrorNamingIt() throws IOException {
     assertThatThrownBy(
             () ->
