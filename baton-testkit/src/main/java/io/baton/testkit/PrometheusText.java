@@ -213,6 +213,13 @@ public final class PrometheusText {
         .sum();
   }
 
+  /** The names of every sample, labels aside. */
+  public Set<String> names() {
+    Set<String> out = new HashSet<>();
+    series.keySet().forEach(k -> out.add(k.substring(0, k.indexOf('{'))));
+    return out;
+  }
+
   /** The declared type of a family. */
   public String type(String family) {
     return types.get(family);

@@ -25,10 +25,14 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -143,12 +147,31 @@ class ObservabilityTest extends LabTest {
 
     ua.hangUp();
     assertNothingLeaked(callId);
-    await()
-        .atMost(WAIT)
-        .until(
-            () ->
-                scrape().value("baton_calls_total", "outcome", "answered")
-                    >= before.value("baton_calls_total", "outcome", "answered") + 1);
+    PrometheusText ended =
+        await()
+            .atMost(WAIT)
+            .until(
+                ObservabilityTest::scrape,
+                m ->
+                    m.value("baton_calls_total", "outcome", "answered")
+                        >= before.value("baton_calls_total", "outcome", "answered") + 1);
+
+    // Every metric the Grafana dashboard queries is one Baton serves.
+    Set<String> served = new HashSet<>();
+    for (PrometheusText m : List.of(during, after, ended)) {
+      served.addAll(m.names());
+    }
+    Matcher queried =
+        Pattern.compile("\\b((?:baton|jvm)_[a-z_]+)")
+            .matcher(
+                Files.readString(
+                    LabFixture.labConfig().getParent().resolveSibling("ops/grafana-baton.json")));
+    int found = 0;
+    while (queried.find()) {
+      assertThat(served).as("ops/grafana-baton.json queries").contains(queried.group(1));
+      found++;
+    }
+    assertThat(found).isGreaterThan(10);
   }
 
   @Test
