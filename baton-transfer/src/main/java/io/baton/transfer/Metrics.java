@@ -116,9 +116,8 @@ public final class Metrics implements CallWatch.Observer, SipCapture.Listener, A
   }
 
   /** Starts counting the SIP messages of this process. */
-  Metrics start() {
+  void start() {
     SipCapture.addListener(this);
-    return this;
   }
 
   /** Reports {@code element}'s relay ports in use at every scrape. */

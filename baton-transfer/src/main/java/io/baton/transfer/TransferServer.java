@@ -115,7 +115,10 @@ public final class TransferServer implements AutoCloseable {
     EventStreams streams = new EventStreams();
     Events events = new Events(db, webhooks, outbox, streams, deliverer::wake, json, clock);
     TransferUserAgent userAgent = new TransferUserAgent();
-    Metrics metrics = new Metrics(clock).start();
+    Metrics metrics = new Metrics(clock);
+    if (config.capture().enabled()) {
+      metrics.start();
+    }
     TransferService service =
         new TransferService(
             registry,

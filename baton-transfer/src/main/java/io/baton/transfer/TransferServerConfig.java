@@ -178,7 +178,8 @@ public record TransferServerConfig(
    * The {@code transfer.capture:} block: the SIP messages of recent calls kept in memory for their
    * ladder diagrams ({@code GET /v1/calls/{id}/messages}), bounded whatever the call rate.
    *
-   * @param enabled capture SIP messages at all (it costs a message encoding per message)
+   * @param enabled capture SIP messages at all (it costs a message encoding per message); off,
+   *     there are neither ladders nor SIP message counters
    * @param dialogs SIP dialogs (Call-IDs) whose messages are kept, the oldest forgotten first
    * @param messagesPerDialog messages kept per Call-ID, the first ones (a long call's re-sent
    *     in-dialog requests are the least useful)
