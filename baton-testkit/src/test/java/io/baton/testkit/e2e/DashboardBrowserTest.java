@@ -15,7 +15,9 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
+import org.openqa.selenium.NoSuchElementException;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -80,7 +82,11 @@ class DashboardBrowserTest extends LabTest {
   }
 
   private static WebDriverWait waiting() {
-    return new WebDriverWait(browser, Duration.ofSeconds(15), Duration.ofMillis(200));
+    // The page re-renders what the event stream and polls bring: an element found may be
+    // replaced before it is used, so each wait retries on a stale one.
+    return (WebDriverWait)
+        new WebDriverWait(browser, Duration.ofSeconds(15), Duration.ofMillis(200))
+            .ignoring(StaleElementReferenceException.class);
   }
 
   private static void signIn(String key) {
@@ -163,23 +169,25 @@ class DashboardBrowserTest extends LabTest {
     waiting().until(d -> ladderSize() > ladderBefore + 6);
     shot("2-transferred");
 
-    WebElement refer =
+    String text =
         waiting()
             .until(
-                d ->
-                    d.findElements(By.cssSelector("#ladder-svg g.msg.request text")).stream()
-                        .filter(t -> t.getText().equals("REFER"))
-                        .findFirst()
-                        .orElse(null));
-    refer.click();
-    String text = browser.findElement(By.id("message-text")).getText();
+                d -> {
+                  d.findElements(By.cssSelector("#ladder-svg g.msg.request text")).stream()
+                      .filter(t -> t.getText().equals("REFER"))
+                      .findFirst()
+                      .orElseThrow(() -> new NoSuchElementException("no REFER yet"))
+                      .click();
+                  String shown = d.findElement(By.id("message-text")).getText();
+                  return shown.contains("REFER sip:") ? shown : null;
+                });
     assertThat(text).contains("REFER sip:").contains("Refer-To:").contains(callId);
     shot("3-message");
 
     ua.hangUp();
     assertNothingLeaked(callId);
     browser.findElement(By.cssSelector("button.tab[data-view='cdrs']")).click();
-    WebElement record =
+    String record =
         waiting()
             .until(
                 d -> {
@@ -188,20 +196,22 @@ class DashboardBrowserTest extends LabTest {
                       .findElements(By.cssSelector("#cdrs tr.cdr[data-call='" + callId + "']"))
                       .stream()
                       .findFirst()
+                      .map(WebElement::getText)
                       .orElse(null);
                 });
-    assertThat(record.getText()).contains("cheapnet").contains("answered");
+    assertThat(record).contains("cheapnet").contains("answered");
     shot("4-records");
 
     browser.findElement(By.cssSelector("button.tab[data-view='savings']")).click();
-    WebElement bar =
+    String saved =
         waiting()
             .until(
                 d ->
                     d.findElements(By.cssSelector("#savings-svg rect.bar.released")).stream()
                         .reduce((a, b) -> b)
+                        .map(bar -> bar.getAttribute("data-value"))
                         .orElse(null));
-    assertThat(Double.parseDouble(bar.getAttribute("data-value"))).isPositive();
+    assertThat(Double.parseDouble(saved)).isPositive();
     assertThat(browser.findElements(By.cssSelector("#savings-svg rect.bar.rerouted"))).isNotEmpty();
     shot("5-savings");
 
