@@ -12,7 +12,8 @@ import java.nio.file.Path;
  * @param controlPort where baresip's ctrl_tcp module listens (JSON in netstrings) on 127.0.0.1
  * @param rtpFirst first RTP port baresip may use
  * @param rtpLast last RTP port baresip may use
- * @param source the WAV file baresip sends as its microphone (module aufile): 16-bit PCM
+ * @param source the WAV file baresip sends as its microphone (module aufile): 16-bit PCM, an
+ *     absolute path (baresip runs in its configuration directory)
  */
 public record SoftphoneConfig(
     String user, int sipPort, int controlPort, int rtpFirst, int rtpLast, Path source) {
@@ -41,31 +42,38 @@ public record SoftphoneConfig(
     }
   }
 
-  /** The {@code config} file: G.711 only, audio from and to files, no sound card, ctrl_tcp. */
+  /**
+   * The {@code config} file: G.711 only, audio from and to files (no sound card), ctrl_tcp. The
+   * README shows these lines (with {@code source} {@code $PWD/says.wav}); a test keeps them equal.
+   */
   public String config() {
-    return String.join(
-        "\n",
-        "sip_listen\t\t127.0.0.1:" + sipPort,
-        "net_interface\t\t127.0.0.1",
-        "call_local_timeout\t60",
-        "audio_source\t\taufile," + source.toAbsolutePath(),
-        // Nothing reads the bridge: the decoded audio goes to sndfile's recording, not to a card.
-        "audio_player\t\taubridge,softphone-speaker",
-        "audio_alert\t\taubridge,softphone-speaker",
-        "ausrc_srate\t\t8000",
-        "auplay_srate\t\t8000",
-        "rtp_ports\t\t" + rtpFirst + "-" + rtpLast,
-        "module_path\t\t/usr/lib/baresip/modules",
-        "module\t\t\tg711.so",
-        "module\t\t\taufile.so",
-        "module\t\t\taubridge.so",
-        "module\t\t\tsndfile.so",
-        "snd_path\t\t" + RECORDINGS,
-        "module_tmp\t\taccount.so",
-        "module_app\t\tmenu.so",
-        "module_app\t\tctrl_tcp.so",
-        "ctrl_tcp_listen\t\t127.0.0.1:" + controlPort,
-        "");
+    String[][] lines = {
+      {"sip_listen", "127.0.0.1:" + sipPort},
+      {"net_interface", "127.0.0.1"},
+      {"call_local_timeout", "60"},
+      {"audio_source", "aufile," + source},
+      // Nothing reads the bridge: what baresip hears goes to sndfile's recording, not to a card.
+      {"audio_player", "aubridge,softphone-speaker"},
+      {"audio_alert", "aubridge,softphone-speaker"},
+      {"ausrc_srate", "8000"},
+      {"auplay_srate", "8000"},
+      {"rtp_ports", rtpFirst + "-" + rtpLast},
+      {"module_path", "/usr/lib/baresip/modules"},
+      {"module", "g711.so"},
+      {"module", "aufile.so"},
+      {"module", "aubridge.so"},
+      {"module", "sndfile.so"},
+      {"snd_path", RECORDINGS},
+      {"module_tmp", "account.so"},
+      {"module_app", "menu.so"},
+      {"module_app", "ctrl_tcp.so"},
+      {"ctrl_tcp_listen", "127.0.0.1:" + controlPort},
+    };
+    StringBuilder config = new StringBuilder();
+    for (String[] line : lines) {
+      config.append(String.format("%-19s %s", line[0], line[1])).append('\n');
+    }
+    return config.toString();
   }
 
   /** The {@code accounts} file: one account that does not register, offering PCMU and PCMA. */
