@@ -45,6 +45,12 @@ public final class Baresip implements AutoCloseable {
 
   private static final String LOG_FILE = "baresip.log";
 
+  /**
+   * baresip quits by itself after this long ({@code -t}), even if the JVM that started it died
+   * without {@link #close()}: nothing is left holding its ports.
+   */
+  private static final Duration LIFETIME = Duration.ofMinutes(3);
+
   /** How long a command may take to be answered. */
   private static final Duration COMMAND = Duration.ofSeconds(5);
 
@@ -56,6 +62,7 @@ public final class Baresip implements AutoCloseable {
   private final List<JsonNode> events = new CopyOnWriteArrayList<>();
   private final Map<String, CompletableFuture<JsonNode>> replies = new ConcurrentHashMap<>();
   private final AtomicInteger tokens = new AtomicInteger();
+  private final Thread killOnExit;
 
   private Baresip(Process process, Path dir, Socket control) throws IOException {
     this.process = process;
@@ -63,6 +70,8 @@ public final class Baresip implements AutoCloseable {
     this.log = dir.resolve(LOG_FILE);
     this.control = control;
     this.commands = control.getOutputStream();
+    this.killOnExit = new Thread(process::destroyForcibly, "baresip-kill");
+    Runtime.getRuntime().addShutdownHook(killOnExit);
     InputStream in = new BufferedInputStream(control.getInputStream());
     Thread.ofVirtual().name("baresip-ctrl").start(() -> readMessages(in));
   }
@@ -94,7 +103,12 @@ public final class Baresip implements AutoCloseable {
     Files.writeString(dir.resolve("accounts"), config.accounts());
     Path log = dir.resolve(LOG_FILE);
     Process process =
-        new ProcessBuilder(baresip.toString(), "-f", dir.toAbsolutePath().toString())
+        new ProcessBuilder(
+                baresip.toString(),
+                "-f",
+                dir.toAbsolutePath().toString(),
+                "-t",
+                Long.toString(LIFETIME.toSeconds()))
             .directory(dir.toFile())
             .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
             .redirectErrorStream(true)
@@ -279,6 +293,11 @@ public final class Baresip implements AutoCloseable {
       // closing
     }
     stop(process);
+    try {
+      Runtime.getRuntime().removeShutdownHook(killOnExit);
+    } catch (IllegalStateException e) {
+      // the JVM is exiting: the hook kills what is left
+    }
   }
 
   private static void stop(Process process) {
