@@ -14,7 +14,9 @@ import io.baton.ua.UserAgent;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
@@ -71,6 +73,13 @@ class SoftphoneInteropTest extends LabTest {
 
       JsonNode transfer = awaitCompletedTransfer(callId);
       assertThat(transfer.get("to").toString()).contains("target:sales");
+      // The digit went in the RTP stream as an RFC 4733 telephone-event (offered in baresip's SDP),
+      // not as SIP INFO: no INFO in the call's ladder.
+      JsonNode ladder = acme.get("/v1/calls/" + callId + "/messages").body().get("items");
+      List<String> methods = new ArrayList<>();
+      ladder.forEach(m -> methods.add(m.get("method").asText()));
+      assertThat(methods).contains("INVITE", "REFER").doesNotContain("INFO");
+      assertThat(ladder.get(0).get("text").asText()).contains("telephone-event/8000");
       assertTalksWithSales(phone, sales, salesCalls);
     }
   }
