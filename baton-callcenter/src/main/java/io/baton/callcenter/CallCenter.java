@@ -86,7 +86,7 @@ public final class CallCenter implements AutoCloseable {
     List<UserAgent> agents = new ArrayList<>();
     UserAgent center = null;
     try {
-      for (UserAgentConfig a : config.agents()) {
+      for (AgentConfig a : config.agents()) {
         UserAgent ua =
             UserAgent.start(
                 new UserAgentConfig(a.name(), a.sip(), AGENT_ANSWER), pool, scheduler, clock);

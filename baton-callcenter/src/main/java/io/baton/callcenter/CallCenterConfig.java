@@ -3,7 +3,6 @@ package io.baton.callcenter;
 import io.baton.media.MediaPorts;
 import io.baton.sip.HostPort;
 import io.baton.sip.SipConfig;
-import io.baton.ua.UserAgentConfig;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -25,7 +24,7 @@ public record CallCenterConfig(
     MediaPorts media,
     HostPort http,
     BatonApiConfig api,
-    List<UserAgentConfig> agents,
+    List<AgentConfig> agents,
     Map<String, List<String>> queues,
     IvrConfig ivr) {
 
@@ -48,7 +47,7 @@ public record CallCenterConfig(
     agents = agents == null ? List.of() : List.copyOf(agents);
     queues = queues == null ? Map.of() : Map.copyOf(queues);
     Set<String> names = new HashSet<>();
-    for (UserAgentConfig agent : agents) {
+    for (AgentConfig agent : agents) {
       if (!names.add(agent.name())) {
         throw new IllegalArgumentException("callcenter.agents: '" + agent.name() + "' twice");
       }

@@ -3,7 +3,6 @@ package io.baton.callcenter;
 import io.baton.media.MediaPorts;
 import io.baton.sip.HostPort;
 import io.baton.sip.SipConfig;
-import io.baton.ua.UserAgentConfig;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -61,8 +60,8 @@ final class TestConfig {
         new HostPort("127.0.0.1", 15605),
         new BatonApiConfig(API, "test-key", Duration.ofMillis(200), Duration.ofSeconds(2)),
         List.of(
-            new UserAgentConfig("alice", SipConfig.at("127.0.0.1:15603"), null),
-            new UserAgentConfig("bob", SipConfig.at("127.0.0.1:15604"), null)),
+            new AgentConfig("alice", SipConfig.at("127.0.0.1:15603")),
+            new AgentConfig("bob", SipConfig.at("127.0.0.1:15604"))),
         Map.of("desk", List.of("alice", "bob")),
         ivr());
   }
