@@ -182,6 +182,7 @@ public final class TransferServer implements AutoCloseable {
               streams,
               new OperatorApi(
                   service, cdrs, ladders, new EventTokens(clock), metrics, peers, db, json, clock),
+              new AdminApi(db, numbers, json),
               json);
       Javalin http = api.create().start(config.http().host(), config.http().port());
       List<String> routes = api.routes().stream().map(r -> r.method() + " " + r.path()).toList();
