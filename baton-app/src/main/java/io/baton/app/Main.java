@@ -18,13 +18,21 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** Baton's command line: {@code baton lab}, {@code baton run <element>}, {@code baton check}. */
+/**
+ * Baton's command line: {@code baton lab}, {@code baton run <element>}, {@code baton check}, {@code
+ * baton routes import}.
+ */
 @Command(
     name = "baton",
     mixinStandardHelpOptions = true,
     version = "baton 0.1.0",
     description = "Reroutes live SIP calls through out-of-band signalling.",
-    subcommands = {Main.LabCommand.class, Main.RunCommand.class, Main.CheckCommand.class})
+    subcommands = {
+      Main.LabCommand.class,
+      Main.RunCommand.class,
+      Main.CheckCommand.class,
+      RoutesCommand.class
+    })
 public final class Main implements Runnable {
 
   public static void main(String[] args) {
