@@ -18,20 +18,30 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** Baton's command line: {@code baton lab}, {@code baton run <element>}, {@code baton check}. */
+/**
+ * Baton's command line: {@code baton lab}, {@code baton run <element>}, {@code baton check}, {@code
+ * baton agent transfer}, {@code baton routes import}.
+ */
 @Command(
     name = "baton",
     mixinStandardHelpOptions = true,
     version = "baton 0.1.0",
     description = "Reroutes live SIP calls through out-of-band signalling.",
-    subcommands = {Main.LabCommand.class, Main.RunCommand.class, Main.CheckCommand.class})
+    subcommands = {
+      Main.LabCommand.class,
+      Main.RunCommand.class,
+      Main.CheckCommand.class,
+      AgentCommand.class,
+      RoutesCommand.class
+    })
 public final class Main implements Runnable {
 
   public static void main(String[] args) {
     System.exit(run(args));
   }
 
-  static int run(String... args) {
+  /** Runs a command line; the exit status (tests and the testkit call this). */
+  public static int run(String... args) {
     return new CommandLine(new Main())
         .setExecutionExceptionHandler(
             (e, cmd, parsed) -> {
