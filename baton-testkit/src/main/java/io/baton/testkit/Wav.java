@@ -7,6 +7,7 @@ import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -70,36 +71,45 @@ public record Wav(int sampleRate, short[] samples) {
     return (double) samples.length / sampleRate;
   }
 
-  /** The level of the last {@code seconds} of audio, over 100 ms windows. */
-  public LevelMeter levelOfLast(double seconds) {
+  /** The first {@code seconds} of the audio (all of it if shorter). */
+  public Wav first(double seconds) {
+    return new Wav(sampleRate, Arrays.copyOf(samples, Math.min(samples.length, count(seconds))));
+  }
+
+  /** The last {@code seconds} of the audio (all of it if shorter). */
+  public Wav last(double seconds) {
+    int from = Math.max(0, samples.length - count(seconds));
+    return new Wav(sampleRate, Arrays.copyOfRange(samples, from, samples.length));
+  }
+
+  private int count(double seconds) {
+    return (int) Math.round(seconds * sampleRate);
+  }
+
+  /** The level of the audio, over 100 ms windows. */
+  public LevelMeter level() {
     LevelMeter meter = new LevelMeter(sampleRate / 10);
-    meter.addLinear(samples, from(seconds), samples.length);
+    meter.addLinear(samples, 0, samples.length);
     return meter;
   }
 
   /**
-   * The share (0 to 1) of the last {@code seconds}' energy that is a tone of {@code hz} (Goertzel's
-   * algorithm at that one frequency): near 1 for that tone alone, near 0 for other audio.
+   * The share (0 to 1) of the audio's energy that is a tone of {@code hz} (Goertzel's algorithm at
+   * that one frequency): near 1 for that tone alone, near 0 for other audio.
    */
-  public double toneShareOfLast(double seconds, double hz) {
-    int from = from(seconds);
-    int n = samples.length - from;
+  public double toneShare(double hz) {
     double coefficient = 2 * Math.cos(2 * Math.PI * hz / sampleRate);
     double s1 = 0;
     double s2 = 0;
     double energy = 0;
-    for (int i = from; i < samples.length; i++) {
-      double s0 = samples[i] + coefficient * s1 - s2;
+    for (short sample : samples) {
+      double s0 = sample + coefficient * s1 - s2;
       s2 = s1;
       s1 = s0;
-      energy += (double) samples[i] * samples[i];
+      energy += (double) sample * sample;
     }
     double power = s1 * s1 + s2 * s2 - coefficient * s1 * s2; // |X(hz)|²
-    return energy == 0 ? 0 : Math.min(1, 2 * power / (n * energy));
-  }
-
-  private int from(double seconds) {
-    return Math.max(0, samples.length - (int) Math.round(seconds * sampleRate));
+    return energy == 0 ? 0 : Math.min(1, 2 * power / (samples.length * energy));
   }
 
   /**

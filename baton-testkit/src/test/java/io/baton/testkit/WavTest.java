@@ -46,19 +46,21 @@ class WavTest {
 
     assertThat(wav.sampleRate()).isEqualTo(8000);
     assertThat(wav.seconds()).isEqualTo(2.0);
-    assertThat(wav.levelOfLast(1.0).windowsAtOrAbove(-40)).isEqualTo(10);
-    assertThat(wav.levelOfLast(1.0).loudestDbov()).isCloseTo(-15.3, within(0.2));
-    assertThat(wav.levelOfLast(2.0).windowsAtOrAbove(-40)).isEqualTo(10);
-    assertThat(wav.toneShareOfLast(1.0, 440)).isCloseTo(1.0, within(0.01));
-    assertThat(wav.toneShareOfLast(1.0, 600)).isLessThan(0.01);
+    assertThat(wav.last(1.0).level().windowsAtOrAbove(-40)).isEqualTo(10);
+    assertThat(wav.last(1.0).level().loudestDbov()).isCloseTo(-15.3, within(0.2));
+    assertThat(wav.last(3.0).level().windowsAtOrAbove(-40)).isEqualTo(10);
+    assertThat(wav.first(1.0).level().windowsAtOrAbove(-100)).isZero();
+    assertThat(wav.first(1.5).level().windowsAtOrAbove(-40)).isEqualTo(5);
+    assertThat(wav.last(1.0).toneShare(440)).isCloseTo(1.0, within(0.01));
+    assertThat(wav.last(1.0).toneShare(600)).isLessThan(0.01);
   }
 
   @Test
   void silenceHasNoLevelAndNoTone() throws Exception {
     Wav wav = Wav.read(wav((short) 1, new short[8000], 16000));
 
-    assertThat(wav.levelOfLast(1.0).windowsAtOrAbove(-100)).isZero();
-    assertThat(wav.toneShareOfLast(1.0, 440)).isZero();
+    assertThat(wav.level().windowsAtOrAbove(-100)).isZero();
+    assertThat(wav.toneShare(440)).isZero();
   }
 
   @Test

@@ -78,7 +78,13 @@ class SoftphoneInteropTest extends LabTest {
       ladder.forEach(m -> methods.add(m.get("method").asText()));
       assertThat(methods).contains("INVITE", "REFER").doesNotContain("INFO");
       assertThat(ladder.get(0).get("text").asText()).contains("telephone-event/8000");
-      assertTalksWithSales(phone, sales, salesCalls);
+      Wav heard = assertTalksWithSales(phone, sales, salesCalls);
+      // Before it, the softphone heard the IVR's spoken menu: audio, and not sales's tone.
+      Wav menu = heard.first(1.0);
+      assertThat(menu.level().windowsAtOrAbove(AUDIBLE_DBOV))
+          .as("the softphone hears the IVR's menu: %s", menu.level())
+          .isGreaterThanOrEqualTo(5);
+      assertThat(menu.toneShare(SALES_TONE_HZ)).isLessThan(0.2);
     }
   }
 
@@ -129,7 +135,7 @@ class SoftphoneInteropTest extends LabTest {
    * softphone: the last second baresip heard before hanging up (all after the transfer) is loud,
    * and is sales's 440 Hz.
    */
-  private static void assertTalksWithSales(Baresip phone, UserAgent sales, int salesCallsBefore)
+  private static Wav assertTalksWithSales(Baresip phone, UserAgent sales, int salesCallsBefore)
       throws Exception {
     await().atMost(WAIT).until(() -> sales.calls().size() > salesCallsBefore);
     UaCall atSales = sales.calls().get(sales.calls().size() - 1);
@@ -150,20 +156,21 @@ class SoftphoneInteropTest extends LabTest {
     atSales.awaitEnded(WAIT);
 
     Wav heard = Wav.read(phone.heardAudio());
-    LevelMeter lastSecond = heard.levelOfLast(1.0);
-    double salesShare = heard.toneShareOfLast(1.0, SALES_TONE_HZ);
+    Wav lastSecond = heard.last(1.0);
+    double salesShare = lastSecond.toneShare(SALES_TONE_HZ);
     LOG.info(
         "pstn-sales heard: {}; the softphone heard {} s, its last second: {}, {}% {} Hz",
         heardBySales.summary(AUDIBLE_DBOV),
         heard.seconds(),
-        lastSecond.summary(AUDIBLE_DBOV),
+        lastSecond.level().summary(AUDIBLE_DBOV),
         Math.round(salesShare * 100),
         SALES_TONE_HZ);
-    assertThat(lastSecond.windowsAtOrAbove(AUDIBLE_DBOV))
+    assertThat(lastSecond.level().windowsAtOrAbove(AUDIBLE_DBOV))
         .as("the softphone hears pstn-sales (%.1f s recorded): %s", heard.seconds(), lastSecond)
         .isGreaterThanOrEqualTo(9);
     assertThat(salesShare)
         .as("share of the softphone's last second that is sales's %s Hz tone", SALES_TONE_HZ)
         .isGreaterThan(0.8);
+    return heard;
   }
 }
