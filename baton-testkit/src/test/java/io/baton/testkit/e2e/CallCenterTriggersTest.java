@@ -84,37 +84,41 @@ class CallCenterTriggersTest extends LabTest {
     ua.hangUp();
   }
 
-  @Test
-  void pressing1AsAnRfc4733EventTransfersToSales() throws Exception {
-    UserAgent sales = endpoint("pstn-sales");
-    int before = sales.calls().size();
+  /** The menu's choice of {@code key}, pressed by {@code press}, ends at {@code endpoint}. */
+  private static UaCall choose(char key, KeyPress press, String target, String endpoint)
+      throws Exception {
+    UserAgent at = endpoint(endpoint);
+    int before = at.calls().size();
     UaCall ua = call("+18005550100");
     UaCall atCenter = atCallCenterGathering(ua);
 
-    ua.sendDigits("1");
+    press.send(ua, String.valueOf(key));
 
     JsonNode transfer = awaitCompletedTransfer(ua);
-    assertThat(transfer.get("to").toString()).contains("target:sales");
-    assertThat(atCenter.digits()).containsExactly('1');
-    assertTwoWayAudio(ua, newCallAt(sales, before), atCenter);
+    assertThat(transfer.get("to").toString()).contains(target);
+    assertThat(atCenter.digits()).containsExactly(key);
+    assertTwoWayAudio(ua, newCallAt(at, before), atCenter);
+    return ua;
+  }
+
+  /** How the caller presses keys. */
+  private interface KeyPress {
+    void send(UaCall call, String keys) throws Exception;
+  }
+
+  @Test
+  void pressing1AsAnRfc4733EventTransfersToSales() throws Exception {
+    UaCall ua = choose('1', UaCall::sendDigits, "target:sales", "pstn-sales");
     assertThat(legStates(callOf(ua))).containsEntry("sbc-carrier->pstn-sales", "active");
     ua.hangUp();
   }
 
   @Test
   void pressing2AsSipInfoTransfersToSupport() throws Exception {
-    UserAgent support = endpoint("support");
-    int before = support.calls().size();
-    UaCall ua = call("+18005550100");
-    UaCall atCenter = atCallCenterGathering(ua);
-
     // SIP INFO crosses SBC-edge, the proxy and SBC-dest in the dialog to the call center.
-    assertThat(ua.sendInfoDigits("2", WAIT)).containsExactly(200);
-
-    JsonNode transfer = awaitCompletedTransfer(ua);
-    assertThat(transfer.get("to").toString()).contains("target:support");
-    assertThat(atCenter.digits()).containsExactly('2');
-    assertTwoWayAudio(ua, newCallAt(support, before), atCenter);
+    KeyPress info = (call, keys) -> assertThat(call.sendInfoDigits(keys, WAIT)).containsOnly(200);
+    UaCall ua = choose('2', info, "target:support", "support");
+    assertThat(legStates(callOf(ua))).containsEntry("sbc-edge->support", "active");
     ua.hangUp();
   }
 
