@@ -20,7 +20,7 @@ import picocli.CommandLine.Parameters;
 
 /**
  * Baton's command line: {@code baton lab}, {@code baton run <element>}, {@code baton check}, {@code
- * baton agent transfer}.
+ * baton agent transfer}, {@code baton routes import}.
  */
 @Command(
     name = "baton",
@@ -31,7 +31,8 @@ import picocli.CommandLine.Parameters;
       Main.LabCommand.class,
       Main.RunCommand.class,
       Main.CheckCommand.class,
-      AgentCommand.class
+      AgentCommand.class,
+      RoutesCommand.class
     })
 public final class Main implements Runnable {
 

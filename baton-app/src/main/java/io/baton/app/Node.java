@@ -98,7 +98,8 @@ public final class Node implements AutoCloseable {
     PeerNames peers = new PeerNames(config.network());
     Object element;
     if (name.equals("redirect")) {
-      element = RedirectServer.start(name, config.redirect(), database(), clock, scheduler);
+      element =
+          RedirectServer.start(name, config.redirect(), database(), registry(), clock, scheduler);
     } else if (name.equals("proxy")) {
       element = ProxyServer.start(name, config.proxy(), registry(), peers, clock, scheduler);
     } else if (name.equals("transfer")) {

@@ -49,6 +49,7 @@ public final class RtpStream implements AutoCloseable {
   private final AtomicLong received = new AtomicLong();
   private final AtomicLong receivedBytes = new AtomicLong();
   private volatile double lastRms;
+  private final LevelMeter receivedLevel = new LevelMeter();
   private volatile InetSocketAddress lastSource;
   private volatile InetSocketAddress remote;
   private volatile Supplier<byte[]> source;
@@ -244,6 +245,7 @@ public final class RtpStream implements AutoCloseable {
         SocketAddress from = channel.receive(buffer);
         buffer.flip();
         RtpPacket packet = RtpPacket.parse(buffer);
+        receivedLevel.addRtp(packet.payloadType(), packet.payload());
         received.incrementAndGet();
         receivedBytes.addAndGet(packet.payload().length);
         if (packet.payloadType() == eventPayloadType) {
@@ -284,6 +286,11 @@ public final class RtpStream implements AutoCloseable {
   /** RMS level of the last PCMU or PCMA packet received (0 for silence). */
   public double lastLevel() {
     return lastRms;
+  }
+
+  /** The level of the G.711 audio received so far, window by window. */
+  public LevelMeter receivedLevel() {
+    return receivedLevel;
   }
 
   /** Where the last packet came from. */

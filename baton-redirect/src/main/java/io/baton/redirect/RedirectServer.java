@@ -1,6 +1,10 @@
 package io.baton.redirect;
 
+import io.baton.registry.CallRegistry;
+import io.baton.routing.CarrierStatus;
+import io.baton.routing.LeastCostRouter;
 import io.baton.routing.Numbers;
+import io.baton.sip.HostPort;
 import io.baton.sip.InboundRequest;
 import io.baton.sip.Messages;
 import io.baton.sip.SipEndpoint;
@@ -8,10 +12,14 @@ import io.baton.sip.StackMode;
 import io.baton.store.Carriers;
 import io.baton.store.Database;
 import io.baton.store.Directory;
+import io.baton.store.RateDecks;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -28,8 +36,11 @@ import org.slf4j.LoggerFactory;
  * Temporarily} and the Contacts to try, best first (docs/architecture.md, call setup step 2).
  *
  * <p>It answers from an immutable in-memory {@link RoutingSnapshot} that the scheduler re-reads
- * from the database every {@code reload}: a SIP thread never touches the database. A failed reload
- * keeps the last good snapshot; with none at all, INVITEs get {@code 503} with {@code Retry-After}.
+ * from the database every {@code reload} (the rate decks only when their version changed): a SIP
+ * thread never touches the database. A failed reload keeps the last good snapshot; with none at
+ * all, INVITEs get {@code 503} with {@code Retry-After}. Carriers' gateways are pinged with OPTIONS
+ * every {@code healthCheck.interval}; gateways down and carriers at their call limit (counted from
+ * the call registry) are left out of routes.
  */
 public final class RedirectServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(RedirectServer.class);
@@ -41,26 +52,40 @@ public final class RedirectServer implements AutoCloseable {
   private final Numbers numbers;
   private final Directory directory;
   private final Carriers carriers;
+  private final RateDecks decks;
   private final Clock clock;
+  private final GatewayHealth health;
+  private final CarrierStatus status;
   private volatile RoutingSnapshot snapshot;
   private volatile SipEndpoint endpoint;
-  private volatile ScheduledFuture<?> reloading;
+  private final List<ScheduledFuture<?>> periodic = new ArrayList<>();
 
-  private RedirectServer(String name, RedirectConfig config, Database db, Clock clock) {
+  private RedirectServer(
+      String name, RedirectConfig config, Database db, CallRegistry registry, Clock clock) {
     this.name = name;
     this.config = config;
     this.numbers = new Numbers(config.defaultRegion());
     this.directory = new Directory(db);
     this.carriers = new Carriers(db);
+    this.decks = new RateDecks(db);
     this.clock = clock;
+    this.health = new GatewayHealth(config.healthCheck().downAfter(), clock);
+    CarrierLoad load = registry == null ? null : CarrierLoad.watch(registry);
+    this.status =
+        new CarrierStatus() {
+          @Override
+          public boolean up(String gateway) {
+            return health.up(gateway);
+          }
+
+          @Override
+          public int activeCalls(String carrier) {
+            return load == null ? 0 : load.activeCalls(carrier);
+          }
+        };
   }
 
-  /**
-   * Loads the routing data, starts listening and re-reads the data every {@code config.reload()} on
-   * {@code scheduler}. It starts even if the database cannot be read (answering 503 until it can).
-   *
-   * @throws SipException if it cannot listen on {@code config.sip().listen()}
-   */
+  /** Starts without counting carriers' calls (no concurrent-call limits). */
   public static RedirectServer start(
       String name,
       RedirectConfig config,
@@ -68,30 +93,69 @@ public final class RedirectServer implements AutoCloseable {
       Clock clock,
       ScheduledExecutorService scheduler)
       throws SipException {
-    RedirectServer server = new RedirectServer(name, config, db, clock);
+    return start(name, config, db, null, clock, scheduler);
+  }
+
+  /**
+   * Loads the routing data, starts listening and re-reads the data every {@code config.reload()} on
+   * {@code scheduler}; pings the carriers' gateways every {@code healthCheck.interval}. It starts
+   * even if the database cannot be read (answering 503 until it can).
+   *
+   * @param registry where legs through carriers are counted against their limits; null: no limits
+   * @throws SipException if it cannot listen on {@code config.sip().listen()}
+   */
+  public static RedirectServer start(
+      String name,
+      RedirectConfig config,
+      Database db,
+      CallRegistry registry,
+      Clock clock,
+      ScheduledExecutorService scheduler)
+      throws SipException {
+    RedirectServer server = new RedirectServer(name, config, db, registry, clock);
     server.reload();
     server.endpoint =
         SipEndpoint.start(name, StackMode.TRANSACTIONS_ONLY, config.sip(), server::onRequest);
     long every = config.reload().toMillis();
-    server.reloading =
-        scheduler.scheduleWithFixedDelay(server::reload, every, every, TimeUnit.MILLISECONDS);
+    server.periodic.add(
+        scheduler.scheduleWithFixedDelay(server::reload, every, every, TimeUnit.MILLISECONDS));
+    if (config.healthCheck().enabled()) {
+      long interval = config.healthCheck().interval().toMillis();
+      server.periodic.add(
+          scheduler.scheduleWithFixedDelay(
+              server::pingGateways, interval, interval, TimeUnit.MILLISECONDS));
+    }
     return server;
   }
 
-  /** Re-reads DIDs, carriers and rates; on failure keeps what it had. Runs on the scheduler. */
+  /** Re-reads DIDs and carriers, and the decks if changed; on failure keeps what it had. */
   private void reload() {
     RoutingSnapshot previous = snapshot;
     try {
-      snapshot =
-          RoutingSnapshot.of(
-              directory.dids(), carriers.carriers(), carriers.rates(), clock.instant());
+      long version = decks.version();
+      LeastCostRouter router;
+      var all = carriers.carriers();
+      long typical = config.typicalCall().toSeconds();
+      if (previous != null && previous.deckVersion() == version) {
+        router = new LeastCostRouter(all, previous.router().index(), typical);
+      } else {
+        long started = System.nanoTime();
+        router = new LeastCostRouter(all, decks.index(), typical);
+        LOG.info(
+            "{}: rate decks version {} read: {} rows in {} ms",
+            name,
+            version,
+            router.index().size(),
+            (System.nanoTime() - started) / 1_000_000);
+      }
+      snapshot = RoutingSnapshot.of(directory.dids(), all, router, version, clock.instant());
       if (previous == null) {
         LOG.info(
             "{}: routing data loaded ({} DIDs, {} carriers, {} rates)",
             name,
             snapshot.dids().size(),
             snapshot.carriers().size(),
-            snapshot.rates().size());
+            router.index().size());
       }
     } catch (RuntimeException e) {
       if (previous == null) {
@@ -104,6 +168,51 @@ public final class RedirectServer implements AutoCloseable {
             Duration.between(previous.loadedAt(), clock.instant()));
       }
     }
+  }
+
+  /**
+   * One round of OPTIONS pings (RFC 3261 §11) to every gateway of every enabled carrier; any answer
+   * but 408 counts as alive. Completes when every ping has an outcome.
+   */
+  CompletableFuture<Void> pingGateways() {
+    RoutingSnapshot routes = snapshot;
+    if (routes == null || endpoint == null) {
+      return CompletableFuture.completedFuture(null);
+    }
+    Set<String> gateways = GatewayHealth.toPing(routes.carriers());
+    health.retain(gateways);
+    List<CompletableFuture<?>> pings = new ArrayList<>();
+    for (String gateway : gateways) {
+      pings.add(
+          ping(gateway)
+              .handle(
+                  (response, failure) -> {
+                    health.pinged(
+                        gateway,
+                        failure == null && response.getStatusCode() != Response.REQUEST_TIMEOUT);
+                    return null;
+                  }));
+    }
+    return CompletableFuture.allOf(pings.toArray(CompletableFuture[]::new));
+  }
+
+  private CompletableFuture<Response> ping(String gateway) {
+    try {
+      HostPort to = HostPort.parse(gateway);
+      Request options =
+          endpoint.request(Request.OPTIONS, endpoint.messages().uri(null, to)).build();
+      return endpoint
+          .send(options)
+          .finalResponse()
+          .orTimeout(config.healthCheck().timeout().toMillis(), TimeUnit.MILLISECONDS);
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+  }
+
+  /** The status least-cost routing sees now: gateway health and calls per carrier. */
+  CarrierStatus status() {
+    return status;
   }
 
   private void onRequest(InboundRequest request) {
@@ -143,7 +252,8 @@ public final class RedirectServer implements AutoCloseable {
       invite.respond(Response.ADDRESS_INCOMPLETE);
       return;
     }
-    List<String> contacts = routes.lookup(number.get(), config.coreProxy());
+    List<String> contacts =
+        routes.lookup(number.get(), config.coreProxy(), clock.instant(), status);
     if (contacts.isEmpty()) {
       LOG.debug("{}: no route to {}", name, number.get());
       invite.respond(Response.NOT_FOUND);
@@ -198,7 +308,7 @@ public final class RedirectServer implements AutoCloseable {
 
   @Override
   public void close() {
-    reloading.cancel(false);
+    periodic.forEach(p -> p.cancel(false));
     endpoint.close();
   }
 }

@@ -2,28 +2,36 @@ package io.baton.redirect;
 
 import io.baton.routing.Carrier;
 import io.baton.routing.CarrierRoute;
+import io.baton.routing.CarrierStatus;
 import io.baton.routing.LeastCostRouter;
 import io.baton.routing.Numbers;
-import io.baton.routing.Rate;
+import io.baton.routing.Transport;
 import io.baton.sip.HostPort;
 import io.baton.store.Did;
 import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
- * The redirect server's routing data at one moment (DIDs, carriers, rates), immutable, and the
+ * The redirect server's routing data at one moment (DIDs, carriers, rate decks), immutable, and the
  * policy that turns a dialled number into the Contacts of a 302: plain code, no SIP and no I/O.
  *
  * @param dids every DID by its E.164 number
  * @param carriers every carrier, enabled or not
- * @param rates every carrier's rates
+ * @param router least-cost routing over the carriers' rate decks
+ * @param deckVersion the version of the rate decks the router was built from
  * @param loadedAt when the data was read
  */
 record RoutingSnapshot(
-    Map<String, Did> dids, List<Carrier> carriers, List<Rate> rates, Instant loadedAt) {
+    Map<String, Did> dids,
+    List<Carrier> carriers,
+    LeastCostRouter router,
+    long deckVersion,
+    Instant loadedAt) {
 
   /**
    * Contacts in one 302 at most: enough for any crankback, and the response stays well inside one
@@ -34,50 +42,63 @@ record RoutingSnapshot(
   RoutingSnapshot {
     dids = Map.copyOf(dids);
     carriers = List.copyOf(carriers);
-    rates = List.copyOf(rates);
   }
 
   static RoutingSnapshot of(
-      List<Did> dids, List<Carrier> carriers, List<Rate> rates, Instant loadedAt) {
+      List<Did> dids,
+      List<Carrier> carriers,
+      LeastCostRouter router,
+      long deckVersion,
+      Instant loadedAt) {
     return new RoutingSnapshot(
         dids.stream().collect(Collectors.toMap(Did::did, Function.identity())),
         carriers,
-        rates,
+        router,
+        deckVersion,
         loadedAt);
   }
 
   /**
-   * Where calls to {@code e164} go, best first, as Contact URIs: a DID to its redirect number
-   * through {@code coreProxy} ({@code sip:+13125550100@127.0.0.1:5080}) or to its SIP URI; a
-   * disabled DID nowhere; any other number to its carriers by least-cost routing ({@code
+   * Where a call to {@code e164} arriving at {@code now} goes, best first, as Contact URIs: a DID
+   * to its redirect (by its schedule) number through {@code coreProxy} ({@code
+   * sip:+13125550100@127.0.0.1:5080}) or to its SIP URI; a disabled DID nowhere; any other number
+   * to its carriers by least-cost routing, one Contact per gateway up ({@code
    * sip:+16465550111@127.0.0.1:5120;carrier=cheapnet;cid=did;ri=diversion}). Empty if there is no
    * route.
    */
-  List<String> lookup(String e164, HostPort coreProxy) {
+  List<String> lookup(String e164, HostPort coreProxy, Instant now, CarrierStatus status) {
     Did did = dids.get(e164);
     if (did != null) {
       if (!did.enabled()) {
         return List.of();
       }
-      String to = did.redirectTo();
+      String to = did.redirectAt(now);
       return List.of(Numbers.isE164(to) ? "sip:" + to + "@" + coreProxy : to);
     }
-    return LeastCostRouter.routes(e164, carriers, rates).stream()
-        .limit(MAX_CONTACTS)
-        .map(route -> viaCarrier(e164, route))
-        .toList();
+    List<String> contacts = new ArrayList<>();
+    for (CarrierRoute route :
+        router.routes(e164, now.atOffset(ZoneOffset.UTC).toLocalDate(), status)) {
+      for (String gateway : route.gateways()) {
+        if (contacts.size() < MAX_CONTACTS) {
+          contacts.add(viaCarrier(e164, gateway, route));
+        }
+      }
+    }
+    return contacts;
   }
 
   /**
    * A carrier's Contact names the carrier for the leg's record and, always (defaults included, so
    * SBC-edge never has to know them), how a transferred call through it presents itself: {@code
-   * cid} and {@code ri} (docs "Transfers that always finish").
+   * cid} and {@code ri} (docs "Transfers that always finish"); TCP gateways get {@code
+   * transport=tcp} (RFC 3261 §19.1.1).
    */
-  private static String viaCarrier(String e164, CarrierRoute route) {
+  private static String viaCarrier(String e164, String gateway, CarrierRoute route) {
     return "sip:"
         + e164
         + "@"
-        + route.gateway()
+        + gateway
+        + (route.transport() == Transport.TCP ? ";transport=tcp" : "")
         + ";carrier="
         + route.carrier()
         + ";cid="

@@ -1,16 +1,24 @@
 package io.baton.routing;
 
-import java.math.BigDecimal;
+import java.util.List;
 
 /**
- * One way to reach a number: through {@code carrier} at {@code gateway}, priced by its rate for
- * {@code prefix}, presenting a transferred call as the carrier's {@code callerId} and {@code
- * redirectInfo} say.
+ * One way to reach a number: through {@code carrier}'s {@code gateways} (those up, in order) over
+ * {@code transport}, priced by {@code rate} (its deck's longest prefix of the number in effect),
+ * presenting a transferred call as the carrier's {@code callerId} and {@code redirectInfo} say.
+ *
+ * @param cost what a typical call costs this way (the order of routes)
  */
 public record CarrierRoute(
     String carrier,
-    String gateway,
-    String prefix,
-    BigDecimal perMinute,
+    List<String> gateways,
+    Transport transport,
+    Rate rate,
+    java.math.BigDecimal cost,
+    int weight,
     CallerId callerId,
-    RedirectInfo redirectInfo) {}
+    RedirectInfo redirectInfo) {
+  public CarrierRoute {
+    gateways = List.copyOf(gateways);
+  }
+}

@@ -1,5 +1,6 @@
 package io.baton.routing;
 
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -9,43 +10,79 @@ import java.util.Objects;
 
 /**
  * Least-cost routing: which carriers can reach a number and in which order to try them. Plain
- * policy, no SIP and no I/O.
+ * policy over immutable data, no SIP and no I/O.
+ *
+ * <p>Each carrier's rate for a number is the row of its deck with the longest prefix of the number
+ * among those in effect on the day (the latest effective date per prefix). Routes go cheapest first
+ * by what a typical call costs under that rate (connection fee and billing increments included),
+ * equal costs by weight (larger first), then by name. A carrier is left out when disabled, when
+ * every gateway of it is down, or when it carries {@code maxCalls} calls already.
  */
 public final class LeastCostRouter {
-  private static final Comparator<CarrierRoute> CHEAPEST_FIRST =
-      Comparator.comparing(CarrierRoute::perMinute).thenComparing(CarrierRoute::carrier);
+  private static final Comparator<Candidate> BEST_FIRST =
+      Comparator.comparingLong(Candidate::costMicros)
+          .thenComparing(Comparator.comparingInt((Candidate c) -> c.carrier().weight()).reversed())
+          .thenComparing(c -> c.carrier().name());
 
-  private LeastCostRouter() {}
+  private final RateIndex index;
+  private final Carrier[] byIndexNumber;
+  private final long typicalCallSeconds;
 
   /**
-   * The routes to {@code e164}: one per enabled carrier that has a rate for a prefix of the number,
-   * priced by its longest such prefix; cheapest first, equal prices by carrier name. Rates of
-   * carriers not in {@code carriers} are ignored. Empty if no carrier reaches the number.
+   * @param carriers every carrier (rows of carriers not among them are ignored)
+   * @param index every carrier's rate deck
+   * @param typicalCallSeconds the call length routes are priced for
    */
-  public static List<CarrierRoute> routes(String e164, List<Carrier> carriers, List<Rate> rates) {
-    Objects.requireNonNull(e164, "e164");
-    Map<String, Rate> longestByCarrier = new HashMap<>();
-    for (Rate rate : rates) {
-      if (e164.startsWith(rate.prefix())) {
-        longestByCarrier.merge(
-            rate.carrier(), rate, (a, b) -> b.prefix().length() > a.prefix().length() ? b : a);
-      }
+  public LeastCostRouter(List<Carrier> carriers, RateIndex index, long typicalCallSeconds) {
+    this.index = Objects.requireNonNull(index, "index");
+    if (typicalCallSeconds < 1) {
+      throw new IllegalArgumentException("typicalCallSeconds: " + typicalCallSeconds);
     }
-    List<CarrierRoute> routes = new ArrayList<>();
-    for (Carrier carrier : carriers) {
-      Rate rate = longestByCarrier.get(carrier.name());
-      if (carrier.enabled() && rate != null) {
-        routes.add(
-            new CarrierRoute(
-                carrier.name(),
-                carrier.gateway(),
-                rate.prefix(),
-                rate.perMinute(),
-                carrier.callerId(),
-                carrier.redirectInfo()));
-      }
-    }
-    routes.sort(CHEAPEST_FIRST);
-    return List.copyOf(routes);
+    this.typicalCallSeconds = typicalCallSeconds;
+    Map<String, Carrier> byName = new HashMap<>();
+    carriers.forEach(c -> byName.put(c.name(), c));
+    this.byIndexNumber = index.carriers().stream().map(byName::get).toArray(Carrier[]::new);
   }
+
+  public RateIndex index() {
+    return index;
+  }
+
+  /**
+   * The routes to {@code e164} on {@code date}, best first; empty if no usable carrier reaches it.
+   */
+  public List<CarrierRoute> routes(String e164, LocalDate date, CarrierStatus status) {
+    int[] rows = index.lookup(e164, date);
+    List<Candidate> candidates = new ArrayList<>();
+    for (int c = 0; c < rows.length; c++) {
+      Carrier carrier = byIndexNumber[c];
+      if (rows[c] < 0 || carrier == null || !carrier.enabled()) {
+        continue;
+      }
+      if (carrier.maxCalls() != null && status.activeCalls(carrier.name()) >= carrier.maxCalls()) {
+        continue;
+      }
+      List<String> up = carrier.gateways().stream().filter(status::up).toList();
+      if (!up.isEmpty()) {
+        candidates.add(
+            new Candidate(carrier, up, rows[c], index.costMicros(rows[c], typicalCallSeconds)));
+      }
+    }
+    candidates.sort(BEST_FIRST);
+    return candidates.stream()
+        .map(
+            c ->
+                new CarrierRoute(
+                    c.carrier().name(),
+                    c.gateways(),
+                    c.carrier().transport(),
+                    index.rate(c.row()),
+                    RateIndex.money(c.costMicros()),
+                    c.carrier().weight(),
+                    c.carrier().callerId(),
+                    c.carrier().redirectInfo()))
+        .toList();
+  }
+
+  private record Candidate(Carrier carrier, List<String> gateways, int row, long costMicros) {}
 }

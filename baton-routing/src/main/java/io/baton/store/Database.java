@@ -30,10 +30,19 @@ public final class Database implements AutoCloseable {
     hc.setPassword(config.password());
     hc.setMaximumPoolSize(config.poolSize());
     hc.setPoolName("baton-db");
+    if (config.url().startsWith("jdbc:postgresql:")) {
+      hc.addDataSourceProperty("reWriteBatchedInserts", "true"); // multi-row INSERTs for imports
+    }
     HikariDataSource ds = new HikariDataSource(hc);
     try {
       var result =
-          Flyway.configure().dataSource(ds).locations("classpath:db/migration").load().migrate();
+          Flyway.configure()
+              .dataSource(ds)
+              .locations("classpath:db/migration")
+              // versions are reserved per issue: one may land after a higher one was applied
+              .outOfOrder(true)
+              .load()
+              .migrate();
       LOG.info(
           "database {} at schema version {}", redact(config.url()), result.targetSchemaVersion);
     } catch (RuntimeException e) {

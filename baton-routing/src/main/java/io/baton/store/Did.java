@@ -1,5 +1,12 @@
 package io.baton.store;
 
+import io.baton.routing.TimeWindow;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Objects;
+
 /**
  * A number a tenant owns and where calls to it go.
  *
@@ -8,6 +15,48 @@ package io.baton.store;
  * @param redirectTo an E.164 number (reached through the core proxy) or a SIP URI
  * @param onArrival a transfer target to apply as soon as the call arrives, or null
  * @param enabled false to answer calls to it with 404
+ * @param timeZone where the schedules' times of day are read
+ * @param schedules where calls go at certain times instead of {@code redirectTo}; the first whose
+ *     window holds the call's time wins
  */
 public record Did(
-    String did, String tenantId, String redirectTo, String onArrival, boolean enabled) {}
+    String did,
+    String tenantId,
+    String redirectTo,
+    String onArrival,
+    boolean enabled,
+    ZoneId timeZone,
+    List<Schedule> schedules) {
+
+  public Did {
+    timeZone = Objects.requireNonNull(timeZone, "timeZone").normalized();
+    schedules = List.copyOf(schedules);
+  }
+
+  /** A DID without schedules, times in UTC. */
+  public Did(String did, String tenantId, String redirectTo, String onArrival, boolean enabled) {
+    this(did, tenantId, redirectTo, onArrival, enabled, ZoneOffset.UTC, List.of());
+  }
+
+  /**
+   * A time-of-day/day-of-week variant of a DID's redirect.
+   *
+   * @param window when it applies, in the DID's time zone
+   * @param redirectTo where calls go then: an E.164 number or a SIP URI
+   */
+  public record Schedule(TimeWindow window, String redirectTo) {}
+
+  /** Where a call arriving at {@code at} goes. */
+  public String redirectAt(Instant at) {
+    if (schedules.isEmpty()) {
+      return redirectTo;
+    }
+    var local = at.atZone(timeZone);
+    for (Schedule s : schedules) {
+      if (s.window().contains(local)) {
+        return s.redirectTo();
+      }
+    }
+    return redirectTo;
+  }
+}

@@ -1,11 +1,13 @@
 package io.baton.store;
 
+import io.baton.routing.Rate;
 import java.math.BigDecimal;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -99,7 +101,7 @@ public final class Seeder {
   }
 
   private static int carrier(Connection c, CarrierSeed carrier) throws SQLException {
-    List<Col> values = new ArrayList<>(List.of(col("gateway", carrier.gateway())));
+    List<Col> values = new ArrayList<>();
     // Choices the seed leaves out keep the database's (the column default for a new carrier).
     if (carrier.callerId() != null) {
       values.add(col("caller_id", carrier.callerId()));
@@ -107,16 +109,50 @@ public final class Seeder {
     if (carrier.redirectInfo() != null) {
       values.add(col("redirect_info", carrier.redirectInfo()));
     }
+    if (carrier.transport() != null) {
+      values.add(col("transport", carrier.transport()));
+    }
+    if (carrier.weight() != null) {
+      values.add(col("weight", carrier.weight()));
+    }
+    if (carrier.maxCalls() != null) {
+      values.add(col("max_calls", carrier.maxCalls()));
+    }
     int n = upsert(c, "carriers", List.of(col("name", carrier.name())), values);
+    if (!carrier.allGateways().equals(gateways(c, carrier.name()))) {
+      Carriers.putGateways(c, carrier.name(), carrier.allGateways());
+      n++;
+    }
+    int rates = 0;
     for (Map.Entry<String, BigDecimal> rate : carrier.rates().entrySet()) {
-      n +=
+      rates +=
           upsert(
               c,
-              "carrier_rates",
-              List.of(col("carrier", carrier.name()), col("prefix", rate.getKey())),
+              "rate_deck",
+              List.of(
+                  col("carrier", carrier.name()),
+                  col("prefix", rate.getKey()),
+                  col("effective_date", Rate.ALWAYS)),
               List.of(col("rate_per_minute", rate.getValue())));
     }
-    return n;
+    if (rates > 0) {
+      RateDecks.bumpVersion(c);
+    }
+    return n + rates;
+  }
+
+  private static List<String> gateways(Connection c, String carrier) throws SQLException {
+    try (PreparedStatement ps =
+        c.prepareStatement("SELECT address FROM carrier_gateways WHERE carrier = ? ORDER BY seq")) {
+      ps.setString(1, carrier);
+      List<String> out = new ArrayList<>();
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          out.add(rs.getString(1));
+        }
+      }
+      return out;
+    }
   }
 
   /** A column and the value the seed wants in it. */
@@ -152,6 +188,9 @@ public final class Seeder {
         }
       }
     }
+    if (values.isEmpty()) {
+      return 0;
+    }
     String set = values.stream().map(v -> v.name() + " = ?").collect(Collectors.joining(", "));
     String differs =
         values.stream()
@@ -176,6 +215,8 @@ public final class Seeder {
         case String s -> ps.setString(at, s);
         case Boolean b -> ps.setBoolean(at, b);
         case BigDecimal d -> ps.setBigDecimal(at, d);
+        case Integer n -> ps.setInt(at, n);
+        case LocalDate day -> ps.setDate(at, java.sql.Date.valueOf(day));
         default -> throw new IllegalArgumentException("unexpected value for " + cols.get(i).name());
       }
     }

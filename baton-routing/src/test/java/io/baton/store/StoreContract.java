@@ -6,9 +6,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.baton.routing.CallerId;
 import io.baton.routing.Carrier;
 import io.baton.routing.CarrierRoute;
+import io.baton.routing.CarrierStatus;
 import io.baton.routing.LeastCostRouter;
 import io.baton.routing.Rate;
+import io.baton.routing.RateDeckCsv;
 import io.baton.routing.RedirectInfo;
+import io.baton.routing.TimeWindow;
+import io.baton.routing.Transport;
 import java.math.BigDecimal;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -42,9 +46,11 @@ abstract class StoreContract {
           "transfers",
           "webhook_outbox",
           "webhooks",
-          "carrier_rates",
+          "rate_deck",
+          "carrier_gateways",
           "carriers",
           "targets",
+          "did_schedules",
           "dids",
           "api_keys",
           "tenants");
@@ -185,7 +191,7 @@ abstract class StoreContract {
     void reopeningAMigratedDatabaseKeepsItsDataAndAppliesNothing() {
       sql("INSERT INTO tenants (id, name) VALUES ('acme', 'ACME Corp')");
       List<String> before = appliedMigrations(db);
-      assertThat(before).startsWith("1", "2", "3");
+      assertThat(before).contains("1", "2", "3", "4", "5");
       try (Database again = Database.open(config())) {
         assertThat(new Directory(again).tenantExists("acme")).isTrue();
         assertThat(appliedMigrations(again)).isEqualTo(before);
@@ -232,11 +238,11 @@ abstract class StoreContract {
 
     @Test
     void aCarrierPresentsTransferredCallsUnchangedUnlessToldAndOnlyAsTheSchemaAllows() {
-      sql("INSERT INTO carriers (name, gateway) VALUES ('plain', '127.0.0.1:5120')");
+      sql("INSERT INTO carriers (name) VALUES ('plain')");
+      sql("INSERT INTO carrier_gateways (carrier, seq, address) VALUES ('plain', 1, 'gw:5060')");
 
       assertThat(new Carriers(db).carriers())
-          .containsExactly(
-              new Carrier("plain", "127.0.0.1:5120", true, CallerId.KEEP, RedirectInfo.NONE));
+          .containsExactly(new Carrier("plain", "gw:5060", CallerId.KEEP, RedirectInfo.NONE));
       assertThatThrownBy(() -> sql("UPDATE carriers SET caller_id = 'anonymous'"))
           .isInstanceOf(StoreException.class);
       assertThatThrownBy(() -> sql("UPDATE carriers SET redirect_info = 'History-Info'"))
@@ -353,52 +359,263 @@ abstract class StoreContract {
   @Nested
   class CarriersRepository {
     final Carriers carriers = new Carriers(db);
+    final RateDecks decks = new RateDecks(db);
 
     @BeforeEach
     void data() {
+      sql("INSERT INTO carriers (name) VALUES ('pricey'), ('cheapnet')");
       sql(
-          "INSERT INTO carriers (name, gateway) VALUES"
-              + " ('pricey', '127.0.0.1:5120'), ('cheapnet', '127.0.0.1:5121')");
+          "INSERT INTO carriers (name, enabled, caller_id, redirect_info, transport, weight,"
+              + " max_calls) VALUES ('broken', FALSE, 'did', 'history-info', 'tcp', 7, 30)");
       sql(
-          "INSERT INTO carriers (name, gateway, enabled, caller_id, redirect_info) VALUES"
-              + " ('broken', '127.0.0.1:5122', FALSE, 'did', 'history-info')");
+          "INSERT INTO carrier_gateways (carrier, seq, address) VALUES"
+              + " ('pricey', 1, '127.0.0.1:5120'), ('cheapnet', 1, '127.0.0.1:5121'),"
+              + " ('broken', 2, '10.0.0.2:5060'), ('broken', 1, '10.0.0.1:5060')");
       sql(
-          "INSERT INTO carrier_rates (carrier, prefix, rate_per_minute) VALUES"
-              + " ('pricey', '+1646', 0.0120), ('cheapnet', '+1646', 0.004),"
-              + " ('cheapnet', '+1', 0.000125), ('broken', '+1646', 0.0001)");
+          "INSERT INTO rate_deck (carrier, prefix, effective_date, rate_per_minute) VALUES"
+              + " ('pricey', '+1646', DATE '2026-01-01', 0.0120),"
+              + " ('cheapnet', '+1646', DATE '2026-01-01', 0.004),"
+              + " ('cheapnet', '+1', DATE '2026-01-01', 0.000125),"
+              + " ('broken', '+1646', DATE '2026-01-01', 0.0001)");
     }
 
     @Test
-    void loadsCarriersWithTheirState() {
+    void loadsCarriersWithTheirStateAndGatewaysInOrder() {
       assertThat(carriers.carriers())
           .containsExactly(
               new Carrier(
-                  "broken", "127.0.0.1:5122", false, CallerId.DID, RedirectInfo.HISTORY_INFO),
-              new Carrier("cheapnet", "127.0.0.1:5121", true, CallerId.KEEP, RedirectInfo.NONE),
-              new Carrier("pricey", "127.0.0.1:5120", true, CallerId.KEEP, RedirectInfo.NONE));
+                  "broken",
+                  List.of("10.0.0.1:5060", "10.0.0.2:5060"),
+                  Transport.TCP,
+                  false,
+                  7,
+                  30,
+                  CallerId.DID,
+                  RedirectInfo.HISTORY_INFO),
+              new Carrier("cheapnet", "127.0.0.1:5121", CallerId.KEEP, RedirectInfo.NONE),
+              new Carrier("pricey", "127.0.0.1:5120", CallerId.KEEP, RedirectInfo.NONE));
     }
 
     @Test
-    void loadsRatesWithoutLosingDecimals() {
-      List<Rate> rates = carriers.rates();
-      assertThat(rates)
-          .extracting(Rate::carrier, Rate::prefix)
-          .containsExactly(
-              org.assertj.core.groups.Tuple.tuple("broken", "+1646"),
-              org.assertj.core.groups.Tuple.tuple("cheapnet", "+1"),
-              org.assertj.core.groups.Tuple.tuple("cheapnet", "+1646"),
-              org.assertj.core.groups.Tuple.tuple("pricey", "+1646"));
-      assertThat(rates.get(1).perMinute()).isEqualByComparingTo("0.000125");
+    void createsChangesAndDeletesACarrierWithItsDeck() {
+      Carrier fresh =
+          new Carrier(
+              "fresh",
+              List.of("10.1.1.1:5060", "10.1.1.2:5080"),
+              Transport.TCP,
+              true,
+              250,
+              10,
+              CallerId.DID,
+              RedirectInfo.DIVERSION);
+      assertThat(carriers.put(fresh)).isTrue();
+      assertThat(carriers.carrier("fresh")).contains(fresh);
+
+      Carrier changed =
+          new Carrier(
+              "fresh",
+              List.of("10.1.1.3:5060"),
+              Transport.UDP,
+              false,
+              1,
+              null,
+              CallerId.KEEP,
+              RedirectInfo.NONE);
+      assertThat(carriers.put(changed)).isFalse();
+      assertThat(carriers.carrier("fresh")).contains(changed);
+
+      long version = decks.version();
+      assertThat(carriers.delete("cheapnet")).isTrue();
+      assertThat(carriers.delete("cheapnet")).isFalse();
+      assertThat(decks.count("cheapnet")).isZero();
+      assertThat(decks.version()).isGreaterThan(version);
+      assertThat(carriers.carriers())
+          .extracting(Carrier::name)
+          .containsExactly("broken", "fresh", "pricey");
     }
 
     @Test
-    void whatItLoadsIsWhatLeastCostRoutingNeeds() {
+    void theDeckIndexIsWhatLeastCostRoutingNeeds() {
       List<CarrierRoute> routes =
-          LeastCostRouter.routes("+16465550111", carriers.carriers(), carriers.rates());
+          new LeastCostRouter(carriers.carriers(), decks.index(), 60)
+              .routes("+16465550111", java.time.LocalDate.of(2026, 6, 1), CarrierStatus.IDLE);
 
       assertThat(routes).extracting(CarrierRoute::carrier).containsExactly("cheapnet", "pricey");
-      assertThat(routes.get(0).gateway()).isEqualTo("127.0.0.1:5121");
-      assertThat(routes.get(0).perMinute()).isEqualByComparingTo("0.004");
+      assertThat(routes.get(0).gateways()).containsExactly("127.0.0.1:5121");
+      assertThat(routes.get(0).rate().perMinute()).isEqualByComparingTo("0.004");
+      assertThat(decks.index().size()).isEqualTo(4);
+    }
+
+    @Test
+    void pricesOneNumberByTheLongestPrefixInEffectWithoutLosingDecimals() {
+      java.time.LocalDate june = java.time.LocalDate.of(2026, 6, 1);
+      sql(
+          "INSERT INTO rate_deck (carrier, prefix, effective_date, rate_per_minute,"
+              + " connection_fee, increment_first, increment_next) VALUES"
+              + " ('cheapnet', '+1646', DATE '2026-05-01', 0.0035, 0.01, 30, 6),"
+              + " ('cheapnet', '+16465', DATE '2026-07-01', 0.0001, 0, 1, 1)");
+
+      Rate rate = decks.rate("cheapnet", "+16465550111", june).orElseThrow();
+      assertThat(rate.prefix()).isEqualTo("+1646");
+      assertThat(rate.effective()).isEqualTo(java.time.LocalDate.of(2026, 5, 1));
+      assertThat(rate.perMinute()).isEqualByComparingTo("0.0035");
+      assertThat(rate.connectionFee()).isEqualByComparingTo("0.01");
+      assertThat(rate.incrementFirst()).isEqualTo(30);
+      assertThat(rate.incrementNext()).isEqualTo(6);
+      assertThat(decks.rate("cheapnet", "+13125550100", june).orElseThrow().perMinute())
+          .isEqualByComparingTo("0.000125");
+      assertThat(decks.rate("pricey", "+13125550100", june)).isEmpty();
+      assertThat(decks.rate("cheapnet", "+16465550111", java.time.LocalDate.of(2025, 1, 1)))
+          .isEmpty();
+    }
+
+    @Test
+    void rowsAreAddedReplacedAndDeletedOneByOne() {
+      Rate row =
+          new Rate(
+              "pricey",
+              "+44",
+              java.time.LocalDate.of(2026, 2, 1),
+              new BigDecimal("0.02"),
+              new BigDecimal("0.1"),
+              60,
+              60);
+      long version = decks.version();
+      assertThat(decks.put(row)).isTrue();
+      assertThat(decks.put(row)).isFalse();
+      assertThat(decks.version()).isEqualTo(version + 2);
+      assertThat(decks.rows("pricey", "+4", 0, 10))
+          .singleElement()
+          .satisfies(r -> assertThat(r.connectionFee()).isEqualByComparingTo("0.1"));
+      assertThat(decks.rows("pricey", null, 0, 10)).hasSize(2);
+      assertThat(decks.rows("pricey", null, 1, 10)).hasSize(1);
+      assertThat(decks.delete("pricey", "+44", row.effective())).isTrue();
+      assertThat(decks.delete("pricey", "+44", row.effective())).isFalse();
+    }
+
+    @Test
+    void aCsvImportReplacesTheCarriersDeckAllAtOnce() {
+      String csv =
+          RateDeckCsv.HEADER
+              + "\n1646,0.0030,0.01,60,6,2026-01-01\n+1212,0.002,,,,\n\n44,0.05,0,1,1,2026-03-01\n";
+      long version = decks.version();
+      List<Long> progress = new ArrayList<>();
+
+      RateDecks.ImportResult result =
+          decks.importCsv("cheapnet", new java.io.StringReader(csv), progress::add);
+
+      assertThat(result.committed()).isTrue();
+      assertThat(result.rows()).isEqualTo(3);
+      assertThat(decks.count("cheapnet")).isEqualTo(3);
+      assertThat(decks.rows("cheapnet", "+1", 0, 10))
+          .extracting(Rate::prefix)
+          .containsExactly("+1212", "+1646"); // the old +1 row is gone
+      assertThat(decks.count("pricey")).isEqualTo(1);
+      assertThat(decks.version()).isGreaterThan(version);
+      assertThat(progress).last().isEqualTo(5L); // lines read, the header and blank one too
+    }
+
+    @Test
+    void aCsvWithBadLinesChangesNothingAndSaysWhichLinesAndWhy() {
+      String csv = "1646,0.0030,0,1,1,2026-01-01\n1x,0.002,,,,\n1212,0.002,,,,\n44,-1,0,1,1,\n";
+      List<String> before = everything();
+      long version = decks.version();
+
+      RateDecks.ImportResult result =
+          decks.importCsv("cheapnet", new java.io.StringReader(csv), n -> {});
+
+      assertThat(result.committed()).isFalse();
+      assertThat(result.rows()).isZero();
+      assertThat(result.errorCount()).isEqualTo(2);
+      assertThat(result.errors())
+          .containsExactly(
+              new RateDecks.LineError(2, "prefix: '1x' is not 1 to 15 digits"),
+              new RateDecks.LineError(4, "rate: -1 is not in 0..999999.999999"));
+      assertThat(everything()).isEqualTo(before);
+      assertThat(decks.version()).isEqualTo(version);
+    }
+
+    @Test
+    void aCsvNamingAPrefixAndDateTwiceChangesNothing() {
+      String csv = "1646,0.0030,0,1,1,2026-01-01\n1646,0.0040,0,1,1,2026-01-01\n";
+      List<String> before = everything();
+
+      RateDecks.ImportResult result =
+          decks.importCsv("cheapnet", new java.io.StringReader(csv), n -> {});
+
+      assertThat(result.committed()).isFalse();
+      assertThat(result.errors().get(0).problem()).startsWith("the deck names a prefix");
+      assertThat(everything()).isEqualTo(before);
+    }
+
+    @Test
+    void anImportForAnUnknownCarrierIsRefused() {
+      assertThatThrownBy(
+              () -> decks.importCsv("ghost", new java.io.StringReader("1,0.1,,,,\n"), n -> {}))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessage("no carrier 'ghost'");
+    }
+  }
+
+  @Nested
+  class DirectoryChanges {
+    final Directory directory = new Directory(db);
+
+    @BeforeEach
+    void data() {
+      sql("INSERT INTO tenants (id, name) VALUES ('acme', 'ACME Corp'), ('globex', 'Globex')");
+    }
+
+    @Test
+    void aDidWithSchedulesIsCreatedChangedAndDeleted() {
+      Did did =
+          new Did(
+              "+18005550100",
+              "acme",
+              "+13125550100",
+              null,
+              true,
+              java.time.ZoneId.of("America/New_York"),
+              List.of(
+                  new Did.Schedule(
+                      TimeWindow.parse("mon-fri", "09:00", "17:00"), "sip:office@10.0.0.1"),
+                  new Did.Schedule(TimeWindow.parse("sat,sun", "00:00", "00:00"), "+13125550199")));
+      assertThat(directory.putDid(did)).isTrue();
+      assertThat(directory.did("+18005550100")).contains(did);
+      assertThat(directory.dids()).containsExactly(did);
+
+      Did moved = new Did("+18005550100", "globex", "sip:ivr@10.0.0.2", "target:sales", false);
+      assertThat(directory.putDid(moved)).isFalse();
+      assertThat(directory.did("+18005550100")).contains(moved);
+      assertThat(directory.tenantOf("+18005550100")).contains("globex");
+
+      assertThat(directory.deleteDid("+18005550100")).isTrue();
+      assertThat(directory.deleteDid("+18005550100")).isFalse();
+      assertThat(directory.dids()).isEmpty();
+    }
+
+    @Test
+    void aDidOfAnUnknownTenantIsRefused() {
+      assertThatThrownBy(
+              () -> directory.putDid(new Did("+18005550100", "nobody", "+13125550100", null, true)))
+          .isInstanceOf(StoreException.class);
+    }
+
+    @Test
+    void namedTargetsAreCreatedChangedAndDeleted() {
+      assertThat(directory.putTarget(new Directory.Target("acme", "sales", "+16465550111")))
+          .isTrue();
+      assertThat(directory.putTarget(new Directory.Target("acme", "sales", "+16465550112")))
+          .isFalse();
+      assertThat(directory.putTarget(new Directory.Target("globex", "sales", "sip:s@h"))).isTrue();
+
+      assertThat(directory.targets())
+          .containsExactly(
+              new Directory.Target("acme", "sales", "+16465550112"),
+              new Directory.Target("globex", "sales", "sip:s@h"));
+      assertThat(directory.deleteTarget("acme", "sales")).isTrue();
+      assertThat(directory.deleteTarget("acme", "sales")).isFalse();
+      assertThat(directory.target("globex", "sales")).contains("sip:s@h");
     }
   }
 
@@ -417,8 +634,7 @@ abstract class StoreContract {
           .contains(new Did("+18005550101", "acme", "+13125550100", "target:support", true));
       assertThat(directory.did("+18005550100").orElseThrow().onArrival()).isNull();
       assertThat(directory.target("acme", "sales")).contains("+16465550111");
-      Carriers carriers = new Carriers(db);
-      assertThat(LeastCostRouter.routes("+16465550111", carriers.carriers(), carriers.rates()))
+      assertThat(routes(db))
           .extracting(CarrierRoute::carrier, CarrierRoute::callerId, CarrierRoute::redirectInfo)
           .containsExactly(
               org.assertj.core.groups.Tuple.tuple("cheapnet", CallerId.DID, RedirectInfo.DIVERSION),
@@ -433,7 +649,7 @@ abstract class StoreContract {
 
       int second = Seeder.apply(db, LAB_SEED);
 
-      assertThat(first).isEqualTo(14);
+      assertThat(first).isEqualTo(16); // carriers: a row, a gateway and a rate each
       assertThat(second).isZero();
       assertThat(everything()).isEqualTo(before);
     }
@@ -462,26 +678,25 @@ abstract class StoreContract {
       int written = Seeder.apply(db, changed);
 
       // tenant name, the moved key, DID redirect and on-arrival (one row), target, carrier
-      // (gateway and caller ID: one row), rate
-      assertThat(written).isEqualTo(6);
+      // (caller ID), its gateway, rate
+      assertThat(written).isEqualTo(7);
       assertThat(new ApiKeys(db).authenticate("globex-demo-key"))
           .contains(Principal.tenant("acme"));
       assertThat(new Directory(db).did("+18005550101"))
           .contains(new Did("+18005550101", "acme", "sip:ivr@127.0.0.1:5100", null, true));
       assertThat(new Directory(db).target("acme", "support")).contains("+16465550112");
       Carriers carriers = new Carriers(db);
-      assertThat(LeastCostRouter.routes("+16465550111", carriers.carriers(), carriers.rates()))
-          .extracting(CarrierRoute::carrier, CarrierRoute::gateway)
+      assertThat(routes(db))
+          .extracting(CarrierRoute::carrier, CarrierRoute::gateways)
           .containsExactly(
-              org.assertj.core.groups.Tuple.tuple("pricey", "127.0.0.1:5125"),
-              org.assertj.core.groups.Tuple.tuple("cheapnet", "127.0.0.1:5120"));
+              org.assertj.core.groups.Tuple.tuple("pricey", List.of("127.0.0.1:5125")),
+              org.assertj.core.groups.Tuple.tuple("cheapnet", List.of("127.0.0.1:5120")));
       // what the seed no longer mentions stays, the redirect header the changed carrier left out
       // too
       assertThat(new Directory(db).did("+18005550100")).isPresent();
       assertThat(carriers.carriers())
           .contains(
-              new Carrier(
-                  "pricey", "127.0.0.1:5125", true, CallerId.DID, RedirectInfo.HISTORY_INFO));
+              new Carrier("pricey", "127.0.0.1:5125", CallerId.DID, RedirectInfo.HISTORY_INFO));
     }
 
     @Test
@@ -493,10 +708,7 @@ abstract class StoreContract {
       assertThat(Seeder.apply(db, LAB_SEED)).isZero();
 
       assertThat(new Directory(db).did("+18005550100").orElseThrow().enabled()).isFalse();
-      assertThat(new Carriers(db).carriers())
-          .contains(
-              new Carrier(
-                  "pricey", "127.0.0.1:5120", false, CallerId.KEEP, RedirectInfo.HISTORY_INFO));
+      assertThat(new Carriers(db).carrier("pricey").orElseThrow().enabled()).isFalse();
     }
 
     @Test
@@ -544,6 +756,12 @@ abstract class StoreContract {
           .map(row -> row.substring("webhooks|".length()))
           .toList();
     }
+  }
+
+  static List<CarrierRoute> routes(Database database) {
+    return new LeastCostRouter(
+            new Carriers(database).carriers(), new RateDecks(database).index(), 60)
+        .routes("+16465550111", java.time.LocalDate.now(), CarrierStatus.IDLE);
   }
 
   /** Versions of the SQL migrations applied to {@code database}, in order. */

@@ -3,10 +3,13 @@ package io.baton.transfer;
 import io.baton.registry.Call;
 import io.baton.registry.Leg;
 import io.baton.registry.LegState;
+import io.baton.routing.Billing;
 import io.baton.routing.Rate;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -60,7 +63,8 @@ public record Cdr(
    *
    * @param path {@code caller}, {@code first} or {@code rerouted}
    * @param dialled the number a carrier leg was costed for
-   * @param billedSeconds its answered time as billed (whole seconds; 0 for a failed leg)
+   * @param billedSeconds its time as billed: whole seconds, in its rate's billing increments (0 for
+   *     a failed leg)
    * @param ratePerMinute its carrier's rate, null without carrier or rate
    */
   public record CdrLeg(
@@ -118,6 +122,7 @@ public record Cdr(
     Instant firstTransfer =
         transfers.stream().map(TransferView::createdAt).min(Comparator.naturalOrder()).orElse(null);
     List<String> numbers = numbers(call, transfers);
+    LocalDate day = call.startedAt().atOffset(ZoneOffset.UTC).toLocalDate();
     List<CdrLeg> legs = new ArrayList<>();
     BigDecimal cost = zero();
     BigDecimal reroutedCost = zero();
@@ -130,16 +135,17 @@ public record Cdr(
               : firstTransfer != null && !leg.startedAt().isBefore(firstTransfer)
                   ? REROUTED
                   : FIRST;
-      long billed =
+      long held =
           leg.state() == LegState.FAILED
               ? 0
-              : Costs.billedSeconds(
+              : Billing.seconds(
                   Duration.between(
                       leg.startedAt(), leg.endedAt() != null ? leg.endedAt() : endedAt));
       answered |= !CALLER.equals(path) && leg.state() != LegState.FAILED;
       Optional<Rate> rate =
-          leg.carrier() == null ? Optional.empty() : rateFor(tariff, leg.carrier(), numbers);
-      BigDecimal legCost = rate.map(r -> Costs.cost(r.perMinute(), billed)).orElse(zero());
+          leg.carrier() == null ? Optional.empty() : rateFor(tariff, leg.carrier(), numbers, day);
+      long billed = rate.map(r -> Billing.billedSeconds(r, held)).orElse(held);
+      BigDecimal legCost = rate.map(r -> Billing.cost(r, held)).orElse(zero());
       cost = cost.add(legCost);
       if (REROUTED.equals(path)) {
         reroutedCost = reroutedCost.add(legCost);
@@ -164,7 +170,7 @@ public record Cdr(
               legCost));
     }
     long released =
-        Costs.billedSeconds(
+        Billing.seconds(
             completedAt(transfers).map(at -> Duration.between(at, endedAt)).orElse(Duration.ZERO));
     Leg caller = call.callerLeg().orElse(null);
     return new Cdr(
@@ -177,10 +183,10 @@ public record Cdr(
         caller == null || answered ? null : caller.sipStatus(),
         call.startedAt(),
         endedAt,
-        Costs.billedSeconds(Duration.between(call.startedAt(), endedAt)),
+        Billing.seconds(Duration.between(call.startedAt(), endedAt)),
         cost,
         released,
-        Costs.cost(firstPathRate, released),
+        Billing.perMinute(firstPathRate, released),
         reroutedCost,
         legs,
         List.copyOf(transfers));
@@ -212,9 +218,10 @@ public record Cdr(
   }
 
   /** The carrier's rate for whichever candidate number it has the longest prefix for. */
-  private static Optional<Rate> rateFor(Costs.Tariff tariff, String carrier, List<String> numbers) {
+  private static Optional<Rate> rateFor(
+      Costs.Tariff tariff, String carrier, List<String> numbers, LocalDate day) {
     return numbers.stream()
-        .map(n -> tariff.rate(carrier, n))
+        .map(n -> tariff.rate(carrier, n, day))
         .flatMap(Optional::stream)
         .max(Comparator.comparingInt(r -> r.prefix().length()));
   }

@@ -2,9 +2,8 @@ package io.baton.transfer;
 
 import io.baton.registry.Call;
 import io.baton.registry.CallRegistry;
-import io.baton.routing.Rate;
-import io.baton.store.Carriers;
 import io.baton.store.Directory;
+import io.baton.store.RateDecks;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -25,9 +24,6 @@ import org.slf4j.LoggerFactory;
 final class CdrWriter implements CallWatch.Observer {
   private static final Logger LOG = LoggerFactory.getLogger(CdrWriter.class);
 
-  /** How long the carriers' rates are reused before they are read again. */
-  static final Duration RATES_FOR = Duration.ofMinutes(1);
-
   /** How long a written call is remembered, so its last changes write nothing more. */
   private static final Duration REMEMBER = Duration.ofMinutes(5);
 
@@ -35,7 +31,7 @@ final class CdrWriter implements CallWatch.Observer {
   private final Directory directory;
   private final TransferStore transfers;
   private final CdrStore cdrs;
-  private final Carriers carriers;
+  private final RateDecks decks;
   private final TransferServerConfig.Cdrs config;
   private final Clock clock;
   private final ScheduledExecutorService scheduler;
@@ -43,15 +39,13 @@ final class CdrWriter implements CallWatch.Observer {
   private final Map<String, Instant> written = new ConcurrentHashMap<>();
   private final java.util.concurrent.atomic.AtomicLong writes =
       new java.util.concurrent.atomic.AtomicLong();
-  private volatile List<Rate> rates;
-  private volatile Instant ratesReadAt = Instant.MIN;
 
   CdrWriter(
       CallRegistry registry,
       Directory directory,
       TransferStore transfers,
       CdrStore cdrs,
-      Carriers carriers,
+      RateDecks decks,
       TransferServerConfig.Cdrs config,
       Clock clock,
       ScheduledExecutorService scheduler) {
@@ -59,7 +53,7 @@ final class CdrWriter implements CallWatch.Observer {
     this.directory = directory;
     this.transfers = transfers;
     this.cdrs = cdrs;
-    this.carriers = carriers;
+    this.decks = decks;
     this.config = config;
     this.clock = clock;
     this.scheduler = scheduler;
@@ -96,7 +90,7 @@ final class CdrWriter implements CallWatch.Observer {
               tenant,
               transfers.forCalls(List.of(call.id())).getOrDefault(call.id(), List.of()),
               endedAt,
-              Costs.of(rates()),
+              decks::rate,
               config.heldPathRate());
       if (cdrs.insert(cdr)) {
         LOG.debug("CDR {}: {} s, cost {}", call.id(), cdr.durationSeconds(), cdr.cost());
@@ -108,15 +102,6 @@ final class CdrWriter implements CallWatch.Observer {
       settling.remove(call.id());
       forgetOld();
     }
-  }
-
-  private List<Rate> rates() {
-    Instant now = clock.instant();
-    if (rates == null || ratesReadAt.isBefore(now.minus(RATES_FOR))) {
-      rates = carriers.rates();
-      ratesReadAt = now;
-    }
-    return rates;
   }
 
   private void forgetOld() {

@@ -13,6 +13,7 @@ public enum ProblemType {
   UNAUTHORIZED(401, "unauthorized", "Missing or unknown API key"),
   TARGET_NOT_ALLOWED(403, "target-not-allowed", "Target not allowed"),
   TENANT_REQUIRED(403, "tenant-required", "A tenant's API key is required"),
+  ADMIN_REQUIRED(403, "admin-required", "An admin API key is required"),
   NOT_FOUND(404, "not-found", "Not found"),
   CALL_NOT_FOUND(404, "call-not-found", "Call not found"),
   TRANSFER_NOT_FOUND(404, "transfer-not-found", "Transfer not found"),
@@ -21,6 +22,7 @@ public enum ProblemType {
   CALL_NOT_ANSWERED(409, "call-not-answered", "Call not yet answered"),
   TRANSFER_IN_FLIGHT(409, "transfer-in-flight", "Transfer already in flight"),
   IDEMPOTENCY_KEY_REUSED(422, "idempotency-key-reused", "Idempotency key reused"),
+  INVALID_RATE_DECK(422, "invalid-rate-deck", "Invalid rate deck"),
   RATE_LIMITED(429, "rate-limited", "Too many requests"),
   INTERNAL_ERROR(500, "internal-error", "Internal error");
 

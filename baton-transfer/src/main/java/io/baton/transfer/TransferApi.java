@@ -79,6 +79,7 @@ final class TransferApi {
   private final Webhooks webhooks;
   private final EventStreams streams;
   private final OperatorApi operator;
+  private final AdminApi admin;
   private final ObjectMapper json;
   private final byte[] openApi = openApiDocument();
 
@@ -91,6 +92,7 @@ final class TransferApi {
       Webhooks webhooks,
       EventStreams streams,
       OperatorApi operator,
+      AdminApi admin,
       ObjectMapper json) {
     this.service = service;
     this.keys = keys;
@@ -100,12 +102,15 @@ final class TransferApi {
     this.webhooks = webhooks;
     this.streams = streams;
     this.operator = operator;
+    this.admin = admin;
     this.json = json;
   }
 
   /** Every route the API serves; the OpenAPI document lists each one. */
   List<Route> routes() {
-    return java.util.stream.Stream.concat(own().stream(), operator.routes().stream()).toList();
+    return java.util.stream.Stream.of(own(), operator.routes(), admin.routes())
+        .flatMap(List::stream)
+        .toList();
   }
 
   private List<Route> own() {
@@ -343,6 +348,11 @@ final class TransferApi {
   }
 
   private JsonNode object(String body) {
+    return object(json, body);
+  }
+
+  /** {@code body} as a JSON object, or a 400 problem saying why not. */
+  static JsonNode object(ObjectMapper json, String body) {
     try {
       JsonNode root = body == null || body.isBlank() ? null : json.readTree(body);
       if (root != null && root.isObject()) {
@@ -355,7 +365,7 @@ final class TransferApi {
   }
 
   /** The string {@code field} of {@code object}; null if absent or null. */
-  private static String text(JsonNode object, String field) {
+  static String text(JsonNode object, String field) {
     JsonNode node = object.path(field);
     if (node.isMissingNode() || node.isNull()) {
       return null;
@@ -366,7 +376,7 @@ final class TransferApi {
     return node.asText();
   }
 
-  private static void badField(String detail) {
+  static void badField(String detail) {
     throw new ProblemException(ProblemType.INVALID_FIELD, detail);
   }
 

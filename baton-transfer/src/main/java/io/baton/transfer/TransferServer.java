@@ -6,9 +6,9 @@ import io.baton.routing.Numbers;
 import io.baton.sip.HostPort;
 import io.baton.sip.PeerNames;
 import io.baton.store.ApiKeys;
-import io.baton.store.Carriers;
 import io.baton.store.Database;
 import io.baton.store.Directory;
+import io.baton.store.RateDecks;
 import io.javalin.Javalin;
 import java.time.Clock;
 import java.time.Duration;
@@ -150,7 +150,7 @@ public final class TransferServer implements AutoCloseable {
                     directory,
                     store,
                     cdrs,
-                    new Carriers(db),
+                    new RateDecks(db),
                     config.cdrs(),
                     clock,
                     scheduler));
@@ -182,6 +182,7 @@ public final class TransferServer implements AutoCloseable {
               streams,
               new OperatorApi(
                   service, cdrs, ladders, new EventTokens(clock), metrics, peers, db, json, clock),
+              new AdminApi(db, numbers, json),
               json);
       Javalin http = api.create().start(config.http().host(), config.http().port());
       List<String> routes = api.routes().stream().map(r -> r.method() + " " + r.path()).toList();

@@ -7,8 +7,9 @@ import io.baton.registry.Leg;
 import io.baton.registry.LegState;
 import io.baton.routing.Rate;
 import java.math.BigDecimal;
-import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -137,15 +138,44 @@ class CdrTest {
   }
 
   @Test
-  void billingCountsEverySecondBegunAndRoundsMoneyToSixPlaces() {
-    assertThat(Costs.billedSeconds(Duration.ofMillis(1))).isEqualTo(1);
-    assertThat(Costs.billedSeconds(Duration.ofSeconds(60))).isEqualTo(60);
-    assertThat(Costs.billedSeconds(Duration.ofMillis(60_001))).isEqualTo(61);
-    assertThat(Costs.billedSeconds(Duration.ZERO)).isZero();
-    assertThat(Costs.billedSeconds(Duration.ofSeconds(-5))).isZero();
-    assertThat(Costs.cost(new BigDecimal("0.0040"), 61)).isEqualByComparingTo("0.004067");
-    assertThat(RATES.rate("pricey", "+4420")).isEmpty();
-    assertThat(RATES.rate("nobody", "+16465550111")).isEmpty();
+  void aLegIsBilledInItsRatesIncrementsWithItsConnectionFeeFromTheDeckRowOfTheCallsDay() {
+    Costs.Tariff deck =
+        Costs.of(
+            List.of(
+                new Rate(
+                    "pricey",
+                    "+1646",
+                    LocalDate.of(2026, 1, 1),
+                    new BigDecimal("0.0120"),
+                    new BigDecimal("0.0500"),
+                    60,
+                    30),
+                new Rate(
+                    "pricey",
+                    "+1646",
+                    LocalDate.of(2026, 4, 1), // after the call: not its rate
+                    new BigDecimal("0.9"),
+                    BigDecimal.ZERO,
+                    1,
+                    1)));
+    Call call =
+        new Call(
+            "c-1",
+            "sip:caller@x",
+            "sip:+16465550111@x",
+            "+16465550111",
+            T0,
+            List.of(
+                leg("caller", "sbc-edge", LegState.RELEASED, 0, 61, null),
+                leg("sbc-edge", "sbc-carrier", LegState.RELEASED, 0, 61, "pricey")));
+
+    Cdr cdr = Cdr.of(call, "acme", List.of(), T0.plusSeconds(61), deck, BigDecimal.ZERO);
+
+    Cdr.CdrLeg carried = cdr.legs().get(1);
+    assertThat(carried.billedSeconds()).as("60 + one 30 s increment").isEqualTo(90);
+    assertThat(carried.cost()).isEqualByComparingTo("0.068000"); // 0.05 + 0.0120 × 90 / 60
+    assertThat(deck.rate("pricey", "+4420", T0.atOffset(ZoneOffset.UTC).toLocalDate())).isEmpty();
+    assertThat(deck.rate("nobody", "+16465550111", LocalDate.of(2026, 5, 1))).isEmpty();
   }
 
   @Test

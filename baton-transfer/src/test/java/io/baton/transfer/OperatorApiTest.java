@@ -41,9 +41,9 @@ class OperatorApiTest {
         c -> {
           for (String sql :
               List.of(
-                  "INSERT INTO carriers (name, gateway) VALUES ('cheapnet', '127.0.0.1:5120')",
-                  "INSERT INTO carrier_rates (carrier, prefix, rate_per_minute)"
-                      + " VALUES ('cheapnet', '+1212', 0.0060)")) {
+                  "INSERT INTO carriers (name) VALUES ('cheapnet')",
+                  "INSERT INTO rate_deck (carrier, prefix, effective_date, rate_per_minute)"
+                      + " VALUES ('cheapnet', '+1212', DATE '1970-01-01', 0.0060)")) {
             try (PreparedStatement ps = c.prepareStatement(sql)) {
               ps.executeUpdate();
             }

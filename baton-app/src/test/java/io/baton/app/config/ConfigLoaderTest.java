@@ -32,6 +32,7 @@ class ConfigLoaderTest {
             "pstn-sales",
             "support",
             "pstn-busy",
+            "flakytel-gw",
             "callcenter",
             "sbc-dest",
             "sbc-carrier",

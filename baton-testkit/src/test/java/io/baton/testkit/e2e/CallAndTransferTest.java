@@ -82,6 +82,9 @@ class CallAndTransferTest extends LabTest {
     // RTP flows both ways between caller and second destination (counted, not assumed).
     assertReceiving(atSales.rtp(), "second destination");
     assertReceiving(ua.rtp(), "caller after transfer");
+    // With energy, not just packets: the caller's tone reaches sales, and sales's the caller.
+    assertHearing(atSales.rtp(), "second destination");
+    assertHearing(ua.rtp(), "caller after transfer");
     assertSilent(atCallCenter.rtp(), "released call center");
 
     JsonNode call = callOf(ua);

@@ -90,6 +90,42 @@ class TransferOutcomesTest extends LabTest {
   }
 
   @Test
+  void aCheapestCarrierAnswering503IsCrankedBackToTheNextCheapest() throws Exception {
+    Started s = callIn();
+    UserAgent sales = endpoint("pstn-sales");
+    int before = sales.calls().size();
+
+    // flakytel (0.0010/min, gateway 5133 answering 503) first, then cheapnet (0.0040/min)
+    JsonNode t = awaitTransfer(transfer(s.callId(), "{\"to\": \"+16465550503\"}"), "completed");
+
+    assertThat(t.get("sipStatus").asInt()).isEqualTo(200);
+    List<String> carrierLegs = new ArrayList<>();
+    callOf(s.caller())
+        .get("legs")
+        .forEach(
+            l -> {
+              if (!l.path("carrier").isNull() && !l.path("carrier").isMissingNode()) {
+                carrierLegs.add(
+                    l.get("carrier").asText()
+                        + " "
+                        + l.get("peer").asText()
+                        + " "
+                        + l.get("state").asText()
+                        + " "
+                        + l.path("sipStatus").asText());
+              }
+            });
+    assertThat(carrierLegs)
+        .as("crankback: the cheapest refused, the second cheapest carries the call")
+        .containsExactly("flakytel flakytel-gw failed 503", "cheapnet sbc-carrier active null");
+    await().atMost(WAIT).until(() -> sales.calls().size() > before);
+    assertReceiving(sales.calls().get(sales.calls().size() - 1).rtp(), "sales after crankback");
+    assertReceiving(s.caller().rtp(), "caller after crankback");
+    s.caller().hangUp();
+    assertNothingLeaked(s.callId());
+  }
+
+  @Test
   void onFailHangupReleasesTheCallerWhenEveryTargetFailed() throws Exception {
     Started s = callIn();
 

@@ -1,0 +1,352 @@
+package io.baton.store;
+
+import io.baton.routing.Rate;
+import io.baton.routing.RateDeckCsv;
+import io.baton.routing.RateIndex;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.Reader;
+import java.io.UncheckedIOException;
+import java.math.BigDecimal;
+import java.sql.Connection;
+import java.sql.Date;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.LongConsumer;
+
+/**
+ * Carriers' rate decks: read whole into a {@link RateIndex}, priced for one number (call records),
+ * changed row by row, or replaced by a CSV import. Every change bumps {@code rate_deck_version}.
+ */
+public final class RateDecks {
+  /** Rows per JDBC batch of an import. */
+  static final int BATCH = 5_000;
+
+  /** Errors an import reports line by line; it counts the rest. */
+  public static final int MAX_REPORTED_ERRORS = 100;
+
+  private static final String COLUMNS =
+      "carrier, prefix, effective_date, rate_per_minute, connection_fee, increment_first,"
+          + " increment_next";
+
+  private final Database db;
+
+  public RateDecks(Database db) {
+    this.db = db;
+  }
+
+  /** The decks' version: it changes whenever any row does. */
+  public long version() {
+    return db.withConnection(
+        c -> {
+          try (PreparedStatement ps =
+                  c.prepareStatement("SELECT version FROM rate_deck_version WHERE id = 1");
+              ResultSet rs = ps.executeQuery()) {
+            return rs.next() ? rs.getLong(1) : 0L;
+          }
+        });
+  }
+
+  static void bumpVersion(Connection c) throws SQLException {
+    try (PreparedStatement ps =
+        c.prepareStatement("UPDATE rate_deck_version SET version = version + 1 WHERE id = 1")) {
+      ps.executeUpdate();
+    }
+  }
+
+  /** Every row of every deck, indexed; read in one transaction, streamed (not held as rows). */
+  public RateIndex index() {
+    return db.inTransaction(
+        c -> {
+          RateIndex.Builder b = RateIndex.builder();
+          try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM rate_deck")) {
+            ps.setFetchSize(10_000); // PostgreSQL streams only with a fetch size, in a transaction
+            try (ResultSet rs = ps.executeQuery()) {
+              while (rs.next()) {
+                b.add(
+                    rs.getString(1),
+                    rs.getString(2),
+                    rs.getDate(3).toLocalDate(),
+                    micros(rs.getBigDecimal(4)),
+                    micros(rs.getBigDecimal(5)),
+                    rs.getInt(6),
+                    rs.getInt(7));
+              }
+            }
+          }
+          return b.build();
+        });
+  }
+
+  private static long micros(BigDecimal money) {
+    return money.setScale(6).unscaledValue().longValueExact();
+  }
+
+  /**
+   * The row of {@code carrier}'s deck that prices {@code e164} on {@code date}: the longest prefix
+   * of the number with a row in effect, its latest such row.
+   */
+  public Optional<Rate> rate(String carrier, String e164, LocalDate date) {
+    if (e164 == null || !RateIndex.PREFIX.matcher(e164).matches()) {
+      return Optional.empty();
+    }
+    List<String> prefixes = new ArrayList<>();
+    for (int len = 1; len <= e164.length(); len++) {
+      prefixes.add(e164.substring(0, len));
+    }
+    String marks = String.join(", ", java.util.Collections.nCopies(prefixes.size(), "?"));
+    return db.withConnection(
+        c -> {
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "SELECT "
+                      + COLUMNS
+                      + " FROM rate_deck WHERE carrier = ? AND effective_date <= ?"
+                      + " AND prefix IN ("
+                      + marks
+                      + ")")) {
+            ps.setString(1, carrier);
+            ps.setDate(2, Date.valueOf(date));
+            for (int i = 0; i < prefixes.size(); i++) {
+              ps.setString(3 + i, prefixes.get(i));
+            }
+            Rate best = null;
+            try (ResultSet rs = ps.executeQuery()) {
+              while (rs.next()) {
+                Rate r = rate(rs);
+                if (best == null
+                    || r.prefix().length() > best.prefix().length()
+                    || (r.prefix().length() == best.prefix().length()
+                        && r.effective().isAfter(best.effective()))) {
+                  best = r;
+                }
+              }
+            }
+            return Optional.ofNullable(best);
+          }
+        });
+  }
+
+  /** {@code carrier}'s rows by prefix and date, {@code limit} from {@code offset}. */
+  public List<Rate> rows(String carrier, String prefixStart, int offset, int limit) {
+    return db.withConnection(
+        c -> {
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "SELECT "
+                      + COLUMNS
+                      + " FROM rate_deck WHERE carrier = ? AND prefix LIKE ?"
+                      + " ORDER BY prefix, effective_date LIMIT ? OFFSET ?")) {
+            ps.setString(1, carrier);
+            ps.setString(2, (prefixStart == null ? "" : prefixStart) + "%");
+            ps.setInt(3, limit);
+            ps.setInt(4, offset);
+            List<Rate> out = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+              while (rs.next()) {
+                out.add(rate(rs));
+              }
+            }
+            return out;
+          }
+        });
+  }
+
+  /** How many rows {@code carrier}'s deck has. */
+  public long count(String carrier) {
+    return db.withConnection(
+        c -> {
+          try (PreparedStatement ps =
+              c.prepareStatement("SELECT COUNT(*) FROM rate_deck WHERE carrier = ?")) {
+            ps.setString(1, carrier);
+            try (ResultSet rs = ps.executeQuery()) {
+              rs.next();
+              return rs.getLong(1);
+            }
+          }
+        });
+  }
+
+  private static Rate rate(ResultSet rs) throws SQLException {
+    return new Rate(
+        rs.getString(1),
+        rs.getString(2),
+        rs.getDate(3).toLocalDate(),
+        rs.getBigDecimal(4),
+        rs.getBigDecimal(5),
+        rs.getInt(6),
+        rs.getInt(7));
+  }
+
+  /**
+   * Creates or replaces the row of {@code rate}'s carrier, prefix and effective date.
+   *
+   * @return true if it was created
+   */
+  public boolean put(Rate rate) {
+    return db.inTransaction(
+        c -> {
+          boolean existed = delete(c, rate.carrier(), rate.prefix(), rate.effective());
+          try (PreparedStatement ps = insert(c)) {
+            bind(ps, rate);
+            ps.executeUpdate();
+          }
+          bumpVersion(c);
+          return !existed;
+        });
+  }
+
+  /** Deletes one row; false if there was none. */
+  public boolean delete(String carrier, String prefix, LocalDate effective) {
+    return db.inTransaction(
+        c -> {
+          boolean deleted = delete(c, carrier, prefix, effective);
+          if (deleted) {
+            bumpVersion(c);
+          }
+          return deleted;
+        });
+  }
+
+  private static boolean delete(Connection c, String carrier, String prefix, LocalDate effective)
+      throws SQLException {
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "DELETE FROM rate_deck WHERE carrier = ? AND prefix = ? AND effective_date = ?")) {
+      ps.setString(1, carrier);
+      ps.setString(2, prefix);
+      ps.setDate(3, Date.valueOf(effective));
+      return ps.executeUpdate() > 0;
+    }
+  }
+
+  private static PreparedStatement insert(Connection c) throws SQLException {
+    return c.prepareStatement(
+        "INSERT INTO rate_deck (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?)");
+  }
+
+  private static void bind(PreparedStatement ps, Rate rate) throws SQLException {
+    ps.setString(1, rate.carrier());
+    ps.setString(2, rate.prefix());
+    ps.setDate(3, Date.valueOf(rate.effective()));
+    ps.setBigDecimal(4, rate.perMinute());
+    ps.setBigDecimal(5, rate.connectionFee());
+    ps.setInt(6, rate.incrementFirst());
+    ps.setInt(7, rate.incrementNext());
+  }
+
+  /**
+   * What an import did: the rows it wrote (0 unless every line was good), and the lines it refused.
+   *
+   * @param errors the first {@link #MAX_REPORTED_ERRORS} bad lines
+   * @param errorCount every bad line
+   */
+  public record ImportResult(long rows, List<LineError> errors, long errorCount) {
+    public boolean committed() {
+      return errorCount == 0;
+    }
+  }
+
+  /** A refused line, 1-based (the header is line 1 when present). */
+  public record LineError(long line, String problem) {}
+
+  /**
+   * Replaces {@code carrier}'s whole deck with the CSV {@code deck} ({@link RateDeckCsv}), all or
+   * nothing: one transaction, rows inserted in batches as they are read, rolled back if any line is
+   * bad or two lines name the same prefix and date.
+   *
+   * @param progress told the number of lines read so far, every batch
+   * @throws IllegalArgumentException if there is no such carrier
+   */
+  public ImportResult importCsv(String carrier, Reader deck, LongConsumer progress) {
+    List<LineError> errors = new ArrayList<>();
+    long[] counts = new long[2]; // rows, errors
+    try {
+      return db.inTransaction(
+          c -> {
+            try (PreparedStatement ps =
+                c.prepareStatement("SELECT 1 FROM carriers WHERE name = ?")) {
+              ps.setString(1, carrier);
+              if (!ps.executeQuery().next()) {
+                throw new IllegalArgumentException("no carrier '" + carrier + "'");
+              }
+            }
+            Directory.update(c, "DELETE FROM rate_deck WHERE carrier = ?", carrier);
+            long lines = read(carrier, deck, c, errors, counts, progress);
+            progress.accept(lines);
+            if (counts[1] > 0) {
+              c.rollback();
+              return new ImportResult(0, List.copyOf(errors), counts[1]);
+            }
+            bumpVersion(c);
+            return new ImportResult(counts[0], List.of(), 0);
+          });
+    } catch (StoreException e) {
+      if (!errors.isEmpty() || counts[1] > 0) {
+        throw e;
+      }
+      // a constraint the lines cannot check alone: the same prefix and date twice
+      return new ImportResult(0, List.of(new LineError(0, duplicate(e))), 1);
+    }
+  }
+
+  private static String duplicate(StoreException e) {
+    return "the deck names a prefix and effective date twice, or breaks a constraint: "
+        + e.getMessage().lines().findFirst().orElse("");
+  }
+
+  private static long read(
+      String carrier,
+      Reader deck,
+      Connection c,
+      List<LineError> errors,
+      long[] counts,
+      LongConsumer progress)
+      throws SQLException {
+    BufferedReader in = deck instanceof BufferedReader b ? b : new BufferedReader(deck, 1 << 16);
+    long line = 0;
+    int batched = 0;
+    try (PreparedStatement ps = insert(c)) {
+      for (String text = in.readLine(); text != null; text = in.readLine()) {
+        line++;
+        if (text.isBlank() || (line == 1 && RateDeckCsv.isHeader(text))) {
+          continue;
+        }
+        switch (RateDeckCsv.parse(carrier, text)) {
+          case RateDeckCsv.Parsed.Row row -> {
+            if (counts[1] == 0) { // after the first error only checking goes on
+              bind(ps, row.rate());
+              ps.addBatch();
+              batched++;
+            }
+            counts[0]++;
+          }
+          case RateDeckCsv.Parsed.Bad bad -> {
+            counts[1]++;
+            if (errors.size() < MAX_REPORTED_ERRORS) {
+              errors.add(new LineError(line, bad.problem()));
+            }
+          }
+        }
+        if (batched == BATCH) {
+          ps.executeBatch();
+          batched = 0;
+        }
+        if (line % BATCH == 0) {
+          progress.accept(line);
+        }
+      }
+      if (batched > 0 && counts[1] == 0) {
+        ps.executeBatch();
+      }
+      return line;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

@@ -1,0 +1,565 @@
+package io.baton.transfer;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.baton.routing.CallerId;
+import io.baton.routing.Carrier;
+import io.baton.routing.Numbers;
+import io.baton.routing.Rate;
+import io.baton.routing.RateDeckCsv;
+import io.baton.routing.RedirectInfo;
+import io.baton.routing.TimeWindow;
+import io.baton.routing.Transport;
+import io.baton.sip.HostPort;
+import io.baton.store.Carriers;
+import io.baton.store.Database;
+import io.baton.store.Did;
+import io.baton.store.Directory;
+import io.baton.store.Principal;
+import io.baton.store.RateDecks;
+import io.javalin.http.Context;
+import io.javalin.http.HandlerType;
+import io.javalin.http.HttpStatus;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.time.DateTimeException;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.regex.Pattern;
+
+/**
+ * The routing data under {@code /v1/admin/...}, for admin keys only (a tenant's key gets 403): DIDs
+ * with their schedules, carriers, their rate decks (row by row, or a whole CSV deck at once) and
+ * named targets. Numbers are normalised to E.164 as they come in. The redirect server sees changes
+ * at its next reload.
+ */
+final class AdminApi {
+  private static final String BASE = "/v1/admin";
+  private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
+  private static final Pattern SIP_URI = Pattern.compile("sips?:[^\\s<>\"]{1,250}");
+  private static final Set<String> DID_FIELDS =
+      Set.of("tenant", "redirectTo", "onArrival", "enabled", "timeZone", "schedules");
+  private static final Set<String> SCHEDULE_FIELDS = Set.of("days", "start", "end", "redirectTo");
+  private static final Set<String> CARRIER_FIELDS =
+      Set.of("gateways", "transport", "enabled", "weight", "maxCalls", "callerId", "redirectInfo");
+  private static final Set<String> RATE_FIELDS =
+      Set.of("prefix", "rate", "connectionFee", "incrementFirst", "incrementNext", "effectiveDate");
+  private static final int MAX_LIMIT = 10_000;
+
+  private final Directory directory;
+  private final Carriers carriers;
+  private final RateDecks decks;
+  private final Numbers numbers;
+  private final ObjectMapper json;
+
+  AdminApi(Database db, Numbers numbers, ObjectMapper json) {
+    this.directory = new Directory(db);
+    this.carriers = new Carriers(db);
+    this.decks = new RateDecks(db);
+    this.numbers = numbers;
+    this.json = json;
+  }
+
+  /** The routes, every one for admin keys only (described in the OpenAPI document). */
+  List<TransferApi.Route> routes() {
+    return List.of(
+        route(HandlerType.GET, "/dids", this::listDids),
+        route(HandlerType.GET, "/dids/{did}", this::getDid),
+        route(HandlerType.PUT, "/dids/{did}", this::putDid),
+        route(HandlerType.DELETE, "/dids/{did}", this::deleteDid),
+        route(HandlerType.GET, "/carriers", this::listCarriers),
+        route(HandlerType.GET, "/carriers/{carrier}", this::getCarrier),
+        route(HandlerType.PUT, "/carriers/{carrier}", this::putCarrier),
+        route(HandlerType.DELETE, "/carriers/{carrier}", this::deleteCarrier),
+        route(HandlerType.GET, "/carriers/{carrier}/rates", this::listRates),
+        route(HandlerType.POST, "/carriers/{carrier}/rates", this::postRate),
+        route(HandlerType.PUT, "/carriers/{carrier}/rates", this::importDeck),
+        route(HandlerType.DELETE, "/carriers/{carrier}/rates/{prefix}", this::deleteRate),
+        route(HandlerType.GET, "/targets", this::listTargets),
+        route(HandlerType.PUT, "/tenants/{tenant}/targets/{name}", this::putTarget),
+        route(HandlerType.DELETE, "/tenants/{tenant}/targets/{name}", this::deleteTarget));
+  }
+
+  private static TransferApi.Route route(
+      HandlerType method, String path, TransferApi.ApiHandler handler) {
+    return new TransferApi.Route(
+        method,
+        BASE + path,
+        true,
+        (ctx, who) -> {
+          if (!who.admin()) {
+            throw new TransferApi.ProblemException(
+                ProblemType.ADMIN_REQUIRED, "routing data is for admin keys only");
+          }
+          handler.handle(ctx, who);
+        });
+  }
+
+  // ---- DIDs
+
+  private void listDids(Context ctx, Principal who) throws JsonProcessingException {
+    String tenant = ctx.queryParam("tenant");
+    respond(
+        ctx,
+        HttpStatus.OK,
+        Map.of(
+            "items",
+            directory.dids().stream()
+                .filter(d -> tenant == null || tenant.equals(d.tenantId()))
+                .map(AdminApi::view)
+                .toList()));
+  }
+
+  private void getDid(Context ctx, Principal who) throws JsonProcessingException {
+    String did = number("did", ctx.pathParam("did"));
+    respond(ctx, HttpStatus.OK, view(found(directory.did(did), "DID " + did)));
+  }
+
+  private void putDid(Context ctx, Principal who) throws JsonProcessingException {
+    String did = number("did", ctx.pathParam("did"));
+    JsonNode body = fields(ctx, DID_FIELDS);
+    String tenant = required(body, "tenant");
+    if (!directory.tenantExists(tenant)) {
+      TransferApi.badField("tenant: no tenant '" + tenant + "'");
+    }
+    List<Did.Schedule> schedules = new ArrayList<>();
+    JsonNode list = body.path("schedules");
+    if (!list.isMissingNode() && !list.isNull() && !list.isArray()) {
+      TransferApi.badField("schedules: must be an array");
+    }
+    for (int i = 0; i < list.size(); i++) {
+      String at = "schedules[" + i + "]";
+      JsonNode s = list.get(i);
+      if (!s.isObject()) {
+        TransferApi.badField(at + ": must be an object");
+      }
+      unknownFields(s, SCHEDULE_FIELDS, at + ".");
+      try {
+        schedules.add(
+            new Did.Schedule(
+                TimeWindow.parse(
+                    TransferApi.text(s, "days"),
+                    TransferApi.text(s, "start"),
+                    TransferApi.text(s, "end")),
+                destination(at + ".redirectTo", required(s, "redirectTo"))));
+      } catch (IllegalArgumentException e) {
+        TransferApi.badField(at + "." + e.getMessage());
+      }
+    }
+    String onArrival = TransferApi.text(body, "onArrival");
+    if (onArrival != null && !onArrival.startsWith("target:")) {
+      onArrival = destination("onArrival", onArrival);
+    }
+    Did put =
+        new Did(
+            did,
+            tenant,
+            destination("redirectTo", required(body, "redirectTo")),
+            onArrival,
+            bool(body, "enabled", true),
+            zone(TransferApi.text(body, "timeZone")),
+            schedules);
+    boolean created = directory.putDid(put);
+    respond(ctx, created ? HttpStatus.CREATED : HttpStatus.OK, view(put));
+  }
+
+  private void deleteDid(Context ctx, Principal who) {
+    String did = number("did", ctx.pathParam("did"));
+    gone(ctx, directory.deleteDid(did), "DID " + did);
+  }
+
+  private static Map<String, Object> view(Did d) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("did", d.did());
+    out.put("tenant", d.tenantId());
+    out.put("redirectTo", d.redirectTo());
+    out.put("onArrival", d.onArrival());
+    out.put("enabled", d.enabled());
+    out.put("timeZone", d.timeZone().getId());
+    out.put(
+        "schedules",
+        d.schedules().stream()
+            .map(
+                s ->
+                    Map.of(
+                        "days", s.window().daysText(),
+                        "start", s.window().startText(),
+                        "end", s.window().endText(),
+                        "redirectTo", s.redirectTo()))
+            .toList());
+    return out;
+  }
+
+  // ---- carriers
+
+  private void listCarriers(Context ctx, Principal who) throws JsonProcessingException {
+    respond(ctx, HttpStatus.OK, Map.of("items", carriers.carriers()));
+  }
+
+  private void getCarrier(Context ctx, Principal who) throws JsonProcessingException {
+    String name = ctx.pathParam("carrier");
+    respond(ctx, HttpStatus.OK, found(carriers.carrier(name), "carrier " + name));
+  }
+
+  private void putCarrier(Context ctx, Principal who) throws JsonProcessingException {
+    String name = name("carrier", ctx.pathParam("carrier"));
+    JsonNode body = fields(ctx, CARRIER_FIELDS);
+    JsonNode list = body.path("gateways");
+    if (!list.isArray() || list.isEmpty() || list.size() > 10) {
+      TransferApi.badField("gateways: must be an array of 1 to 10 host:port");
+    }
+    List<String> gateways = new ArrayList<>();
+    for (int i = 0; i < list.size(); i++) {
+      String text = list.get(i).asText();
+      try {
+        gateways.add(HostPort.parse(text).toString());
+      } catch (IllegalArgumentException e) {
+        TransferApi.badField("gateways[" + i + "]: '" + text + "' is not host:port");
+      }
+    }
+    Carrier carrier =
+        new Carrier(
+            name,
+            gateways,
+            choice(body, "transport", Transport.UDP, Transport::fromWire, "udp or tcp"),
+            bool(body, "enabled", true),
+            integer(body, "weight", Carrier.DEFAULT_WEIGHT, 0, 1_000_000),
+            body.path("maxCalls").isMissingNode() || body.path("maxCalls").isNull()
+                ? null
+                : integer(body, "maxCalls", 0, 0, 1_000_000),
+            choice(body, "callerId", CallerId.KEEP, CallerId::fromWire, "keep or did"),
+            choice(
+                body,
+                "redirectInfo",
+                RedirectInfo.NONE,
+                RedirectInfo::fromWire,
+                "none, diversion or history-info"));
+    boolean created = carriers.put(carrier);
+    respond(ctx, created ? HttpStatus.CREATED : HttpStatus.OK, carrier);
+  }
+
+  private void deleteCarrier(Context ctx, Principal who) {
+    String name = ctx.pathParam("carrier");
+    gone(ctx, carriers.delete(name), "carrier " + name);
+  }
+
+  // ---- rate decks
+
+  private void listRates(Context ctx, Principal who) throws JsonProcessingException {
+    String carrier = existingCarrier(ctx);
+    String prefix = ctx.queryParam("prefix");
+    if (prefix != null && !prefix.matches("\\+?[0-9]{0,15}")) {
+      throw invalidParameter("prefix: '" + prefix + "' is not digits");
+    }
+    int offset = queryInt(ctx, "offset", 0, 0, Integer.MAX_VALUE);
+    int limit = queryInt(ctx, "limit", 100, 1, MAX_LIMIT);
+    String start = prefix == null ? null : prefix.startsWith("+") ? prefix : "+" + prefix;
+    Map<String, Object> page = new LinkedHashMap<>();
+    page.put("total", decks.count(carrier));
+    page.put(
+        "items", decks.rows(carrier, start, offset, limit).stream().map(AdminApi::view).toList());
+    respond(ctx, HttpStatus.OK, page);
+  }
+
+  private void postRate(Context ctx, Principal who) throws JsonProcessingException {
+    String carrier = existingCarrier(ctx);
+    JsonNode body = fields(ctx, RATE_FIELDS);
+    // one row is checked as one CSV line would be: the same rules and messages
+    String line =
+        String.join(
+            ",",
+            required(body, "prefix"),
+            number(body, "rate"),
+            number(body, "connectionFee"),
+            number(body, "incrementFirst"),
+            number(body, "incrementNext"),
+            Optional.ofNullable(TransferApi.text(body, "effectiveDate")).orElse(""));
+    Rate rate =
+        switch (RateDeckCsv.parse(carrier, line)) {
+          case RateDeckCsv.Parsed.Row row -> row.rate();
+          case RateDeckCsv.Parsed.Bad bad -> throw fieldProblem(bad.problem());
+        };
+    boolean created = decks.put(rate);
+    respond(ctx, created ? HttpStatus.CREATED : HttpStatus.OK, view(rate));
+  }
+
+  /**
+   * {@code PUT .../rates} with a CSV body: the carrier's whole deck, replaced all or nothing; the
+   * body is read as it streams in, never held whole.
+   */
+  private void importDeck(Context ctx, Principal who) throws IOException {
+    String carrier = existingCarrier(ctx);
+    RateDecks.ImportResult result;
+    try (Reader deck = new InputStreamReader(ctx.req().getInputStream(), StandardCharsets.UTF_8)) {
+      result = decks.importCsv(carrier, deck, lines -> {});
+    }
+    if (result.committed()) {
+      respond(ctx, HttpStatus.OK, Map.of("carrier", carrier, "rows", result.rows()));
+      return;
+    }
+    Problem p =
+        ProblemType.INVALID_RATE_DECK.at(
+            ctx.path(),
+            result.errorCount()
+                + " bad line(s): nothing was imported (the first "
+                + result.errors().size()
+                + " are listed in errors)");
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("type", p.type());
+    body.put("title", p.title());
+    body.put("status", p.status());
+    body.put("detail", p.detail());
+    body.put("instance", p.instance());
+    body.put("errorCount", result.errorCount());
+    body.put("errors", result.errors());
+    ctx.status(p.status()).contentType(Problem.MEDIA_TYPE).result(json.writeValueAsBytes(body));
+  }
+
+  private void deleteRate(Context ctx, Principal who) {
+    String carrier = existingCarrier(ctx);
+    String prefix = ctx.pathParam("prefix");
+    String date = ctx.queryParam("effectiveDate");
+    LocalDate effective;
+    try {
+      effective = date == null ? Rate.ALWAYS : LocalDate.parse(date);
+    } catch (DateTimeException e) {
+      throw invalidParameter("effectiveDate: '" + date + "' is not a date yyyy-mm-dd");
+    }
+    String e164 = prefix.startsWith("+") ? prefix : "+" + prefix;
+    gone(
+        ctx,
+        decks.delete(carrier, e164, effective),
+        "rate " + e164 + " from " + effective + " of " + carrier);
+  }
+
+  private static Map<String, Object> view(Rate r) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("prefix", r.prefix());
+    out.put("rate", r.perMinute());
+    out.put("connectionFee", r.connectionFee());
+    out.put("incrementFirst", r.incrementFirst());
+    out.put("incrementNext", r.incrementNext());
+    out.put("effectiveDate", r.effective().toString());
+    return out;
+  }
+
+  private String existingCarrier(Context ctx) {
+    String name = ctx.pathParam("carrier");
+    return found(carriers.carrier(name), "carrier " + name).name();
+  }
+
+  // ---- named targets
+
+  private void listTargets(Context ctx, Principal who) throws JsonProcessingException {
+    String tenant = ctx.queryParam("tenant");
+    respond(
+        ctx,
+        HttpStatus.OK,
+        Map.of(
+            "items",
+            directory.targets().stream()
+                .filter(t -> tenant == null || tenant.equals(t.tenantId()))
+                .map(
+                    t ->
+                        Map.of(
+                            "tenant",
+                            t.tenantId(),
+                            "name",
+                            t.name(),
+                            "destination",
+                            t.destination()))
+                .toList()));
+  }
+
+  private void putTarget(Context ctx, Principal who) throws JsonProcessingException {
+    String tenant = ctx.pathParam("tenant");
+    String name = name("name", ctx.pathParam("name"));
+    if (!directory.tenantExists(tenant)) {
+      throw new TransferApi.ProblemException(ProblemType.NOT_FOUND, "no tenant '" + tenant + "'");
+    }
+    JsonNode body = fields(ctx, Set.of("destination"));
+    String destination = destination("destination", required(body, "destination"));
+    boolean created = directory.putTarget(new Directory.Target(tenant, name, destination));
+    respond(
+        ctx,
+        created ? HttpStatus.CREATED : HttpStatus.OK,
+        Map.of("tenant", tenant, "name", name, "destination", destination));
+  }
+
+  private void deleteTarget(Context ctx, Principal who) {
+    String tenant = ctx.pathParam("tenant");
+    String name = ctx.pathParam("name");
+    gone(ctx, directory.deleteTarget(tenant, name), "target " + name + " of " + tenant);
+  }
+
+  // ---- reading requests
+
+  private JsonNode fields(Context ctx, Set<String> allowed) {
+    JsonNode body = TransferApi.object(json, ctx.body());
+    unknownFields(body, allowed, "");
+    return body;
+  }
+
+  private static void unknownFields(JsonNode object, Set<String> allowed, String at) {
+    for (Iterator<String> names = object.fieldNames(); names.hasNext(); ) {
+      String name = names.next();
+      if (!allowed.contains(name)) {
+        TransferApi.badField(
+            at
+                + name
+                + ": unknown field (expected "
+                + String.join(", ", new java.util.TreeSet<>(allowed))
+                + ")");
+      }
+    }
+  }
+
+  private static String required(JsonNode object, String field) {
+    String value = TransferApi.text(object, field);
+    if (value == null || value.isBlank()) {
+      TransferApi.badField(field + ": missing");
+    }
+    return value;
+  }
+
+  /** A number field as CSV text: empty if absent. */
+  private static String number(JsonNode object, String field) {
+    JsonNode node = object.path(field);
+    if (node.isMissingNode() || node.isNull()) {
+      return "";
+    }
+    if (!node.isNumber() && !node.isTextual()) {
+      TransferApi.badField(field + ": must be a number");
+    }
+    return node.asText().strip();
+  }
+
+  private static boolean bool(JsonNode object, String field, boolean absent) {
+    JsonNode node = object.path(field);
+    if (node.isMissingNode() || node.isNull()) {
+      return absent;
+    }
+    if (!node.isBoolean()) {
+      TransferApi.badField(field + ": must be true or false");
+    }
+    return node.asBoolean();
+  }
+
+  private static int integer(JsonNode object, String field, int absent, int min, int max) {
+    JsonNode node = object.path(field);
+    if (node.isMissingNode() || node.isNull()) {
+      return absent;
+    }
+    if (!node.canConvertToInt()
+        || !node.isIntegralNumber()
+        || node.asInt() < min
+        || node.asInt() > max) {
+      TransferApi.badField(field + ": must be a whole number in " + min + ".." + max);
+    }
+    return node.asInt();
+  }
+
+  private static <T> T choice(
+      JsonNode object, String field, T absent, Function<String, Optional<T>> of, String allowed) {
+    String text = TransferApi.text(object, field);
+    if (text == null) {
+      return absent;
+    }
+    return of.apply(text)
+        .orElseThrow(() -> fieldProblem(field + ": '" + text + "' is not " + allowed));
+  }
+
+  private static ZoneId zone(String text) {
+    if (text == null) {
+      return java.time.ZoneOffset.UTC;
+    }
+    try {
+      return ZoneId.of(text);
+    } catch (DateTimeException e) {
+      throw fieldProblem("timeZone: '" + text + "' is not a time zone (e.g. America/New_York)");
+    }
+  }
+
+  /** A number in E.164 (national forms read in the default region), or 400 naming the field. */
+  private String number(String field, String text) {
+    return numbers
+        .toE164(text)
+        .orElseThrow(() -> fieldProblem(field + ": '" + text + "' is not a phone number"));
+  }
+
+  /** Where calls may go: a number (normalised to E.164) or a SIP URI. */
+  private String destination(String field, String text) {
+    if (text.startsWith("sip:") || text.startsWith("sips:")) {
+      if (!SIP_URI.matcher(text).matches()) {
+        throw fieldProblem(field + ": '" + text + "' is not a SIP URI");
+      }
+      return text;
+    }
+    return numbers
+        .toE164(text)
+        .orElseThrow(
+            () ->
+                fieldProblem(field + ": '" + text + "' is neither a phone number nor a sip: URI"));
+  }
+
+  private static String name(String field, String text) {
+    if (!NAME.matcher(text).matches()) {
+      throw fieldProblem(
+          field + ": '" + text + "' is not a name (letters, digits, _ . -; at most 64)");
+    }
+    return text;
+  }
+
+  private static int queryInt(Context ctx, String name, int absent, int min, int max) {
+    String text = ctx.queryParam(name);
+    if (text == null) {
+      return absent;
+    }
+    try {
+      int value = Integer.parseInt(text);
+      if (value >= min && value <= max) {
+        return value;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw invalidParameter(name + ": '" + text + "' is not a number in " + min + ".." + max);
+  }
+
+  private static TransferApi.ProblemException fieldProblem(String detail) {
+    return new TransferApi.ProblemException(ProblemType.INVALID_FIELD, detail);
+  }
+
+  private static TransferApi.ProblemException invalidParameter(String detail) {
+    return new TransferApi.ProblemException(ProblemType.INVALID_PARAMETER, detail);
+  }
+
+  // ---- answers
+
+  private static <T> T found(Optional<T> value, String what) {
+    return value.orElseThrow(
+        () -> new TransferApi.ProblemException(ProblemType.NOT_FOUND, "no " + what));
+  }
+
+  private static void gone(Context ctx, boolean deleted, String what) {
+    if (!deleted) {
+      throw new TransferApi.ProblemException(ProblemType.NOT_FOUND, "no " + what);
+    }
+    ctx.status(HttpStatus.NO_CONTENT);
+  }
+
+  private void respond(Context ctx, HttpStatus status, Object body) throws JsonProcessingException {
+    ctx.status(status).contentType("application/json").result(json.writeValueAsBytes(body));
+  }
+}
