@@ -62,8 +62,8 @@ class CallCenterTriggersTest extends LabTest {
     assertThat(atTarget.state().name()).isEqualTo("CONFIRMED");
     assertReceiving(atTarget.rtp(), "new destination");
     assertReceiving(ua.rtp(), "caller after the transfer");
-    await().atMost(WAIT).until(() -> atTarget.rtp().lastLevel() > 1000);
-    await().atMost(WAIT).until(() -> ua.rtp().lastLevel() > 1000);
+    assertHearing(atTarget.rtp(), "new destination");
+    assertHearing(ua.rtp(), "caller after the transfer");
     atCenter.awaitEnded(WAIT);
     assertSilent(atCenter.rtp(), "released call center");
     assertThat(ua.state().name()).isEqualTo("CONFIRMED");
@@ -137,8 +137,8 @@ class CallCenterTriggersTest extends LabTest {
     String agent = callcenter().ivr(atCenter).orElseThrow().replaceAll(".*agent=", "");
     UaCall atAgent = callcenter().agent(agent).orElseThrow().calls().getLast();
     // The caller talks to the agent: the caller's tone reaches the agent, the agent's voice back.
-    await().atMost(WAIT).until(() -> atAgent.rtp().lastLevel() > 1000);
-    assertReceiving(ua.rtp(), "caller talking to " + agent);
+    assertHearing(atAgent.rtp(), agent + " talking to the caller");
+    assertHearing(ua.rtp(), "caller talking to " + agent);
 
     int status =
         Main.run(
