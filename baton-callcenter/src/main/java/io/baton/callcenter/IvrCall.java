@@ -225,6 +225,7 @@ final class IvrCall {
                   context.releaseAgent(); // answered after the caller left
                   yield state;
                 }
+                case FlowChosen f -> state; // the caller left while Baton was asked
                 case CallerGone g -> state;
                 case PromptDone p -> state;
                 case Digit d -> state;

@@ -217,6 +217,34 @@ class CallCenterTest {
   }
 
   @Test
+  void aThirdCallerWaitsOnHoldUntilAnAgentIsFreeThenGetsTheOneIdleLongest() throws Exception {
+    UaCall[] callers = new UaCall[3];
+    UaCall[] received = new UaCall[3];
+    for (int i = 0; i < 3; i++) {
+      String id = "c-00000000000000d" + i;
+      callers[i] = caller.dial(centerUri(), Map.of("X-Baton-Call-Id", id)).awaitAnswered(WAIT);
+      UaCall at = center.call(id).orElseThrow();
+      received[i] = at;
+      await().atMost(WAIT).until(() -> center.ivr(at).orElse("").contains("GATHERING"));
+      callers[i].sendDigits("0");
+      String expected = i < 2 ? "WITH_AGENT" : "QUEUED";
+      await().atMost(WAIT).until(() -> center.ivr(at).orElse("").contains(expected));
+    }
+    assertThat(center.ivr(received[0]).orElseThrow()).contains("agent=alice");
+    assertThat(center.ivr(received[1]).orElseThrow()).contains("agent=bob");
+    // On hold: the third caller hears the hold prompt, not silence.
+    await().atMost(WAIT).until(() -> callers[2].rtp().lastLevel() > 1000);
+
+    callers[0].hangUp(); // alice is free again, and now idle longer than busy bob
+
+    await()
+        .atMost(WAIT)
+        .until(() -> center.ivr(received[2]).orElse("").contains("WITH_AGENT agent=alice"));
+    callers[1].hangUp();
+    callers[2].hangUp();
+  }
+
+  @Test
   void anAgentsTransferGoesToBatonAndAnUnreachableBatonIs502WhileTheCallerStays() throws Exception {
     UaCall outgoing = callTheCenter();
     UaCall received = center.call(BATON_ID).orElseThrow();

@@ -153,6 +153,14 @@ class IvrCallTest {
   }
 
   @Test
+  void aCallerGoneBeforeTheFlowWasChosenStaysEnded() {
+    IvrCall ivr = call();
+    assertThat(ivr.on(new CallerGone())).isEqualTo(ENDED);
+    assertThat(ivr.on(new FlowChosen("menu"))).isEqualTo(ENDED);
+    assertThat(did).isEmpty();
+  }
+
+  @Test
   void theAgentHangingUpGoesOnWithTheFlowWhoseEndHangsUp() {
     IvrCall ivr = call();
     ivr.on(new FlowChosen("agent"));

@@ -5,7 +5,37 @@ public final class G711 {
   private static final int BIAS = 0x84;
   private static final int CLIP = 32635;
 
+  /** µ-law byte → A-law byte, and back (through the 14/13-bit linear value). */
+  private static final byte[] ULAW_TO_ALAW = new byte[256];
+
+  private static final byte[] ALAW_TO_ULAW = new byte[256];
+
+  static {
+    for (int i = 0; i < 256; i++) {
+      ULAW_TO_ALAW[i] = linearToAlaw(ulawToLinear((byte) i));
+      ALAW_TO_ULAW[i] = linearToUlaw(alawToLinear((byte) i));
+    }
+  }
+
   private G711() {}
+
+  /** µ-law samples as A-law (G.711 Table 3, through linear). */
+  public static byte[] ulawToAlaw(byte[] ulaw) {
+    byte[] out = new byte[ulaw.length];
+    for (int i = 0; i < ulaw.length; i++) {
+      out[i] = ULAW_TO_ALAW[ulaw[i] & 0xff];
+    }
+    return out;
+  }
+
+  /** A-law samples as µ-law. */
+  public static byte[] alawToUlaw(byte[] alaw) {
+    byte[] out = new byte[alaw.length];
+    for (int i = 0; i < alaw.length; i++) {
+      out[i] = ALAW_TO_ULAW[alaw[i] & 0xff];
+    }
+    return out;
+  }
 
   public static byte linearToUlaw(int sample) {
     int sign = (sample >> 8) & 0x80;

@@ -22,6 +22,11 @@ import java.util.function.Supplier;
  * sends and receives DTMF digits as RFC 4733 events.
  */
 public final class RtpStream implements AutoCloseable {
+  /** RFC 3551 §6 static payload types of G.711. */
+  public static final int PCMU = 0;
+
+  public static final int PCMA = 8;
+
   /** A sent digit lasts 100 ms (800 units at 8 kHz), a common keypad press. */
   static final int DIGIT_UNITS = 800;
 
@@ -105,7 +110,15 @@ public final class RtpStream implements AutoCloseable {
     this.source = frames;
   }
 
+  /**
+   * The audio payload type sent: {@link #PCMU} (the default) or {@link #PCMA}.
+   *
+   * @throws IllegalArgumentException for any other
+   */
   public void payloadType(int pt) {
+    if (pt != PCMU && pt != PCMA) {
+      throw new IllegalArgumentException("payload type " + pt + " is not PCMU (0) or PCMA (8)");
+    }
     this.payloadType = pt;
   }
 
@@ -177,6 +190,9 @@ public final class RtpStream implements AutoCloseable {
     RtpPacket packet = nextDigitPacket();
     if (packet == null) {
       byte[] payload = source.get();
+      if (payloadType == PCMA) {
+        payload = G711.ulawToAlaw(payload);
+      }
       synchronized (this) {
         packet = new RtpPacket(payloadType, sent.get() == 0, sequence, timestamp, ssrc, payload);
         sequence = (sequence + 1) & 0xffff;
@@ -234,12 +250,14 @@ public final class RtpStream implements AutoCloseable {
         receivedBytes.addAndGet(packet.payload().length);
         if (packet.payloadType() == eventPayloadType) {
           dtmf.receive(packet.timestamp(), packet.payload());
-        } else if (packet.payloadType() == 0) {
-          lastRms = G711.ulawRms(packet.payload());
+        } else if (packet.payloadType() == PCMU || packet.payloadType() == PCMA) {
+          byte[] ulaw =
+              packet.payloadType() == PCMA ? G711.alawToUlaw(packet.payload()) : packet.payload();
+          lastRms = G711.ulawRms(ulaw);
           Queue<byte[]> queue = bridged;
-          if (queue != null && !queue.offer(packet.payload())) {
+          if (queue != null && !queue.offer(ulaw)) {
             queue.poll(); // the other side fell behind: drop the oldest frame
-            queue.offer(packet.payload());
+            queue.offer(ulaw);
           }
         }
         lastSource = (InetSocketAddress) from;
@@ -265,7 +283,7 @@ public final class RtpStream implements AutoCloseable {
     return received.get();
   }
 
-  /** RMS level of the last PCMU packet received (0 for silence). */
+  /** RMS level of the last PCMU or PCMA packet received (0 for silence). */
   public double lastLevel() {
     return lastRms;
   }

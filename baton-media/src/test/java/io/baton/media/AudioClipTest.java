@@ -38,6 +38,16 @@ class AudioClipTest {
   }
 
   @Test
+  void g711LawsConvertBothWaysKeepingTheLevel() {
+    byte[] alaw = G711.ulawToAlaw(java.util.Arrays.copyOf(TONE, 160));
+    double level = G711.ulawRms(java.util.Arrays.copyOf(TONE, 160));
+    assertThat(G711.ulawRms(G711.alawToUlaw(alaw)))
+        .isCloseTo(level, org.assertj.core.data.Percentage.withPercentage(5));
+    assertThat(G711.alawToLinear(alaw[0]))
+        .isCloseTo(G711.ulawToLinear(TONE[0]), org.assertj.core.data.Offset.offset(64));
+  }
+
+  @Test
   void loopsForever() {
     Supplier<byte[]> frames = AudioClip.ulaw("beep", TONE).looped();
     for (int i = 0; i < 3; i++) {

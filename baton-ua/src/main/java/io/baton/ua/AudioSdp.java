@@ -8,7 +8,10 @@ import java.util.List;
 import java.util.Locale;
 import javax.sip.message.Message;
 
-/** The SDP a simulated endpoint speaks: one audio stream, PCMU with telephone-events (RFC 4733). */
+/**
+ * The SDP a simulated endpoint speaks: one audio stream, G.711 (PCMU, or PCMA when that is all the
+ * peer offers) with telephone-events (RFC 4733).
+ */
 final class AudioSdp {
   private AudioSdp() {}
 
@@ -19,17 +22,30 @@ final class AudioSdp {
   }
 
   /**
-   * The answer to {@code offer}: PCMU, plus telephone-event on the payload type the offerer chose
-   * when it offered one (RFC 3264 §6.1: an answer lists only formats of the offer).
+   * The answer to {@code offer}: the offer's first G.711 codec (PCMU or PCMA: its preference), plus
+   * telephone-event on the payload type the offerer chose when it offered one (RFC 3264 §6.1: an
+   * answer lists only formats of the offer).
    */
   static SessionDescription answer(
       SessionDescription offer, String origin, String address, int port) {
-    List<Codec> codecs = new ArrayList<>(List.of(Codec.PCMU));
+    List<Codec> codecs =
+        new ArrayList<>(
+            List.of(audioCodec(offer) == Codec.PCMA.payloadType() ? Codec.PCMA : Codec.PCMU));
     int pt = telephoneEvent(offer);
     if (pt >= 0) {
       codecs.add(new Codec(pt, Codec.TELEPHONE_EVENT.encoding(), Codec.TELEPHONE_EVENT.fmtp()));
     }
     return SessionDescription.audio(origin, address, port, codecs);
+  }
+
+  /** The G.711 payload type {@code sdp} lists first: PCMU (0), PCMA (8), or -1 for neither. */
+  static int audioCodec(SessionDescription sdp) {
+    for (int pt : sdp.payloadTypes()) {
+      if (pt == Codec.PCMU.payloadType() || pt == Codec.PCMA.payloadType()) {
+        return pt;
+      }
+    }
+    return -1;
   }
 
   /** The telephone-event payload type (RFC 4733 §7.1.1) of {@code sdp}'s audio stream, or -1. */
@@ -46,15 +62,16 @@ final class AudioSdp {
    * The audio description a message carries.
    *
    * @throws IllegalArgumentException saying what is wrong: no SDP body, SDP that does not parse, or
-   *     no PCMU in the audio stream
+   *     neither PCMU nor PCMA in the audio stream
    */
   static SessionDescription of(Message message) {
     if (!Messages.hasBody(message, "application", "sdp")) {
       throw new IllegalArgumentException("no SDP body");
     }
     SessionDescription sdp = SessionDescription.parse(Messages.body(message));
-    if (!sdp.payloadTypes().contains(Codec.PCMU.payloadType())) {
-      throw new IllegalArgumentException("no PCMU (payload type 0) in the audio stream");
+    if (audioCodec(sdp) < 0) {
+      throw new IllegalArgumentException(
+          "no PCMU or PCMA (payload type 0 or 8) in the audio stream");
     }
     return sdp;
   }

@@ -429,6 +429,8 @@ public final class UaCall {
       } else {
         rtp.sendTo(new InetSocketAddress(address, port));
       }
+      // The local SDP lists one G.711 codec: the answer's choice, or the offer's PCMU.
+      rtp.payloadType(AudioSdp.audioCodec(localSdp));
       // RFC 4733 §7.1.1: events are sent with the payload type the receiver's SDP gave them.
       int events = AudioSdp.telephoneEvent(remote);
       if (events >= 0 && AudioSdp.telephoneEvent(localSdp) >= 0) {

@@ -162,15 +162,47 @@ class UserAgentRequestsTest {
   }
 
   @Test
+  void aPcmaOfferIsAnsweredInPcmaAndAudioFlowsBothWaysInALaw() throws Exception {
+    RtpStream media = rtp();
+    media.payloadType(RtpStream.PCMA);
+    SessionDescription offer =
+        SessionDescription.audio(
+            "peer",
+            "127.0.0.1",
+            media.localPort(),
+            List.of(io.baton.sip.sdp.Codec.PCMA, io.baton.sip.sdp.Codec.PCMU));
+    OutboundTransaction tx =
+        peer.send(
+            peer.request(Request.INVITE, ua.uri("support"))
+                .body("application/sdp", offer.toString())
+                .build());
+    Response ok = tx.finalResponse().get(5, TimeUnit.SECONDS);
+    peer.ack(tx.dialog(), ok);
+    SessionDescription answer = SessionDescription.parse(Messages.body(ok));
+    assertThat(answer.payloadTypes()).containsExactly(8);
+    media.sendTo(new java.net.InetSocketAddress("127.0.0.1", answer.audioPort()));
+    UaCall call = ua.awaitIncoming(WAIT);
+
+    // Both sides measure levels after decoding A-law: a tone each way, not noise.
+    await().atMost(WAIT).until(() -> media.lastLevel() > 1000 && call.rtp().lastLevel() > 1000);
+    assertThat(media.lastLevel()).isLessThan(8000);
+    call.hangUp();
+  }
+
+  @Test
   void anInviteWithoutAnAcceptableOfferGets488() throws Exception {
     Response noSdp = send(peer.request(Request.INVITE, ua.uri("support")).build(), null);
-    String pcmaOnly =
-        SessionDescription.audio("peer", "127.0.0.1", 43150, List.of(io.baton.sip.sdp.Codec.PCMA))
+    String g722Only =
+        SessionDescription.audio(
+                "peer",
+                "127.0.0.1",
+                43150,
+                List.of(new io.baton.sip.sdp.Codec(9, "G722/8000", null)))
             .toString();
-    Response noPcmu =
+    Response noG711 =
         send(
             peer.request(Request.INVITE, ua.uri("support"))
-                .body("application/sdp", pcmaOnly)
+                .body("application/sdp", g722Only)
                 .build(),
             null);
     Response garbage =
@@ -182,8 +214,8 @@ class UserAgentRequestsTest {
 
     assertThat(noSdp.getStatusCode()).isEqualTo(488);
     assertThat(noSdp.getReasonPhrase()).contains("no SDP");
-    assertThat(noPcmu.getStatusCode()).isEqualTo(488);
-    assertThat(noPcmu.getReasonPhrase()).contains("PCMU");
+    assertThat(noG711.getStatusCode()).isEqualTo(488);
+    assertThat(noG711.getReasonPhrase()).contains("no PCMU or PCMA");
     assertThat(garbage.getStatusCode()).isEqualTo(488);
     assertThat(ua.calls()).isEmpty();
     assertThat(uaPorts.inUse()).isZero();

@@ -124,6 +124,33 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void aCallCenterFlowIsCheckedAtStartNamingTheVerb() throws IOException {
+    String cc =
+        "callcenter:\n  sip: {listen: 127.0.0.1:17100}\n  api: {key: k}\n"
+            + "  ivr:\n    defaultFlow: menu\n    flows:\n      menu:\n"
+            + "        - gather: {prompt: menu, choices: {'1': sales}}\n";
+    assertThatThrownBy(() -> loader.load(write(cc), BatonConfig.class))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining(
+            "callcenter.ivr.flows.menu[0].gather.choices.1: 'sales' is not one of the flows");
+    assertThatThrownBy(
+            () ->
+                loader.load(
+                    write("callcenter:\n  sip: {listen: 127.0.0.1:17100}\n  api: {key: k}\n"),
+                    BatonConfig.class))
+        .hasMessageContaining("callcenter.ivr: missing");
+    assertThatThrownBy(
+            () ->
+                loader.load(
+                    write(
+                        cc.replace(
+                            "menu:\n        - gather",
+                            "menu:\n        - hop: x\n        - gather")),
+                    BatonConfig.class))
+        .hasMessageContaining("hop");
+  }
+
+  @Test
   void brokenYamlAndMissingFilesAreReportedPlainly() throws IOException {
     assertThatThrownBy(() -> loader.load(write("proxy: [\n"), BatonConfig.class))
         .hasMessageContaining("not valid YAML at line");

@@ -37,17 +37,18 @@ class CallCenterTriggersTest extends LabTest {
     return atCenter;
   }
 
-  /** Waits for the call's transfer (the call center asked for it) to be completed. */
+  /** The call's latest transfer (the call center asked for it); a missing node if none. */
+  private static JsonNode lastTransfer(UaCall ua) {
+    JsonNode transfers = callOf(ua).get("transfers");
+    return transfers.isEmpty()
+        ? com.fasterxml.jackson.databind.node.MissingNode.getInstance()
+        : transfers.get(transfers.size() - 1);
+  }
+
+  /** Waits for the call's latest transfer to be completed. */
   private static JsonNode awaitCompletedTransfer(UaCall ua) {
-    await()
-        .atMost(WAIT)
-        .until(
-            () -> {
-              JsonNode transfers = callOf(ua).get("transfers");
-              return !transfers.isEmpty()
-                  && transfers.get(0).get("state").asText().equals("completed");
-            });
-    return callOf(ua).get("transfers").get(0);
+    await().atMost(WAIT).until(() -> lastTransfer(ua).path("state").asText().equals("completed"));
+    return lastTransfer(ua);
   }
 
   /** The newest call of {@code endpoint}, once it has more than {@code before}. */
@@ -62,8 +63,8 @@ class CallCenterTriggersTest extends LabTest {
     assertThat(atTarget.state().name()).isEqualTo("CONFIRMED");
     assertReceiving(atTarget.rtp(), "new destination");
     assertReceiving(ua.rtp(), "caller after the transfer");
-    await().atMost(WAIT).until(() -> atTarget.rtp().lastLevel() > 1000);
-    await().atMost(WAIT).until(() -> ua.rtp().lastLevel() > 1000);
+    assertHearing(atTarget.rtp(), "new destination");
+    assertHearing(ua.rtp(), "caller after the transfer");
     atCenter.awaitEnded(WAIT);
     assertSilent(atCenter.rtp(), "released call center");
     assertThat(ua.state().name()).isEqualTo("CONFIRMED");
@@ -84,38 +85,72 @@ class CallCenterTriggersTest extends LabTest {
     ua.hangUp();
   }
 
-  @Test
-  void pressing1AsAnRfc4733EventTransfersToSales() throws Exception {
-    UserAgent sales = endpoint("pstn-sales");
-    int before = sales.calls().size();
+  /** The menu's choice of {@code key}, pressed by {@code press}, ends at {@code endpoint}. */
+  private static UaCall choose(char key, KeyPress press, String target, String endpoint)
+      throws Exception {
+    UserAgent at = endpoint(endpoint);
+    int before = at.calls().size();
     UaCall ua = call("+18005550100");
     UaCall atCenter = atCallCenterGathering(ua);
 
-    ua.sendDigits("1");
+    press.send(ua, String.valueOf(key));
 
     JsonNode transfer = awaitCompletedTransfer(ua);
-    assertThat(transfer.get("to").toString()).contains("target:sales");
-    assertThat(atCenter.digits()).containsExactly('1');
-    assertTwoWayAudio(ua, newCallAt(sales, before), atCenter);
+    assertThat(transfer.get("to").toString()).contains(target);
+    assertThat(atCenter.digits()).containsExactly(key);
+    assertTwoWayAudio(ua, newCallAt(at, before), atCenter);
+    return ua;
+  }
+
+  /** How the caller presses keys. */
+  private interface KeyPress {
+    void send(UaCall call, String keys) throws Exception;
+  }
+
+  @Test
+  void pressing1AsAnRfc4733EventTransfersToSales() throws Exception {
+    UaCall ua = choose('1', UaCall::sendDigits, "target:sales", "pstn-sales");
     assertThat(legStates(callOf(ua))).containsEntry("sbc-carrier->pstn-sales", "active");
     ua.hangUp();
   }
 
   @Test
   void pressing2AsSipInfoTransfersToSupport() throws Exception {
-    UserAgent support = endpoint("support");
-    int before = support.calls().size();
-    UaCall ua = call("+18005550100");
-    UaCall atCenter = atCallCenterGathering(ua);
-
     // SIP INFO crosses SBC-edge, the proxy and SBC-dest in the dialog to the call center.
-    assertThat(ua.sendInfoDigits("2", WAIT)).containsExactly(200);
-
-    JsonNode transfer = awaitCompletedTransfer(ua);
-    assertThat(transfer.get("to").toString()).contains("target:support");
-    assertThat(atCenter.digits()).containsExactly('2');
-    assertTwoWayAudio(ua, newCallAt(support, before), atCenter);
+    KeyPress info = (call, keys) -> assertThat(call.sendInfoDigits(keys, WAIT)).containsOnly(200);
+    UaCall ua = choose('2', info, "target:support", "support");
+    assertThat(legStates(callOf(ua))).containsEntry("sbc-edge->support", "active");
     ua.hangUp();
+  }
+
+  /** Presses 0 and waits until the caller talks to an agent: the agent's side of that call. */
+  private static UaCall talkToAnAgent(UaCall ua, UaCall atCenter) {
+    ua.sendDigits("0");
+    await()
+        .atMost(WAIT)
+        .until(() -> callcenter().ivr(atCenter).orElse("").contains("state=WITH_AGENT"));
+    UaCall atAgent = callcenter().agent(agentOf(atCenter)).orElseThrow().calls().getLast();
+    // The caller's tone reaches the agent, the agent's voice comes back.
+    assertHearing(atAgent.rtp(), "the agent talking to the caller");
+    assertHearing(ua.rtp(), "the caller talking to the agent");
+    return atAgent;
+  }
+
+  private static String agentOf(UaCall atCenter) {
+    return callcenter().ivr(atCenter).orElseThrow().replaceAll(".*agent=", "");
+  }
+
+  /** {@code bin/baton agent transfer --agent NAME --to TARGET}; its exit status. */
+  private static int agentTransfer(String agent, String to) {
+    return Main.run(
+        "agent",
+        "transfer",
+        "--agent",
+        agent,
+        "--to",
+        to,
+        "--config",
+        LabFixture.labConfig().toString());
   }
 
   @Test
@@ -124,35 +159,36 @@ class CallCenterTriggersTest extends LabTest {
     int before = support.calls().size();
     UaCall ua = call("+18005550100");
     UaCall atCenter = atCallCenterGathering(ua);
+    UaCall atAgent = talkToAnAgent(ua, atCenter);
 
-    ua.sendDigits("0");
+    assertThat(agentTransfer(agentOf(atCenter), "target:support")).as("exit status").isZero();
 
-    await()
-        .atMost(WAIT)
-        .until(() -> callcenter().ivr(atCenter).orElse("").contains("state=WITH_AGENT"));
-    String agent = callcenter().ivr(atCenter).orElseThrow().replaceAll(".*agent=", "");
-    UaCall atAgent = callcenter().agent(agent).orElseThrow().calls().getLast();
-    // The caller talks to the agent: the caller's tone reaches the agent, the agent's voice back.
-    await().atMost(WAIT).until(() -> atAgent.rtp().lastLevel() > 1000);
-    assertReceiving(ua.rtp(), "caller talking to " + agent);
-
-    int status =
-        Main.run(
-            "agent",
-            "transfer",
-            "--agent",
-            agent,
-            "--to",
-            "target:support",
-            "--config",
-            LabFixture.labConfig().toString());
-
-    assertThat(status).as("bin/baton agent transfer exit status").isZero();
     awaitCompletedTransfer(ua);
     assertTwoWayAudio(ua, newCallAt(support, before), atCenter);
     atAgent.awaitEnded(WAIT);
     assertThat(atAgent.endedByRemote()).as("the agent's call released").isTrue();
     ua.hangUp();
+  }
+
+  @Test
+  void anAgentsTransferToABusyNumberFailsAndTheCallerStaysWithTheAgent() throws Exception {
+    UaCall ua = call("+18005550100");
+    UaCall atCenter = atCallCenterGathering(ua);
+    UaCall atAgent = talkToAnAgent(ua, atCenter);
+
+    // pstn-busy answers 486: Baton accepts the request (202), then the transfer fails.
+    assertThat(agentTransfer(agentOf(atCenter), "+16465550486")).isZero();
+
+    await().atMost(WAIT).until(() -> lastTransfer(ua).path("state").asText().equals("failed"));
+    assertThat(lastTransfer(ua).get("sipStatus").asInt()).isEqualTo(486);
+    await()
+        .atMost(WAIT)
+        .until(() -> callcenter().ivr(atCenter).orElse("").contains("state=WITH_AGENT"));
+    assertThat(atAgent.state().name()).isEqualTo("CONFIRMED");
+    assertHearing(ua.rtp(), "the caller still talking to the agent");
+    assertHearing(atAgent.rtp(), "the agent still talking to the caller");
+    ua.hangUp();
+    atAgent.awaitEnded(WAIT);
   }
 
   @Test
