@@ -45,6 +45,7 @@ import java.util.regex.Pattern;
  * at its next reload.
  */
 final class AdminApi {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(AdminApi.class);
   private static final String BASE = "/v1/admin";
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
   private static final Pattern SIP_URI = Pattern.compile("sips?:[^\\s<>\"]{1,250}");
@@ -306,6 +307,7 @@ final class AdminApi {
     }
     if (result.committed()) {
       respond(ctx, HttpStatus.OK, Map.of("carrier", carrier, "rows", result.rows()));
+      Thread.ofVirtual().name("purge-deck-" + carrier).start(() -> purge(carrier));
       return;
     }
     Problem p =
@@ -324,6 +326,16 @@ final class AdminApi {
     body.put("errorCount", result.errorCount());
     body.put("errors", result.errors());
     ctx.status(p.status()).contentType(Problem.MEDIA_TYPE).result(json.writeValueAsBytes(body));
+  }
+
+  /** Removes the rows of the deck an import replaced, after its answer. */
+  private void purge(String carrier) {
+    try {
+      long removed = decks.purgeReplaced(carrier);
+      LOG.info("carrier {}: {} rows of its replaced rate deck removed", carrier, removed);
+    } catch (RuntimeException e) {
+      LOG.warn("carrier {}: cannot remove its replaced rate deck yet: {}", carrier, e.toString());
+    }
   }
 
   private void deleteRate(Context ctx, Principal who) {
