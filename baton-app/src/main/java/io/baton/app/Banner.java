@@ -36,6 +36,20 @@ final class Banner {
                   .append(at)
                   .append("\n");
             });
+    if (cfg.callcenter() != null && node.running().contains("callcenter")) {
+      var cc = cfg.callcenter();
+      b.append("Call center IVR: flow '")
+          .append(cc.ivr().defaultFlow())
+          .append("' (DTMF as RFC 4733 or SIP INFO); per DID: ")
+          .append(cc.ivr().dids())
+          .append("\n  agents ")
+          .append(String.join(", ", cc.agents().stream().map(a -> a.name()).toList()))
+          .append(" at http://")
+          .append(cc.http())
+          .append("/agents; an agent transfers its caller:\n  bin/baton agent transfer --agent ")
+          .append(cc.agents().isEmpty() ? "<name>" : cc.agents().get(0).name())
+          .append(" --to target:support\n");
+    }
     if (cfg.transfer() != null && node.running().contains("transfer")) {
       b.append("Transfer the newest call:\n  ")
           .append(

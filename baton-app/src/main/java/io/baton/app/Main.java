@@ -20,7 +20,7 @@ import picocli.CommandLine.Parameters;
 
 /**
  * Baton's command line: {@code baton lab}, {@code baton run <element>}, {@code baton check}, {@code
- * baton routes import}.
+ * baton agent transfer}, {@code baton routes import}.
  */
 @Command(
     name = "baton",
@@ -31,6 +31,7 @@ import picocli.CommandLine.Parameters;
       Main.LabCommand.class,
       Main.RunCommand.class,
       Main.CheckCommand.class,
+      AgentCommand.class,
       RoutesCommand.class
     })
 public final class Main implements Runnable {
@@ -39,7 +40,8 @@ public final class Main implements Runnable {
     System.exit(run(args));
   }
 
-  static int run(String... args) {
+  /** Runs a command line; the exit status (tests and the testkit call this). */
+  public static int run(String... args) {
     return new CommandLine(new Main())
         .setExecutionExceptionHandler(
             (e, cmd, parsed) -> {

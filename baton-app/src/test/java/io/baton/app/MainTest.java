@@ -47,4 +47,25 @@ class MainTest {
     }
     assertThat(captured.toString()).contains("no element 'sbc-edge'").contains("[proxy]");
   }
+
+  @Test
+  void agentTransferSaysWhenTheCallCenterCannotBeReached() throws Exception {
+    PrintStream out = System.out;
+    ByteArrayOutputStream captured = new ByteArrayOutputStream();
+    System.setOut(new PrintStream(captured, true));
+    try {
+      // Nothing listens on 17105.
+      int status =
+          AgentCommand.transfer(
+              io.baton.sip.HostPort.parse("127.0.0.1:17105"),
+              "alice",
+              "target:support",
+              System.out);
+      assertThat(status).isEqualTo(1);
+    } finally {
+      System.setOut(out);
+    }
+    assertThat(captured.toString())
+        .contains("cannot reach the call center at http://127.0.0.1:17105/agents/alice/transfer");
+  }
 }

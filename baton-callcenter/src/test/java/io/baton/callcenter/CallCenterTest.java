@@ -18,6 +18,9 @@ import io.baton.ua.CallMachine.State;
 import io.baton.ua.UaCall;
 import io.baton.ua.UserAgent;
 import io.baton.ua.UserAgentConfig;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -48,13 +51,7 @@ class CallCenterTest {
 
   @BeforeEach
   void start() throws Exception {
-    center =
-        CallCenter.start(
-            "callcenter",
-            new CallCenterConfig(
-                SipConfig.at("127.0.0.1:15600"), new MediaPorts("127.0.0.1", "43300-43399")),
-            scheduler,
-            Clock.systemUTC());
+    center = CallCenter.start("callcenter", TestConfig.center(), scheduler, Clock.systemUTC());
     open.add(center);
     caller =
         UserAgent.start(
@@ -92,7 +89,8 @@ class CallCenterTest {
         .atMost(WAIT)
         .until(
             () -> outgoing.rtp().packetsReceived() > 10 && received.rtp().packetsReceived() > 10);
-    assertThat(outgoing.rtp().lastLevel()).isGreaterThan(1000);
+    // The menu prompt is speech: some frames are pauses, so wait for a spoken one.
+    await().atMost(WAIT).until(() -> outgoing.rtp().lastLevel() > 1000);
     assertThat(received.rtp().localPort()).isBetween(43300, 43399);
 
     outgoing.hangUp();
@@ -172,13 +170,108 @@ class CallCenterTest {
   }
 
   @Test
+  void pressing1AsAnRfc4733EventChoosesTheFlowThatSaysGoodbyeAndHangsUp() throws Exception {
+    UaCall outgoing = callTheCenter();
+    UaCall received = center.call(BATON_ID).orElseThrow();
+    await().atMost(WAIT).until(() -> center.ivr(received).orElse("").contains("GATHERING"));
+
+    outgoing.sendDigits("1");
+
+    outgoing.awaitEnded(Duration.ofSeconds(10));
+    assertThat(outgoing.endedByRemote()).as("the call center hung up").isTrue();
+    assertThat(received.digits()).containsExactly('1');
+  }
+
+  @Test
+  void pressing1AsSipInfoWorksTheSame() throws Exception {
+    UaCall outgoing = callTheCenter();
+    UaCall received = center.call(BATON_ID).orElseThrow();
+    await().atMost(WAIT).until(() -> center.ivr(received).orElse("").contains("GATHERING"));
+
+    assertThat(outgoing.sendInfoDigits("1", WAIT)).containsExactly(200);
+
+    outgoing.awaitEnded(Duration.ofSeconds(10));
+    assertThat(outgoing.endedByRemote()).isTrue();
+  }
+
+  @Test
+  void pressing0QueuesForTheAgentIdleLongestWhoTalksBothWays() throws Exception {
+    UaCall outgoing = callTheCenter();
+    UaCall received = center.call(BATON_ID).orElseThrow();
+    await().atMost(WAIT).until(() -> center.ivr(received).orElse("").contains("GATHERING"));
+
+    outgoing.sendDigits("0");
+
+    await().atMost(WAIT).until(() -> center.ivr(received).orElse("").contains("WITH_AGENT"));
+    assertThat(center.ivr(received).orElseThrow()).contains("agent=alice");
+    UaCall atAlice = center.agent("alice").orElseThrow().calls().getLast();
+    // The caller plays a 440 Hz tone, alice her speech: each hears the other through the bridge.
+    await().atMost(WAIT).until(() -> atAlice.rtp().lastLevel() > 1000);
+    long heard = outgoing.rtp().packetsReceived();
+    await().atMost(WAIT).until(() -> outgoing.rtp().packetsReceived() > heard + 10);
+    await().atMost(WAIT).until(() -> outgoing.rtp().lastLevel() > 1000);
+
+    outgoing.hangUp();
+    atAlice.awaitEnded(WAIT);
+    assertThat(atAlice.endedByRemote()).as("the call center released alice").isTrue();
+  }
+
+  @Test
+  void anAgentsTransferGoesToBatonAndAnUnreachableBatonIs502WhileTheCallerStays() throws Exception {
+    UaCall outgoing = callTheCenter();
+    UaCall received = center.call(BATON_ID).orElseThrow();
+    await().atMost(WAIT).until(() -> center.ivr(received).orElse("").contains("GATHERING"));
+    HttpClient http = HttpClient.newHttpClient();
+
+    assertThat(post(http, "/agents/alice/transfer", "{\"to\":\"target:support\"}").statusCode())
+        .as("alice talks to nobody yet")
+        .isEqualTo(409);
+    outgoing.sendDigits("0");
+    await().atMost(WAIT).until(() -> center.ivr(received).orElse("").contains("WITH_AGENT"));
+    assertThat(get(http, "/agents").body()).contains("\"call\":\"" + received.sipCallId());
+
+    HttpResponse<String> noBaton =
+        post(http, "/agents/alice/transfer", "{\"to\":\"target:support\"}");
+    assertThat(noBaton.statusCode()).isEqualTo(502);
+    assertThat(noBaton.headers().firstValue("Content-Type")).contains("application/problem+json");
+    await().atMost(WAIT).until(() -> center.ivr(received).orElse("").contains("WITH_AGENT"));
+    assertThat(outgoing.state()).isEqualTo(State.CONFIRMED);
+
+    assertThat(post(http, "/agents/zed/transfer", "{\"to\":\"target:support\"}").statusCode())
+        .isEqualTo(404);
+    HttpResponse<String> bad = post(http, "/agents/alice/transfer", "{\"too\":1}");
+    assertThat(bad.statusCode()).isEqualTo(400);
+    assertThat(bad.body()).contains("to: a transfer target is required");
+    assertThat(post(http, "/agents", "{}").statusCode()).isEqualTo(405);
+    outgoing.hangUp();
+  }
+
+  private HttpResponse<String> post(HttpClient http, String path, String body) throws Exception {
+    return http.send(
+        HttpRequest.newBuilder(java.net.URI.create("http://" + center.httpAddress() + path))
+            .POST(HttpRequest.BodyPublishers.ofString(body))
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  private HttpResponse<String> get(HttpClient http, String path) throws Exception {
+    return http.send(
+        HttpRequest.newBuilder(java.net.URI.create("http://" + center.httpAddress() + path))
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  @Test
   void badConfigurationIsRefusedNamingTheKey() {
     assertThatThrownBy(() -> new MediaPorts("127.0.0.1", "30000"))
         .hasMessageStartingWith("ports: '30000' is not first-last");
     assertThatThrownBy(() -> new MediaPorts("127.0.0.1", "31000-30000"))
         .hasMessageStartingWith("ports: '31000-30000'");
     assertThatThrownBy(() -> new MediaPorts(" ", "30000-30999")).hasMessage("address: missing");
-    assertThatThrownBy(() -> new CallCenterConfig(SipConfig.at("127.0.0.1:5100"), null))
+    assertThatThrownBy(
+            () ->
+                new CallCenterConfig(
+                    SipConfig.at("127.0.0.1:5100"), null, null, null, null, null, null))
         .hasMessage("callcenter.media: missing");
     assertThat(new MediaPorts("127.0.0.1", "30000-30999").pool().capacity()).isEqualTo(500);
   }

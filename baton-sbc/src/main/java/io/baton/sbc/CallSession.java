@@ -459,6 +459,61 @@ final class CallSession {
   }
 
   /**
+   * INFO from either side (e.g. SIP INFO DTMF, {@code application/dtmf-relay}) is end to end (RFC
+   * 6086 §4.2): relayed in the other side's dialog with its body, and answered with the far end's
+   * final status; 481 while the other side is not up, 408 if it never answers.
+   */
+  void onInfo(InboundRequest info) {
+    Consumer<Request> body = r -> copyBody(info.request(), r);
+    CompletableFuture<Response> relayed;
+    if (fromCaller(info)) {
+      if (caller.state() != LegState.ACTIVE || leg == null || leg.state() != LegState.ACTIVE) {
+        info.respond(Response.CALL_OR_TRANSACTION_DOES_NOT_EXIST);
+        return;
+      }
+      relayed = leg.sendInDialog(Request.INFO, body);
+    } else {
+      Optional<OutboundLeg> from = legOf(info);
+      if (from.isEmpty() || from.get() != leg || caller.state() != LegState.ACTIVE) {
+        info.respond(Response.CALL_OR_TRANSACTION_DOES_NOT_EXIST);
+        return;
+      }
+      relayed = toCaller(Request.INFO, body);
+    }
+    relayed.whenComplete(
+        (response, error) -> {
+          if (response == null) {
+            info.respond(Response.REQUEST_TIMEOUT);
+          } else {
+            info.respond(response.getStatusCode(), response.getReasonPhrase());
+          }
+        });
+  }
+
+  /** Sends a request in the caller's dialog; the future completes with its final response. */
+  private CompletableFuture<Response> toCaller(String method, Consumer<Request> fill) {
+    Dialog dialog = invite.dialog();
+    try {
+      Request request = dialog.createRequest(method);
+      fill.accept(request);
+      return sbc.endpoint().send(request, dialog).finalResponse();
+    } catch (SipException | RuntimeException e) {
+      LOG.debug("call {}: cannot send {} to the caller: {}", id, method, e.toString());
+      return CompletableFuture.failedFuture(e);
+    }
+  }
+
+  private static void copyBody(Request from, Request to) {
+    javax.sip.header.ContentTypeHeader type =
+        (javax.sip.header.ContentTypeHeader)
+            from.getHeader(javax.sip.header.ContentTypeHeader.NAME);
+    if (type != null && from.getRawContent() != null && from.getRawContent().length > 0) {
+      Messages.get()
+          .setBody(to, type.getContentType(), type.getContentSubType(), Messages.body(from));
+    }
+  }
+
+  /**
    * A re-INVITE (or UPDATE) from either side is answered here with the SDP that side already has,
    * so media stays anchored and the other side never hears of it; a changed address is followed.
    */

@@ -49,7 +49,8 @@ public final class Sbc implements AutoCloseable {
           Request.CANCEL,
           Request.OPTIONS,
           Request.REFER,
-          Request.UPDATE);
+          Request.UPDATE,
+          Request.INFO);
 
   private final String name;
   private final SbcConfig config;
@@ -149,6 +150,7 @@ public final class Sbc implements AutoCloseable {
         case Request.UPDATE -> inCall(request, CallSession::onReinvite);
         case Request.ACK -> {} // ACKs for this SBC's 2xx end in the stack's dialog layer
         case Request.BYE -> inCall(request, CallSession::onBye);
+        case Request.INFO -> inCall(request, CallSession::onInfo);
         case Request.CANCEL -> onCancel(request);
         case Request.REFER -> onRefer(request);
         case Request.OPTIONS -> request.respond(Response.OK);

@@ -106,6 +106,29 @@ class SbcDestTest {
   }
 
   @Test
+  void infoIsRelayedEndToEndBothWaysWithItsBodyAndTheFarEndsStatus() throws Exception {
+    TestPhone.PhoneCall call =
+        dial(proxy, "+13125550100", Map.of(Messages.CALL_ID_HEADER, CALL_ID));
+    TestPhone.PhoneCall answered = callcenter.calls().get(0);
+    await().atMost(Duration.ofSeconds(5)).until(() -> !callcenter.received(Request.ACK).isEmpty());
+
+    // SIP INFO DTMF (application/dtmf-relay) towards the call center, as a caller's phone sends it.
+    assertThat(
+            call.info("application", "dtmf-relay", "Signal=1\r\nDuration=160\r\n").getStatusCode())
+        .isEqualTo(200);
+    Request relayed = callcenter.received(Request.INFO).getLast();
+    assertThat(Messages.body(relayed)).isEqualTo("Signal=1\r\nDuration=160\r\n");
+    assertThat(Messages.hasBody(relayed, "application", "dtmf-relay")).isTrue();
+    assertThat(Messages.callId(relayed)).isEqualTo(answered.sipCallId);
+
+    // and back: the far end's INFO reaches the caller's side in its own dialog.
+    assertThat(answered.info("application", "dtmf-relay", "Signal=#\r\n").getStatusCode())
+        .isEqualTo(200);
+    assertThat(Messages.body(proxy.received(Request.INFO).getLast())).isEqualTo("Signal=#\r\n");
+    hangUp(call, answered);
+  }
+
+  @Test
   void anUntrustedCallerCannotChooseTheCallId() throws Exception {
     TestPhone.PhoneCall call =
         dial(stranger, "+13125550100", Map.of(Messages.CALL_ID_HEADER, "c-0000000000000bad"));

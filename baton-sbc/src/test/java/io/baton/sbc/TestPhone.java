@@ -144,6 +144,13 @@ final class TestPhone implements SipHandler, AutoCloseable {
       return response;
     }
 
+    /** An in-dialog INFO carrying {@code body} of {@code type/subtype}; its final response. */
+    Response info(String type, String subtype, String body) throws Exception {
+      Request request = dialog.createRequest(Request.INFO);
+      Messages.get().setBody(request, type, subtype, body);
+      return send(request).get(5, TimeUnit.SECONDS);
+    }
+
     /** An in-dialog REFER; the dialog is kept past a BYE so the NOTIFYs still arrive. */
     Response refer(String referTo, Map<String, String> headers) throws Exception {
       return refer(referTo, List.copyOf(headers.entrySet()));

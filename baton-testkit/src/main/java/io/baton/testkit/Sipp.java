@@ -45,17 +45,7 @@ public final class Sipp {
   }
 
   private static Optional<Path> executable() {
-    String path = System.getenv("PATH");
-    if (path == null) {
-      return Optional.empty();
-    }
-    for (String dir : path.split(File.pathSeparator)) {
-      Path candidate = Paths.get(dir, "sipp");
-      if (Files.isExecutable(candidate)) {
-        return Optional.of(candidate);
-      }
-    }
-    return Optional.empty();
+    return Executables.onPath("sipp");
   }
 
   /**

@@ -25,14 +25,21 @@ final class AudioSdp {
   static SessionDescription answer(
       SessionDescription offer, String origin, String address, int port) {
     List<Codec> codecs = new ArrayList<>(List.of(Codec.PCMU));
-    for (int pt : offer.payloadTypes()) {
-      String encoding = offer.encoding(pt).orElse("").toLowerCase(Locale.ROOT);
-      if (encoding.startsWith("telephone-event/8000")) {
-        codecs.add(new Codec(pt, Codec.TELEPHONE_EVENT.encoding(), Codec.TELEPHONE_EVENT.fmtp()));
-        break;
-      }
+    int pt = telephoneEvent(offer);
+    if (pt >= 0) {
+      codecs.add(new Codec(pt, Codec.TELEPHONE_EVENT.encoding(), Codec.TELEPHONE_EVENT.fmtp()));
     }
     return SessionDescription.audio(origin, address, port, codecs);
+  }
+
+  /** The telephone-event payload type (RFC 4733 §7.1.1) of {@code sdp}'s audio stream, or -1. */
+  static int telephoneEvent(SessionDescription sdp) {
+    for (int pt : sdp.payloadTypes()) {
+      if (sdp.encoding(pt).orElse("").toLowerCase(Locale.ROOT).startsWith("telephone-event/8000")) {
+        return pt;
+      }
+    }
+    return -1;
   }
 
   /**

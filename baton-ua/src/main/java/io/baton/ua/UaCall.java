@@ -1,6 +1,7 @@
 package io.baton.ua;
 
 import io.baton.media.RtpStream;
+import io.baton.sip.DtmfRelay;
 import io.baton.sip.InboundRequest;
 import io.baton.sip.Messages;
 import io.baton.sip.OutboundTransaction;
@@ -20,6 +21,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 import javax.sip.Dialog;
 import javax.sip.SipException;
 import javax.sip.message.Request;
@@ -45,6 +47,8 @@ public final class UaCall {
   private final Instant startedAt;
   private final CallMachine machine;
   private final List<String> inDialogRequests = new CopyOnWriteArrayList<>();
+  private final List<Character> digits = new CopyOnWriteArrayList<>();
+  private volatile Consumer<Character> onDigit = d -> {};
   private final CompletableFuture<Integer> finalStatus = new CompletableFuture<>();
   private final CompletableFuture<State> ended = new CompletableFuture<>();
   private volatile Response ok;
@@ -168,6 +172,12 @@ public final class UaCall {
     timer = scheduler.schedule(() -> fireSafely(event), delay.toMillis(), TimeUnit.MILLISECONDS);
   }
 
+  /** A DTMF digit the peer sent, as an RFC 4733 event or a SIP INFO. */
+  void digitReceived(char digit) {
+    digits.add(digit);
+    onDigit.accept(digit);
+  }
+
   /** Notes a request the peer sent inside the dialog. */
   void received(String method) {
     inDialogRequests.add(method);
@@ -215,6 +225,67 @@ public final class UaCall {
   /** The call's audio: packets sent and received, last level, last source. */
   public RtpStream rtp() {
     return rtp;
+  }
+
+  /** Runs {@code action} (on a virtual thread) with the INVITE's final status, once it has one. */
+  public void whenFinal(java.util.function.IntConsumer action) {
+    finalStatus.thenAcceptAsync(action::accept, r -> Thread.ofVirtual().start(r));
+  }
+
+  /** Runs {@code action} (on a virtual thread) once the call is over (ENDED or FAILED). */
+  public void whenEnded(Runnable action) {
+    ended.thenRunAsync(action, r -> Thread.ofVirtual().start(r));
+  }
+
+  /** The DTMF digits the peer sent so far (RFC 4733 events and SIP INFO alike), in order. */
+  public List<Character> digits() {
+    return List.copyOf(digits);
+  }
+
+  /** Tells {@code listener} each DTMF digit the peer sends from now on. */
+  public void onDigit(Consumer<Character> listener) {
+    this.onDigit = listener;
+  }
+
+  /**
+   * Sends DTMF digits as RFC 4733 telephone-events in the RTP stream.
+   *
+   * @throws IllegalStateException if the SDP negotiated no telephone-event payload type
+   */
+  public void sendDigits(String keys) {
+    rtp.sendDigits(keys);
+  }
+
+  /**
+   * Sends DTMF digits as SIP INFO requests ({@code application/dtmf-relay}), the fallback for peers
+   * without RFC 4733, one INFO per digit, each after the previous one was answered.
+   *
+   * @return the final status of each INFO, in order
+   * @throws IllegalArgumentException if a character is not a DTMF digit
+   */
+  public List<Integer> sendInfoDigits(String keys, Duration timeout)
+      throws TimeoutException, InterruptedException {
+    List<DtmfRelay> relays = new java.util.ArrayList<>();
+    for (char c : keys.toCharArray()) {
+      relays.add(new DtmfRelay(c, 160));
+    }
+    List<Integer> statuses = new java.util.ArrayList<>();
+    Dialog dialog = dialog();
+    for (DtmfRelay relay : relays) {
+      try {
+        Request info = dialog.createRequest(Request.INFO);
+        endpoint.messages().setBody(info, DtmfRelay.TYPE, DtmfRelay.SUBTYPE, relay.body());
+        Response answer =
+            endpoint
+                .send(info, dialog)
+                .finalResponse()
+                .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        statuses.add(answer.getStatusCode());
+      } catch (SipException | ExecutionException e) {
+        throw new IllegalStateException("cannot send INFO on call " + sipCallId(), e);
+      }
+    }
+    return statuses;
   }
 
   /** Methods of the requests the peer sent inside this dialog (ACK, BYE, re-INVITE, ...). */
@@ -357,6 +428,11 @@ public final class UaCall {
         rtp.stopSending();
       } else {
         rtp.sendTo(new InetSocketAddress(address, port));
+      }
+      // RFC 4733 §7.1.1: events are sent with the payload type the receiver's SDP gave them.
+      int events = AudioSdp.telephoneEvent(remote);
+      if (events >= 0 && AudioSdp.telephoneEvent(localSdp) >= 0) {
+        rtp.telephoneEvents(events, UaCall.this::digitReceived);
       }
     }
 

@@ -4,6 +4,7 @@ import io.baton.media.MediaClock;
 import io.baton.media.PortPool;
 import io.baton.media.RtpStream;
 import io.baton.media.Tone;
+import io.baton.sip.DtmfRelay;
 import io.baton.sip.HostPort;
 import io.baton.sip.InboundRequest;
 import io.baton.sip.Messages;
@@ -83,6 +84,7 @@ public final class UserAgent implements AutoCloseable {
       new java.util.concurrent.atomic.AtomicInteger();
   private final Queue<UaCall> placed = new ConcurrentLinkedQueue<>();
   private volatile SipEndpoint endpoint;
+  private volatile java.util.function.Consumer<UaCall> onIncoming = call -> {};
 
   private UserAgent(
       UserAgentConfig config, PortPool rtpPorts, ScheduledExecutorService scheduler, Clock clock) {
@@ -159,6 +161,14 @@ public final class UserAgent implements AutoCloseable {
   /** Places a call to {@code target} (a {@code sip:} or {@code tel:} URI) without extra headers. */
   public UaCall dial(String target) throws IOException {
     return dial(endpoint.messages().parseUri(target), Map.of());
+  }
+
+  /**
+   * Tells {@code listener} of each call it receives, before it rings or answers (an application on
+   * top, like the call center's IVR, follows each call from there).
+   */
+  public void onIncoming(java.util.function.Consumer<UaCall> listener) {
+    this.onIncoming = listener;
   }
 
   /** The calls it received, oldest first (live ones, and the last ended ones). */
@@ -265,9 +275,7 @@ public final class UserAgent implements AutoCloseable {
         case Request.BYE -> bye(call, request);
         case Request.CANCEL -> cancel(request);
         case Request.OPTIONS -> request.respond(withAllow(request, Response.OK));
-        case Request.INFO ->
-            request.respond(
-                call != null ? Response.OK : Response.CALL_OR_TRANSACTION_DOES_NOT_EXIST);
+        case Request.INFO -> info(call, request);
         default -> unsupported(request);
       }
     }
@@ -311,6 +319,7 @@ public final class UserAgent implements AutoCloseable {
         dialog.setApplicationData(call);
       }
       remember(call);
+      onIncoming.accept(call);
       LOG.debug(
           "{}: call {} from {}",
           name(),
@@ -338,6 +347,38 @@ public final class UserAgent implements AutoCloseable {
       Response ok = request.createResponse(Response.OK);
       endpoint.messages().setBody(ok, "application", "sdp", call.localSdp().toString());
       request.respond(ok);
+    }
+
+    /**
+     * INFO: an {@code application/dtmf-relay} body is a keypress (the SIP INFO fallback for DTMF);
+     * one that does not parse gets 400 naming the problem, another body type 415 (RFC 3261
+     * §21.4.13), a bodiless INFO 200.
+     */
+    private void info(UaCall call, InboundRequest request) {
+      if (call == null) {
+        request.respond(Response.CALL_OR_TRANSACTION_DOES_NOT_EXIST);
+        return;
+      }
+      Request info = request.request();
+      if (info.getContentLength() == null || info.getContentLength().getContentLength() == 0) {
+        request.respond(Response.OK);
+        return;
+      }
+      if (!Messages.hasBody(info, DtmfRelay.TYPE, DtmfRelay.SUBTYPE)) {
+        Response response = request.createResponse(Response.UNSUPPORTED_MEDIA_TYPE);
+        endpoint.messages().setHeader(response, "Accept", DtmfRelay.TYPE + "/" + DtmfRelay.SUBTYPE);
+        request.respond(response);
+        return;
+      }
+      DtmfRelay relay;
+      try {
+        relay = DtmfRelay.parse(Messages.body(info));
+      } catch (IllegalArgumentException e) {
+        request.respond(Response.BAD_REQUEST, "Bad dtmf-relay body: " + e.getMessage());
+        return;
+      }
+      request.respond(Response.OK);
+      call.digitReceived(relay.signal());
     }
 
     /** BYE: end the call first, so the dialog the 200 terminates finds it ended. */

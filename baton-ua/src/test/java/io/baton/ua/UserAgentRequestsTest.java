@@ -137,6 +137,31 @@ class UserAgentRequestsTest {
   }
 
   @Test
+  void infoDtmfRelayIsADigitAndABadOneGets400AnotherBodyType415() throws Exception {
+    Dialog dialog = call(rtp());
+    UaCall call = ua.awaitIncoming(WAIT);
+    assertThat(
+            send(info(dialog, "application", "dtmf-relay", "Signal=5\r\nDuration=160\r\n"), dialog)
+                .getStatusCode())
+        .isEqualTo(200);
+    Response bad = send(info(dialog, "application", "dtmf-relay", "Signal=55\r\n"), dialog);
+    assertThat(bad.getStatusCode()).isEqualTo(400);
+    assertThat(bad.getReasonPhrase()).contains("not one digit");
+    Response other = send(info(dialog, "text", "plain", "5"), dialog);
+    assertThat(other.getStatusCode()).isEqualTo(415);
+    assertThat(other.getHeader("Accept").toString()).contains("application/dtmf-relay");
+
+    assertThat(call.digits()).containsExactly('5');
+    assertThat(call.state()).isEqualTo(CallMachine.State.CONFIRMED);
+  }
+
+  private Request info(Dialog dialog, String type, String subtype, String body) throws Exception {
+    Request info = dialog.createRequest(Request.INFO);
+    peer.messages().setBody(info, type, subtype, body);
+    return info;
+  }
+
+  @Test
   void anInviteWithoutAnAcceptableOfferGets488() throws Exception {
     Response noSdp = send(peer.request(Request.INVITE, ua.uri("support")).build(), null);
     String pcmaOnly =

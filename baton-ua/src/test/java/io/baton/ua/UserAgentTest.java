@@ -86,6 +86,31 @@ class UserAgentTest {
   }
 
   @Test
+  void digitsGoBothWaysAsRfc4733EventsAndAsSipInfo() throws Exception {
+    UserAgent alice = start("alice", 15500, Answer.AT_ONCE);
+    UserAgent bob = start("bob", 15501, Answer.AT_ONCE);
+    UaCall outgoing = alice.dial(bob.uri("bob"), Map.of()).awaitAnswered(WAIT);
+    UaCall incoming = bob.awaitIncoming(WAIT);
+    List<Character> heard = new CopyOnWriteArrayList<>();
+    incoming.onDigit(heard::add);
+    await().atMost(WAIT).until(() -> incoming.state() == CONFIRMED);
+
+    outgoing.sendDigits("12#");
+    incoming.sendDigits("*9");
+    assertThat(outgoing.sendInfoDigits("0A", WAIT)).containsExactly(200, 200);
+
+    await()
+        .atMost(WAIT)
+        .until(() -> incoming.digits().size() == 5 && outgoing.digits().size() == 2);
+    assertThat(incoming.digits()).containsExactlyInAnyOrder('1', '2', '#', '0', 'A');
+    assertThat(incoming.digits()).containsSubsequence('1', '2', '#');
+    assertThat(heard).isEqualTo(incoming.digits());
+    assertThat(outgoing.digits()).containsExactly('*', '9');
+    assertThat(outgoing.rtp().telephoneEventPayloadType()).isEqualTo(101);
+    outgoing.hangUp();
+  }
+
+  @Test
   void theCalleeHangsUpAndTheCallerSeesTheBye() throws Exception {
     UserAgent alice = start("alice", 15502, Answer.AT_ONCE);
     UserAgent bob = start("bob", 15503, Answer.AT_ONCE);

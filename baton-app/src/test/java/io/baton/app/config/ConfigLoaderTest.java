@@ -51,6 +51,11 @@ class ConfigLoaderTest {
     assertThat(lab.transfer().http()).isEqualTo(HostPort.parse("127.0.0.1:8080"));
     assertThat(lab.database().url()).isEqualTo("jdbc:h2:file:./data/baton");
     assertThat(lab.network().keySet()).startsWith("sbc-edge", "redirect", "proxy");
+    // the call center: its agents, the API defaults, and a flow per DID
+    assertThat(lab.callcenter().agents()).extracting(a -> a.name()).containsExactly("alice", "bob");
+    assertThat(lab.callcenter().api().poll()).isEqualTo(Duration.ofMillis(500));
+    assertThat(lab.callcenter().ivr().dids()).containsEntry("+18005550101", "arrival");
+    assertThat(lab.callcenter().ivr().defaultFlow()).isEqualTo("menu");
   }
 
   @Test

@@ -40,7 +40,14 @@ class CallAndTransferTest extends LabTest {
     var atCallCenter = callcenter().call(call.get("id").asText()).orElseThrow();
     assertReceiving(ua.rtp(), "caller");
     assertReceiving(atCallCenter.rtp(), "call center");
-    assertThat(ua.rtp().lastLevel()).as("caller hears a tone, not silence").isGreaterThan(1000);
+    // The call center's menu is speech, with pauses between words: wait for a spoken frame.
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () ->
+                assertThat(ua.rtp().lastLevel())
+                    .as("caller hears the menu, not silence")
+                    .isGreaterThan(1000));
 
     ua.hangUp();
     await().atMost(WAIT).until(() -> callOf(ua).get("state").asText().equals("ended"));
@@ -75,6 +82,9 @@ class CallAndTransferTest extends LabTest {
     // RTP flows both ways between caller and second destination (counted, not assumed).
     assertReceiving(atSales.rtp(), "second destination");
     assertReceiving(ua.rtp(), "caller after transfer");
+    // With energy, not just packets: the caller's tone reaches sales, and sales's the caller.
+    assertHearing(atSales.rtp(), "second destination");
+    assertHearing(ua.rtp(), "caller after transfer");
     assertSilent(atCallCenter.rtp(), "released call center");
 
     JsonNode call = callOf(ua);

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.baton.app.Node;
 import io.baton.callcenter.CallCenter;
+import io.baton.media.LevelMeter;
 import io.baton.media.PortPool;
 import io.baton.media.RtpStream;
 import io.baton.sip.HostPort;
@@ -33,6 +34,10 @@ import org.junit.jupiter.api.BeforeAll;
 abstract class LabTest {
   static final Duration WAIT = Duration.ofSeconds(15);
   static final String EDGE = "127.0.0.1:5060";
+
+  /** Speech and the lab's tones are well above this level; digital silence is -127 dBov. */
+  static final int AUDIBLE_DBOV = -40;
+
   static final ScheduledExecutorService SCHEDULER = Executors.newScheduledThreadPool(2);
   static final PortPool TEST_RTP = new PortPool("127.0.0.1", 44000, 44999);
   private static final List<UserAgent> AGENTS = new ArrayList<>();
@@ -121,6 +126,22 @@ abstract class LabTest {
                 assertThat(rtp.packetsReceived())
                     .as("%s receives RTP", who)
                     .isGreaterThanOrEqualTo(before + 10));
+  }
+
+  /**
+   * Asserts that a stream keeps hearing audio with energy, not just packets: 5 more windows of 100
+   * ms at {@link #AUDIBLE_DBOV} or louder arrive (a tone or speech; digital silence is -127 dBov).
+   */
+  static void assertHearing(RtpStream rtp, String who) {
+    LevelMeter level = rtp.receivedLevel();
+    long before = level.windowsAtOrAbove(AUDIBLE_DBOV);
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .untilAsserted(
+            () ->
+                assertThat(level.windowsAtOrAbove(AUDIBLE_DBOV))
+                    .as("%s hears audio: %s", who, level.summary(AUDIBLE_DBOV))
+                    .isGreaterThanOrEqualTo(before + 5));
   }
 
   /** Asserts no audio arrives at {@code rtp} over half a second (allowing 2 packets in flight). */
