@@ -110,15 +110,22 @@ final class AdminApi {
   // ---- DIDs
 
   private void listDids(Context ctx, Principal who) throws JsonProcessingException {
+    items(ctx, directory.dids(), Did::tenantId, AdminApi::view);
+  }
+
+  /** {@code {"items": [...]}} of {@code all}, only the {@code ?tenant=}'s if one is given. */
+  private <T> void items(
+      Context ctx, List<T> all, Function<T, String> tenantOf, Function<T, Object> view)
+      throws JsonProcessingException {
     String tenant = ctx.queryParam("tenant");
     respond(
         ctx,
         HttpStatus.OK,
         Map.of(
             "items",
-            directory.dids().stream()
-                .filter(d -> tenant == null || tenant.equals(d.tenantId()))
-                .map(AdminApi::view)
+            all.stream()
+                .filter(item -> tenant == null || tenant.equals(tenantOf.apply(item)))
+                .map(view)
                 .toList()));
   }
 
@@ -374,24 +381,11 @@ final class AdminApi {
   // ---- named targets
 
   private void listTargets(Context ctx, Principal who) throws JsonProcessingException {
-    String tenant = ctx.queryParam("tenant");
-    respond(
+    items(
         ctx,
-        HttpStatus.OK,
-        Map.of(
-            "items",
-            directory.targets().stream()
-                .filter(t -> tenant == null || tenant.equals(t.tenantId()))
-                .map(
-                    t ->
-                        Map.of(
-                            "tenant",
-                            t.tenantId(),
-                            "name",
-                            t.name(),
-                            "destination",
-                            t.destination()))
-                .toList()));
+        directory.targets(),
+        Directory.Target::tenantId,
+        t -> Map.of("tenant", t.tenantId(), "name", t.name(), "destination", t.destination()));
   }
 
   private void putTarget(Context ctx, Principal who) throws JsonProcessingException {
