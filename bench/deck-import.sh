@@ -18,7 +18,7 @@ run "jdbc:h2:file:$target/bench-h2/baton" "" "$rows"
 schema="baton_bench_$$"
 if psql -h 127.0.0.1 -U postgres -d test -qc "CREATE SCHEMA $schema" 2>/dev/null; then
   echo "== PostgreSQL 127.0.0.1:5432/test"
-  trap 'psql -h 127.0.0.1 -U postgres -d test -qc "DROP SCHEMA $schema CASCADE"' EXIT
+  trap 'psql -h 127.0.0.1 -U postgres -d test -qc "SET client_min_messages = warning; DROP SCHEMA $schema CASCADE"' EXIT
   run "jdbc:postgresql://127.0.0.1:5432/test?currentSchema=$schema" postgres "$rows"
 else
   echo "== PostgreSQL not reachable at 127.0.0.1:5432 (psql as postgres): skipped"

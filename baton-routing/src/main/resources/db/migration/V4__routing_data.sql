@@ -25,15 +25,19 @@ ALTER TABLE carriers DROP COLUMN gateway;
 -- costs from effective_date (UTC) on, until a later row for the same prefix takes over: a
 -- connection fee per answered call, plus rate_per_minute over the billed time, billed as
 -- increment_first seconds at least, then in steps of increment_next seconds (60/60, 30/6, 1/1).
+-- Only the rows of the carrier's current deck (carriers.deck) count: an import writes a new
+-- deck and switches carriers.deck in one transaction; the replaced deck's rows are removed after.
+ALTER TABLE carriers ADD COLUMN deck INT DEFAULT 1 NOT NULL;
 CREATE TABLE rate_deck (
   carrier         VARCHAR(64)    NOT NULL REFERENCES carriers (name) ON DELETE CASCADE,
+  deck            INT            DEFAULT 1 NOT NULL,
   prefix          VARCHAR(16)    NOT NULL,
   effective_date  DATE           NOT NULL,
   rate_per_minute DECIMAL(12, 6) NOT NULL,
   connection_fee  DECIMAL(12, 6) DEFAULT 0 NOT NULL,
   increment_first INT            DEFAULT 1 NOT NULL,
   increment_next  INT            DEFAULT 1 NOT NULL,
-  PRIMARY KEY (carrier, prefix, effective_date),
+  PRIMARY KEY (carrier, deck, prefix, effective_date),
   CHECK (rate_per_minute >= 0 AND connection_fee >= 0),
   CHECK (increment_first BETWEEN 1 AND 3600 AND increment_next BETWEEN 1 AND 3600)
 );

@@ -88,6 +88,19 @@ class RoutesImportTest {
     }
   }
 
+  private static Run importDeck(Path deck) {
+    return run(
+        "routes",
+        "import",
+        deck.toString(),
+        "--carrier",
+        "cheapnet",
+        "--api",
+        API,
+        "--key",
+        "admin-key");
+  }
+
   @Test
   void aDeckIsImportedWithAProgressBar() throws Exception {
     Path deck = dir.resolve("deck.csv");
@@ -99,17 +112,7 @@ class RoutesImportTest {
     }
     Files.writeString(deck, csv);
 
-    Run r =
-        run(
-            "routes",
-            "import",
-            deck.toString(),
-            "--carrier",
-            "cheapnet",
-            "--api",
-            API,
-            "--key",
-            "admin-key");
+    Run r = importDeck(deck);
 
     assertThat(r.exit()).as(r.err()).isZero();
     assertThat(r.out()).contains("cheapnet: 20,000 rows imported");
@@ -123,17 +126,7 @@ class RoutesImportTest {
     Files.writeString(deck, "1646,0.004,,,,\n1x,0.004,,,,\n1212,-2,,,,\n");
     long before = new RateDecks(db).count("cheapnet");
 
-    Run r =
-        run(
-            "routes",
-            "import",
-            deck.toString(),
-            "--carrier",
-            "cheapnet",
-            "--api",
-            API,
-            "--key",
-            "admin-key");
+    Run r = importDeck(deck);
 
     assertThat(r.exit()).isEqualTo(1);
     assertThat(r.err())

@@ -23,6 +23,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import javax.sip.InvalidArgumentException;
 import javax.sip.SipException;
 import javax.sip.header.ContactHeader;
@@ -35,10 +36,10 @@ import org.slf4j.LoggerFactory;
  * The redirect server (RFC 3261 §8.3): answers an INVITE for a dialled number with {@code 302 Moved
  * Temporarily} and the Contacts to try, best first (docs/architecture.md, call setup step 2).
  *
- * <p>It answers from an immutable in-memory {@link RoutingSnapshot} that the scheduler re-reads
- * from the database every {@code reload} (the rate decks only when their version changed): a SIP
- * thread never touches the database. A failed reload keeps the last good snapshot; with none at
- * all, INVITEs get {@code 503} with {@code Retry-After}. Carriers' gateways are pinged with OPTIONS
+ * <p>It answers from an immutable in-memory {@link RoutingSnapshot} re-read from the database every
+ * {@code reload} on a virtual thread (the rate decks only when their version changed): a SIP thread
+ * never touches the database. A failed reload keeps the last good snapshot; with none at all,
+ * INVITEs get {@code 503} with {@code Retry-After}. Carriers' gateways are pinged with OPTIONS
  * every {@code healthCheck.interval}; gateways down and carriers at their call limit (counted from
  * the call registry) are left out of routes.
  */
@@ -59,6 +60,7 @@ public final class RedirectServer implements AutoCloseable {
   private volatile RoutingSnapshot snapshot;
   private volatile SipEndpoint endpoint;
   private final List<ScheduledFuture<?>> periodic = new ArrayList<>();
+  private final AtomicBoolean reloading = new AtomicBoolean();
 
   private RedirectServer(
       String name, RedirectConfig config, Database db, CallRegistry registry, Clock clock) {
@@ -118,7 +120,8 @@ public final class RedirectServer implements AutoCloseable {
         SipEndpoint.start(name, StackMode.TRANSACTIONS_ONLY, config.sip(), server::onRequest);
     long every = config.reload().toMillis();
     server.periodic.add(
-        scheduler.scheduleWithFixedDelay(server::reload, every, every, TimeUnit.MILLISECONDS));
+        scheduler.scheduleWithFixedDelay(
+            server::reloadInBackground, every, every, TimeUnit.MILLISECONDS));
     if (config.healthCheck().enabled()) {
       long interval = config.healthCheck().interval().toMillis();
       server.periodic.add(
@@ -126,6 +129,25 @@ public final class RedirectServer implements AutoCloseable {
               server::pingGateways, interval, interval, TimeUnit.MILLISECONDS));
     }
     return server;
+  }
+
+  /**
+   * Starts a reload on a virtual thread unless one is running: reading a large rate deck takes
+   * seconds, and the scheduler's thread is shared with every element's timers.
+   */
+  private void reloadInBackground() {
+    if (reloading.compareAndSet(false, true)) {
+      Thread.ofVirtual()
+          .name(name + "-reload")
+          .start(
+              () -> {
+                try {
+                  reload();
+                } finally {
+                  reloading.set(false);
+                }
+              });
+    }
   }
 
   /** Re-reads DIDs and carriers, and the decks if changed; on failure keeps what it had. */

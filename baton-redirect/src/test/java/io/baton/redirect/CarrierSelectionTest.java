@@ -1,6 +1,7 @@
 package io.baton.redirect;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.baton.registry.Call;
 import io.baton.registry.InMemoryCallRegistry;
@@ -171,8 +172,10 @@ class CarrierSelectionTest {
     assertThat(result.committed()).isTrue();
     assertThat(carriers()).containsExactly("deadnet", "livenet"); // not yet reloaded
 
-    scheduler.runPeriodic();
+    scheduler.runPeriodic(); // starts the reload on a thread of its own
 
-    assertThat(carriers()).containsExactly("livenet", "deadnet");
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .untilAsserted(() -> assertThat(carriers()).containsExactly("livenet", "deadnet"));
   }
 }

@@ -1,6 +1,7 @@
 package io.baton.redirect;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.baton.sip.HostPort;
 import io.baton.sip.Messages;
@@ -201,8 +202,12 @@ class RedirectServerTest {
     scheduler.runPeriodic();
 
     assertThat(scheduler.lastDelay()).isEqualTo(RELOAD);
-    assertThat(contacts(invite("+18005550177")))
-        .containsExactly("sip:+13125550177@127.0.0.1:5080;q=1.0");
+    await() // the reload runs on a thread of its own
+        .atMost(Duration.ofSeconds(5))
+        .untilAsserted(
+            () ->
+                assertThat(contacts(invite("+18005550177")))
+                    .containsExactly("sip:+13125550177@127.0.0.1:5080;q=1.0"));
   }
 
   @Test
@@ -212,7 +217,10 @@ class RedirectServerTest {
 
     scheduler.runPeriodic();
 
-    assertThat(invite("+18005550188").getStatusCode()).isEqualTo(Response.NOT_FOUND);
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .untilAsserted(
+            () -> assertThat(invite("+18005550188").getStatusCode()).isEqualTo(Response.NOT_FOUND));
   }
 
   @Test

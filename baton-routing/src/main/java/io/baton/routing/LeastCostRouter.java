@@ -62,26 +62,32 @@ public final class LeastCostRouter {
       if (carrier.maxCalls() != null && status.activeCalls(carrier.name()) >= carrier.maxCalls()) {
         continue;
       }
-      List<String> up = carrier.gateways().stream().filter(status::up).toList();
+      List<String> up = new ArrayList<>(carrier.gateways().size());
+      for (String gateway : carrier.gateways()) {
+        if (status.up(gateway)) {
+          up.add(gateway);
+        }
+      }
       if (!up.isEmpty()) {
         candidates.add(
             new Candidate(carrier, up, rows[c], index.costMicros(rows[c], typicalCallSeconds)));
       }
     }
     candidates.sort(BEST_FIRST);
-    return candidates.stream()
-        .map(
-            c ->
-                new CarrierRoute(
-                    c.carrier().name(),
-                    c.gateways(),
-                    c.carrier().transport(),
-                    index.rate(c.row()),
-                    RateIndex.money(c.costMicros()),
-                    c.carrier().weight(),
-                    c.carrier().callerId(),
-                    c.carrier().redirectInfo()))
-        .toList();
+    List<CarrierRoute> routes = new ArrayList<>(candidates.size());
+    for (Candidate c : candidates) {
+      routes.add(
+          new CarrierRoute(
+              c.carrier().name(),
+              c.gateways(),
+              c.carrier().transport(),
+              index.rate(c.row()),
+              RateIndex.money(c.costMicros()),
+              c.carrier().weight(),
+              c.carrier().callerId(),
+              c.carrier().redirectInfo()));
+    }
+    return routes;
   }
 
   private record Candidate(Carrier carrier, List<String> gateways, int row, long costMicros) {}

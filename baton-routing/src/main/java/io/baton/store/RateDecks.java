@@ -34,6 +34,12 @@ public final class RateDecks {
       "carrier, prefix, effective_date, rate_per_minute, connection_fee, increment_first,"
           + " increment_next";
 
+  /** The rows of every carrier's current deck. */
+  private static final String CURRENT =
+      "SELECT r.carrier, r.prefix, r.effective_date, r.rate_per_minute, r.connection_fee,"
+          + " r.increment_first, r.increment_next FROM rate_deck r"
+          + " JOIN carriers c ON c.name = r.carrier AND c.deck = r.deck";
+
   private final Database db;
 
   public RateDecks(Database db) {
@@ -64,7 +70,7 @@ public final class RateDecks {
     return db.inTransaction(
         c -> {
           RateIndex.Builder b = RateIndex.builder();
-          try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM rate_deck")) {
+          try (PreparedStatement ps = c.prepareStatement(CURRENT)) {
             ps.setFetchSize(10_000); // PostgreSQL streams only with a fetch size, in a transaction
             try (ResultSet rs = ps.executeQuery()) {
               while (rs.next()) {
@@ -104,10 +110,8 @@ public final class RateDecks {
         c -> {
           try (PreparedStatement ps =
               c.prepareStatement(
-                  "SELECT "
-                      + COLUMNS
-                      + " FROM rate_deck WHERE carrier = ? AND effective_date <= ?"
-                      + " AND prefix IN ("
+                  CURRENT
+                      + " WHERE r.carrier = ? AND r.effective_date <= ? AND r.prefix IN ("
                       + marks
                       + ")")) {
             ps.setString(1, carrier);
@@ -138,10 +142,9 @@ public final class RateDecks {
         c -> {
           try (PreparedStatement ps =
               c.prepareStatement(
-                  "SELECT "
-                      + COLUMNS
-                      + " FROM rate_deck WHERE carrier = ? AND prefix LIKE ?"
-                      + " ORDER BY prefix, effective_date LIMIT ? OFFSET ?")) {
+                  CURRENT
+                      + " WHERE r.carrier = ? AND r.prefix LIKE ?"
+                      + " ORDER BY r.prefix, r.effective_date LIMIT ? OFFSET ?")) {
             ps.setString(1, carrier);
             ps.setString(2, (prefixStart == null ? "" : prefixStart) + "%");
             ps.setInt(3, limit);
@@ -162,7 +165,9 @@ public final class RateDecks {
     return db.withConnection(
         c -> {
           try (PreparedStatement ps =
-              c.prepareStatement("SELECT COUNT(*) FROM rate_deck WHERE carrier = ?")) {
+              c.prepareStatement(
+                  "SELECT COUNT(*) FROM rate_deck r JOIN carriers c ON c.name = r.carrier"
+                      + " AND c.deck = r.deck WHERE r.carrier = ?")) {
             ps.setString(1, carrier);
             try (ResultSet rs = ps.executeQuery()) {
               rs.next();
@@ -193,7 +198,7 @@ public final class RateDecks {
         c -> {
           boolean existed = delete(c, rate.carrier(), rate.prefix(), rate.effective());
           try (PreparedStatement ps = insert(c)) {
-            bind(ps, rate);
+            bind(ps, rate, currentDeck(c, rate.carrier(), false));
             ps.executeUpdate();
           }
           bumpVersion(c);
@@ -217,20 +222,43 @@ public final class RateDecks {
       throws SQLException {
     try (PreparedStatement ps =
         c.prepareStatement(
-            "DELETE FROM rate_deck WHERE carrier = ? AND prefix = ? AND effective_date = ?")) {
+            "DELETE FROM rate_deck WHERE carrier = ? AND prefix = ? AND effective_date = ?"
+                + " AND deck = (SELECT deck FROM carriers WHERE name = ?)")) {
       ps.setString(1, carrier);
       ps.setString(2, prefix);
       ps.setDate(3, Date.valueOf(effective));
+      ps.setString(4, carrier);
       return ps.executeUpdate() > 0;
+    }
+  }
+
+  /**
+   * The number of {@code carrier}'s current deck, its row locked against a concurrent import if
+   * {@code lock}.
+   *
+   * @throws IllegalArgumentException if there is no such carrier
+   */
+  static int currentDeck(Connection c, String carrier, boolean lock) throws SQLException {
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "SELECT deck FROM carriers WHERE name = ?" + (lock ? " FOR UPDATE" : ""))) {
+      ps.setString(1, carrier);
+      try (ResultSet rs = ps.executeQuery()) {
+        if (!rs.next()) {
+          throw new IllegalArgumentException("no carrier '" + carrier + "'");
+        }
+        return rs.getInt(1);
+      }
     }
   }
 
   private static PreparedStatement insert(Connection c) throws SQLException {
     return c.prepareStatement(
-        "INSERT INTO rate_deck (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?)");
+        "INSERT INTO rate_deck (" + COLUMNS + ", deck) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
   }
 
-  private static void bind(PreparedStatement ps, Rate rate) throws SQLException {
+  private static void bind(PreparedStatement ps, Rate rate, int deck) throws SQLException {
+    ps.setInt(8, deck);
     ps.setString(1, rate.carrier());
     ps.setString(2, rate.prefix());
     ps.setDate(3, Date.valueOf(rate.effective()));
@@ -256,9 +284,30 @@ public final class RateDecks {
   public record LineError(long line, String problem) {}
 
   /**
+   * Removes the rows of decks {@code carrier} no longer uses (replaced by an import), in a
+   * transaction of its own, so an import can answer before they are gone.
+   *
+   * @return the rows removed
+   */
+  public long purgeReplaced(String carrier) {
+    return db.inTransaction(
+        c -> {
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "DELETE FROM rate_deck WHERE carrier = ?"
+                      + " AND deck <> (SELECT deck FROM carriers WHERE name = ?)")) {
+            ps.setString(1, carrier);
+            ps.setString(2, carrier);
+            return (long) ps.executeUpdate();
+          }
+        });
+  }
+
+  /**
    * Replaces {@code carrier}'s whole deck with the CSV {@code deck} ({@link RateDeckCsv}), all or
-   * nothing: one transaction, rows inserted in batches as they are read, rolled back if any line is
-   * bad or two lines name the same prefix and date.
+   * nothing: one transaction writes the rows as a new deck, in batches as they are read, and makes
+   * it the carrier's current one; rolled back if any line is bad or two lines name the same prefix
+   * and date. The replaced deck's rows stay, unused, until {@link #purgeReplaced}.
    *
    * @param progress told the number of lines read so far, every batch
    * @throws IllegalArgumentException if there is no such carrier
@@ -269,19 +318,18 @@ public final class RateDecks {
     try {
       return db.inTransaction(
           c -> {
-            try (PreparedStatement ps =
-                c.prepareStatement("SELECT 1 FROM carriers WHERE name = ?")) {
-              ps.setString(1, carrier);
-              if (!ps.executeQuery().next()) {
-                throw new IllegalArgumentException("no carrier '" + carrier + "'");
-              }
-            }
-            Directory.update(c, "DELETE FROM rate_deck WHERE carrier = ?", carrier);
-            long lines = read(carrier, deck, c, errors, counts, progress);
+            int next = currentDeck(c, carrier, true) + 1;
+            long lines = read(carrier, next, deck, c, errors, counts, progress);
             progress.accept(lines);
             if (counts[1] > 0) {
               c.rollback();
               return new ImportResult(0, List.copyOf(errors), counts[1]);
+            }
+            try (PreparedStatement ps =
+                c.prepareStatement("UPDATE carriers SET deck = ? WHERE name = ?")) {
+              ps.setInt(1, next);
+              ps.setString(2, carrier);
+              ps.executeUpdate();
             }
             bumpVersion(c);
             return new ImportResult(counts[0], List.of(), 0);
@@ -302,6 +350,7 @@ public final class RateDecks {
 
   private static long read(
       String carrier,
+      int deckNumber,
       Reader deck,
       Connection c,
       List<LineError> errors,
@@ -320,7 +369,7 @@ public final class RateDecks {
         switch (RateDeckCsv.parse(carrier, text)) {
           case RateDeckCsv.Parsed.Row row -> {
             if (counts[1] == 0) { // after the first error only checking goes on
-              bind(ps, row.rate());
+              bind(ps, row.rate(), deckNumber);
               ps.addBatch();
               batched++;
             }

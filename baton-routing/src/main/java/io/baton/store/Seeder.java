@@ -124,6 +124,7 @@ public final class Seeder {
       n++;
     }
     int rates = 0;
+    int deck = RateDecks.currentDeck(c, carrier.name(), false);
     for (Map.Entry<String, BigDecimal> rate : carrier.rates().entrySet()) {
       rates +=
           upsert(
@@ -131,6 +132,7 @@ public final class Seeder {
               "rate_deck",
               List.of(
                   col("carrier", carrier.name()),
+                  col("deck", deck),
                   col("prefix", rate.getKey()),
                   col("effective_date", Rate.ALWAYS)),
               List.of(col("rate_per_minute", rate.getValue())));

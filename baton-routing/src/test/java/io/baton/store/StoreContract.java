@@ -512,6 +512,9 @@ abstract class StoreContract {
           .containsExactly("+1212", "+1646"); // the old +1 row is gone
       assertThat(decks.count("pricey")).isEqualTo(1);
       assertThat(decks.version()).isGreaterThan(version);
+      assertThat(decks.purgeReplaced("cheapnet")).as("the replaced deck's two rows").isEqualTo(2);
+      assertThat(decks.purgeReplaced("cheapnet")).isZero();
+      assertThat(decks.count("cheapnet")).isEqualTo(3);
       assertThat(progress).last().isEqualTo(5L); // lines read, the header and blank one too
     }
 

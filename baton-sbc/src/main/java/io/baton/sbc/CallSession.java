@@ -65,7 +65,7 @@ final class CallSession {
     this.invite = invite;
     this.callerSipCallId = Messages.callId(invite.request());
     this.dialled = Messages.userOf(invite.request().getRequestURI());
-    this.did = E164.of(dialled);
+    this.did = sbc.numbers().toE164(dialled).orElse(null);
     this.queue = new CallQueue(id);
     this.setup = new Dial(this, LegSpec.SETUP, this::relayProgress);
   }

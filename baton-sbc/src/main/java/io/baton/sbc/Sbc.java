@@ -4,6 +4,7 @@ import io.baton.media.MediaRelay;
 import io.baton.registry.Call;
 import io.baton.registry.CallRegistry;
 import io.baton.registry.Leg;
+import io.baton.routing.Numbers;
 import io.baton.sip.HostPort;
 import io.baton.sip.InboundRequest;
 import io.baton.sip.Messages;
@@ -54,6 +55,7 @@ public final class Sbc implements AutoCloseable {
 
   private final String name;
   private final SbcConfig config;
+  private final Numbers numbers;
   private final CallRegistry registry;
   private final PeerNames peers;
   private final Clock clock;
@@ -74,6 +76,7 @@ public final class Sbc implements AutoCloseable {
       MediaRelay relay) {
     this.name = name;
     this.config = config;
+    this.numbers = new Numbers(config.defaultRegion());
     this.registry = registry;
     this.peers = peers;
     this.clock = clock;
@@ -303,6 +306,11 @@ public final class Sbc implements AutoCloseable {
 
   SbcConfig config() {
     return config;
+  }
+
+  /** Reads dialled numbers in the configured region. */
+  Numbers numbers() {
+    return numbers;
   }
 
   PeerNames peers() {

@@ -1,5 +1,6 @@
 package io.baton.sbc;
 
+import io.baton.routing.Numbers;
 import io.baton.sip.HostPort;
 import io.baton.sip.PrefixRoute;
 import io.baton.sip.SipConfig;
@@ -21,6 +22,8 @@ import java.util.Objects;
  * @param media RTP anchoring (required for edge)
  * @param noAnswerTimeout how long a caller waits for an answer before 408 (default 120s)
  * @param transfer transfer timeouts (edge)
+ * @param defaultRegion where a dialled number without a country code is read (SBC-edge records the
+ *     call's DID in E.164; default US)
  */
 public record SbcConfig(
     Role role,
@@ -30,7 +33,8 @@ public record SbcConfig(
     List<String> trusted,
     MediaConfig media,
     Duration noAnswerTimeout,
-    TransferConfig transfer) {
+    TransferConfig transfer,
+    String defaultRegion) {
 
   public SbcConfig {
     if (role == null) {
@@ -58,6 +62,13 @@ public record SbcConfig(
           "noAnswerTimeout: " + noAnswerTimeout + " is not positive");
     }
     transfer = transfer == null ? TransferConfig.defaults() : transfer;
+    defaultRegion = defaultRegion == null ? "US" : defaultRegion;
+    try {
+      new Numbers(defaultRegion);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(
+          "defaultRegion: '" + defaultRegion + "' is not an ISO 3166 region", e);
+    }
     switch (role) {
       case EDGE -> {
         if (redirectServer == null) {
@@ -81,5 +92,18 @@ public record SbcConfig(
   /** The trust list built from {@link #trusted}. */
   public TrustList trustList() {
     return TrustList.of(trusted);
+  }
+
+  /** Dialled numbers without a country code read in the US. */
+  public SbcConfig(
+      Role role,
+      SipConfig sip,
+      HostPort redirectServer,
+      List<PrefixRoute> routes,
+      List<String> trusted,
+      MediaConfig media,
+      Duration noAnswerTimeout,
+      TransferConfig transfer) {
+    this(role, sip, redirectServer, routes, trusted, media, noAnswerTimeout, transfer, null);
   }
 }

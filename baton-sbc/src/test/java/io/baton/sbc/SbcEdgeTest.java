@@ -102,6 +102,18 @@ class SbcEdgeTest {
   }
 
   @Test
+  void aNationalNumberDialledIsTheCallsDidInE164() throws Exception {
+    agent.answering(TestPhone.Answer.ringThenAnswer(200));
+    redirect.route("800-555-0100", agent.uri("+13125550100").toString());
+    TestPhone.PhoneCall call = caller.dial(Messages.get().uri("800-555-0100", EDGE), Map.of());
+    awaitStatus(call, 200);
+
+    assertThat(lab.call(call.sipCallId).did()).isEqualTo(DID);
+    call.hangUp();
+    awaitAllReleased(edge);
+  }
+
+  @Test
   void callIsAnchoredAtTheRelayAndMediaFlowsBothWays() throws Exception {
     agent.answering(TestPhone.Answer.ringThenAnswer(200));
     TestPhone.PhoneCall call = dialEdge(Map.of());

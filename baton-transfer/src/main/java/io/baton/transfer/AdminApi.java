@@ -45,6 +45,7 @@ import java.util.regex.Pattern;
  * at its next reload.
  */
 final class AdminApi {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(AdminApi.class);
   private static final String BASE = "/v1/admin";
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
   private static final Pattern SIP_URI = Pattern.compile("sips?:[^\\s<>\"]{1,250}");
@@ -109,15 +110,22 @@ final class AdminApi {
   // ---- DIDs
 
   private void listDids(Context ctx, Principal who) throws JsonProcessingException {
+    items(ctx, directory.dids(), Did::tenantId, AdminApi::view);
+  }
+
+  /** {@code {"items": [...]}} of {@code all}, only the {@code ?tenant=}'s if one is given. */
+  private <T> void items(
+      Context ctx, List<T> all, Function<T, String> tenantOf, Function<T, Object> view)
+      throws JsonProcessingException {
     String tenant = ctx.queryParam("tenant");
     respond(
         ctx,
         HttpStatus.OK,
         Map.of(
             "items",
-            directory.dids().stream()
-                .filter(d -> tenant == null || tenant.equals(d.tenantId()))
-                .map(AdminApi::view)
+            all.stream()
+                .filter(item -> tenant == null || tenant.equals(tenantOf.apply(item)))
+                .map(view)
                 .toList()));
   }
 
@@ -306,6 +314,7 @@ final class AdminApi {
     }
     if (result.committed()) {
       respond(ctx, HttpStatus.OK, Map.of("carrier", carrier, "rows", result.rows()));
+      Thread.ofVirtual().name("purge-deck-" + carrier).start(() -> purge(carrier));
       return;
     }
     Problem p =
@@ -324,6 +333,16 @@ final class AdminApi {
     body.put("errorCount", result.errorCount());
     body.put("errors", result.errors());
     ctx.status(p.status()).contentType(Problem.MEDIA_TYPE).result(json.writeValueAsBytes(body));
+  }
+
+  /** Removes the rows of the deck an import replaced, after its answer. */
+  private void purge(String carrier) {
+    try {
+      long removed = decks.purgeReplaced(carrier);
+      LOG.info("carrier {}: {} rows of its replaced rate deck removed", carrier, removed);
+    } catch (RuntimeException e) {
+      LOG.warn("carrier {}: cannot remove its replaced rate deck yet: {}", carrier, e.toString());
+    }
   }
 
   private void deleteRate(Context ctx, Principal who) {
@@ -362,24 +381,11 @@ final class AdminApi {
   // ---- named targets
 
   private void listTargets(Context ctx, Principal who) throws JsonProcessingException {
-    String tenant = ctx.queryParam("tenant");
-    respond(
+    items(
         ctx,
-        HttpStatus.OK,
-        Map.of(
-            "items",
-            directory.targets().stream()
-                .filter(t -> tenant == null || tenant.equals(t.tenantId()))
-                .map(
-                    t ->
-                        Map.of(
-                            "tenant",
-                            t.tenantId(),
-                            "name",
-                            t.name(),
-                            "destination",
-                            t.destination()))
-                .toList()));
+        directory.targets(),
+        Directory.Target::tenantId,
+        t -> Map.of("tenant", t.tenantId(), "name", t.name(), "destination", t.destination()));
   }
 
   private void putTarget(Context ctx, Principal who) throws JsonProcessingException {

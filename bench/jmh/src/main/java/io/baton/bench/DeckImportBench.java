@@ -56,6 +56,13 @@ public final class DeckImportBench {
               seconds,
               result.rows() / seconds,
               result.committed());
+          started = System.nanoTime();
+          long purged = decks.purgeReplaced("benchnet");
+          System.out.printf(
+              Locale.ROOT,
+              "  then %,d rows of the replaced deck removed in %.1f s (after the import's answer)%n",
+              purged,
+              (System.nanoTime() - started) / 1e9);
         }
         long started = System.nanoTime();
         RateIndex index = decks.index();
