@@ -54,9 +54,9 @@ class RedirectServerTest {
                   "ACME Corp",
                   List.of(),
                   List.of(
-                      new DidSeed("+18005550100", "+13125550100", null),
-                      new DidSeed("+18005550102", "sip:ivr@127.0.0.1:5100", null),
-                      new DidSeed("+18005550188", "+13125550100", null)),
+                      new DidSeed("+18005550100", "+13125550100"),
+                      new DidSeed("+18005550102", "sip:ivr@127.0.0.1:5100"),
+                      new DidSeed("+18005550188", "+13125550100")),
                   Map.of())),
           List.of(
               new CarrierSeed(

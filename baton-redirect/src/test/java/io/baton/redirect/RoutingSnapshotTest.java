@@ -47,8 +47,7 @@ class RoutingSnapshotTest {
 
   @Test
   void aDidRedirectedToANumberGoesThroughTheCoreProxy() {
-    RoutingSnapshot s =
-        snapshot(List.of(new Did("+18005550100", "acme", "+13125550100", null, true)));
+    RoutingSnapshot s = snapshot(List.of(new Did("+18005550100", "acme", "+13125550100", true)));
 
     assertThat(lookup(s, "+18005550100")).containsExactly("sip:+13125550100@127.0.0.1:5080");
   }
@@ -56,15 +55,14 @@ class RoutingSnapshotTest {
   @Test
   void aDidRedirectedToASipUriGoesThere() {
     RoutingSnapshot s =
-        snapshot(List.of(new Did("+18005550102", "acme", "sip:ivr@10.0.0.9:5100", null, true)));
+        snapshot(List.of(new Did("+18005550102", "acme", "sip:ivr@10.0.0.9:5100", true)));
 
     assertThat(lookup(s, "+18005550102")).containsExactly("sip:ivr@10.0.0.9:5100");
   }
 
   @Test
   void aDisabledDidGoesNowhereEvenWhereCarriersWouldReachIt() {
-    RoutingSnapshot s =
-        snapshot(List.of(new Did("+16465550100", "acme", "+13125550100", null, false)));
+    RoutingSnapshot s = snapshot(List.of(new Did("+16465550100", "acme", "+13125550100", false)));
 
     assertThat(lookup(s, "+16465550100")).isEmpty();
   }
@@ -107,7 +105,6 @@ class RoutingSnapshotTest {
             "+18005550100",
             "acme",
             "+13125550100",
-            null,
             true,
             java.time.ZoneId.of("America/New_York"),
             List.of(

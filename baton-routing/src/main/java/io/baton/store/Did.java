@@ -13,7 +13,6 @@ import java.util.Objects;
  * @param did the number, E.164
  * @param tenantId the owner
  * @param redirectTo an E.164 number (reached through the core proxy) or a SIP URI
- * @param onArrival a transfer target to apply as soon as the call arrives, or null
  * @param enabled false to answer calls to it with 404
  * @param timeZone where the schedules' times of day are read
  * @param schedules where calls go at certain times instead of {@code redirectTo}; the first whose
@@ -23,7 +22,6 @@ public record Did(
     String did,
     String tenantId,
     String redirectTo,
-    String onArrival,
     boolean enabled,
     ZoneId timeZone,
     List<Schedule> schedules) {
@@ -34,8 +32,8 @@ public record Did(
   }
 
   /** A DID without schedules, times in UTC. */
-  public Did(String did, String tenantId, String redirectTo, String onArrival, boolean enabled) {
-    this(did, tenantId, redirectTo, onArrival, enabled, ZoneOffset.UTC, List.of());
+  public Did(String did, String tenantId, String redirectTo, boolean enabled) {
+    this(did, tenantId, redirectTo, enabled, ZoneOffset.UTC, List.of());
   }
 
   /**

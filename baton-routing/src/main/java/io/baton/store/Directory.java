@@ -15,7 +15,7 @@ import java.util.Optional;
 /** Tenants, the DIDs they own (with their schedules) and the named targets they may transfer to. */
 public final class Directory {
   private static final String DID_COLUMNS =
-      "SELECT did, tenant_id, redirect_to, on_arrival, enabled, time_zone FROM dids";
+      "SELECT did, tenant_id, redirect_to, enabled, time_zone FROM dids";
   private static final String SCHEDULE_COLUMNS =
       "SELECT did, days, start_time, end_time, redirect_to FROM did_schedules";
 
@@ -76,9 +76,8 @@ public final class Directory {
                   did,
                   rs.getString(2),
                   rs.getString(3),
-                  rs.getString(4),
-                  rs.getBoolean(5),
-                  ZoneId.of(rs.getString(6)),
+                  rs.getBoolean(4),
+                  ZoneId.of(rs.getString(5)),
                   schedules.getOrDefault(did, List.of())));
         }
       }
@@ -102,16 +101,15 @@ public final class Directory {
           try (PreparedStatement ps =
               c.prepareStatement(
                   exists
-                      ? "UPDATE dids SET tenant_id = ?, redirect_to = ?, on_arrival = ?,"
-                          + " enabled = ?, time_zone = ? WHERE did = ?"
-                      : "INSERT INTO dids (tenant_id, redirect_to, on_arrival, enabled, time_zone,"
-                          + " did) VALUES (?, ?, ?, ?, ?, ?)")) {
+                      ? "UPDATE dids SET tenant_id = ?, redirect_to = ?, enabled = ?,"
+                          + " time_zone = ? WHERE did = ?"
+                      : "INSERT INTO dids (tenant_id, redirect_to, enabled, time_zone, did)"
+                          + " VALUES (?, ?, ?, ?, ?)")) {
             ps.setString(1, did.tenantId());
             ps.setString(2, did.redirectTo());
-            ps.setString(3, did.onArrival());
-            ps.setBoolean(4, did.enabled());
-            ps.setString(5, did.timeZone().getId());
-            ps.setString(6, did.did());
+            ps.setBoolean(3, did.enabled());
+            ps.setString(4, did.timeZone().getId());
+            ps.setString(5, did.did());
             ps.executeUpdate();
           }
           update(c, "DELETE FROM did_schedules WHERE did = ?", did.did());

@@ -75,10 +75,7 @@ public final class Seeder {
               c,
               "dids",
               List.of(col("did", d.did())),
-              List.of(
-                  col("tenant_id", t.id()),
-                  col("redirect_to", d.redirectTo()),
-                  col("on_arrival", d.onArrival())));
+              List.of(col("tenant_id", t.id()), col("redirect_to", d.redirectTo())));
     }
     if (t.webhook() != null) {
       n +=

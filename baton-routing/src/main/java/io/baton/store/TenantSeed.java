@@ -55,7 +55,7 @@ public record TenantSeed(
           SeedCheck.destination(key + ".targets." + target, destination);
         });
     for (int i = 0; i < dids.size(); i++) {
-      dids.get(i).check(key + ".dids[" + i + "]", this);
+      dids.get(i).check(key + ".dids[" + i + "]");
     }
     if (webhook != null) {
       webhook.check(key + ".webhook");

@@ -32,7 +32,7 @@ class SeedDataTest {
                   apiKeys: [acme-demo-key]
                   dids:
                     - {did: "+18005550100", redirectTo: "+13125550100"}
-                    - {did: "+18005550101", redirectTo: "+13125550100", onArrival: "target:support"}
+                    - {did: "+18005550101", redirectTo: "+13125550100"}
                   targets: {sales: "+16465550111", support: "sip:support@127.0.0.1:5131"}
               carriers:
                 - {name: cheapnet, gateway: 127.0.0.1:5120, rates: {"+1646": 0.0040},
@@ -44,8 +44,8 @@ class SeedDataTest {
     TenantSeed acme = seed.tenants().get(0);
     assertThat(acme.dids())
         .containsExactly(
-            new DidSeed("+18005550100", "+13125550100", null),
-            new DidSeed("+18005550101", "+13125550100", "target:support"));
+            new DidSeed("+18005550100", "+13125550100"),
+            new DidSeed("+18005550101", "+13125550100"));
     assertThat(acme.targets()).containsEntry("support", "sip:support@127.0.0.1:5131");
     assertThat(seed.carriers().get(0).rates()).containsEntry("+1646", new BigDecimal("0.0040"));
     assertThat(seed.carriers().get(1).rates().get("+1646")).isEqualByComparingTo("0.012");
@@ -143,30 +143,13 @@ class SeedDataTest {
     assertThatThrownBy(
             () ->
                 tenants(
-                    tenant(
-                        "acme",
-                        List.of(new DidSeed("+18005550100", "3125550100", null)),
-                        Map.of())))
+                    tenant("acme", List.of(new DidSeed("+18005550100", "3125550100")), Map.of())))
         .hasMessage(
             "seed.tenants[0].dids[0].redirectTo: '3125550100' is neither an E.164 number nor a"
                 + " sip: URI");
     assertThatThrownBy(
             () -> tenants(tenant("acme", List.of(), Map.of("sales", "http://example.com"))))
         .hasMessageStartingWith("seed.tenants[0].targets.sales: ");
-  }
-
-  @Test
-  void onArrivalMustNameOneOfTheTenantsTargets() {
-    assertThatThrownBy(
-            () ->
-                tenants(
-                    tenant(
-                        "acme",
-                        List.of(new DidSeed("+18005550100", "+13125550100", "target:billing")),
-                        Map.of("sales", "+16465550111"))))
-        .hasMessage(
-            "seed.tenants[0].dids[0].onArrival: target 'billing' is not one of the tenant's"
-                + " targets");
   }
 
   @Test
@@ -191,7 +174,7 @@ class SeedDataTest {
 
   @Test
   void nothingMayBeGivenTwice() {
-    DidSeed did = new DidSeed("+18005550100", "+13125550100", null);
+    DidSeed did = new DidSeed("+18005550100", "+13125550100");
     assertThatThrownBy(
             () ->
                 tenants(

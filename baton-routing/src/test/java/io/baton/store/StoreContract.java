@@ -111,14 +111,14 @@ abstract class StoreContract {
                   "ACME Corp",
                   List.of("acme-demo-key"),
                   List.of(
-                      new DidSeed("+18005550100", "+13125550100", null),
-                      new DidSeed("+18005550101", "+13125550100", "target:support")),
+                      new DidSeed("+18005550100", "+13125550100"),
+                      new DidSeed("+18005550101", "+13125550100")),
                   Map.of("sales", "+16465550111", "support", "sip:support@127.0.0.1:5131")),
               new TenantSeed(
                   "globex",
                   "Globex Inc",
                   List.of("globex-demo-key"),
-                  List.of(new DidSeed("+18005550199", "+13125550199", null)),
+                  List.of(new DidSeed("+18005550199", "+13125550199")),
                   Map.of())),
           List.of(
               new CarrierSeed(
@@ -313,9 +313,9 @@ abstract class StoreContract {
     void data() {
       sql("INSERT INTO tenants (id, name) VALUES ('acme', 'ACME Corp'), ('globex', 'Globex')");
       sql(
-          "INSERT INTO dids (did, tenant_id, redirect_to, on_arrival) VALUES"
-              + " ('+18005550100', 'acme', '+13125550100', NULL),"
-              + " ('+18005550101', 'acme', 'sip:ivr@127.0.0.1:5100', 'target:support')");
+          "INSERT INTO dids (did, tenant_id, redirect_to) VALUES"
+              + " ('+18005550100', 'acme', '+13125550100'),"
+              + " ('+18005550101', 'acme', 'sip:ivr@127.0.0.1:5100')");
       sql(
           "INSERT INTO dids (did, tenant_id, redirect_to, enabled) VALUES"
               + " ('+18005550199', 'globex', '+13125550199', FALSE)");
@@ -327,8 +327,7 @@ abstract class StoreContract {
     @Test
     void findsADidWithWhereItGoes() {
       assertThat(directory.did("+18005550101"))
-          .contains(
-              new Did("+18005550101", "acme", "sip:ivr@127.0.0.1:5100", "target:support", true));
+          .contains(new Did("+18005550101", "acme", "sip:ivr@127.0.0.1:5100", true));
       assertThat(directory.did("+18005550199").orElseThrow().enabled()).isFalse();
       assertThat(directory.did("+19999999999")).isEmpty();
     }
@@ -576,7 +575,6 @@ abstract class StoreContract {
               "+18005550100",
               "acme",
               "+13125550100",
-              null,
               true,
               java.time.ZoneId.of("America/New_York"),
               List.of(
@@ -587,7 +585,7 @@ abstract class StoreContract {
       assertThat(directory.did("+18005550100")).contains(did);
       assertThat(directory.dids()).containsExactly(did);
 
-      Did moved = new Did("+18005550100", "globex", "sip:ivr@10.0.0.2", "target:sales", false);
+      Did moved = new Did("+18005550100", "globex", "sip:ivr@10.0.0.2", false);
       assertThat(directory.putDid(moved)).isFalse();
       assertThat(directory.did("+18005550100")).contains(moved);
       assertThat(directory.tenantOf("+18005550100")).contains("globex");
@@ -600,7 +598,7 @@ abstract class StoreContract {
     @Test
     void aDidOfAnUnknownTenantIsRefused() {
       assertThatThrownBy(
-              () -> directory.putDid(new Did("+18005550100", "nobody", "+13125550100", null, true)))
+              () -> directory.putDid(new Did("+18005550100", "nobody", "+13125550100", true)))
           .isInstanceOf(StoreException.class);
     }
 
@@ -634,8 +632,7 @@ abstract class StoreContract {
       assertThat(keys.authenticate("admin-demo-key")).contains(Principal.administrator());
       Directory directory = new Directory(db);
       assertThat(directory.did("+18005550101"))
-          .contains(new Did("+18005550101", "acme", "+13125550100", "target:support", true));
-      assertThat(directory.did("+18005550100").orElseThrow().onArrival()).isNull();
+          .contains(new Did("+18005550101", "acme", "+13125550100", true));
       assertThat(directory.target("acme", "sales")).contains("+16465550111");
       assertThat(routes(db))
           .extracting(CarrierRoute::carrier, CarrierRoute::callerId, CarrierRoute::redirectInfo)
@@ -668,7 +665,7 @@ abstract class StoreContract {
                       "acme",
                       "ACME Corporation",
                       List.of("acme-demo-key", "globex-demo-key"),
-                      List.of(new DidSeed("+18005550101", "sip:ivr@127.0.0.1:5100", null)),
+                      List.of(new DidSeed("+18005550101", "sip:ivr@127.0.0.1:5100")),
                       Map.of("support", "+16465550112"))),
               List.of(
                   new CarrierSeed(
@@ -686,7 +683,7 @@ abstract class StoreContract {
       assertThat(new ApiKeys(db).authenticate("globex-demo-key"))
           .contains(Principal.tenant("acme"));
       assertThat(new Directory(db).did("+18005550101"))
-          .contains(new Did("+18005550101", "acme", "sip:ivr@127.0.0.1:5100", null, true));
+          .contains(new Did("+18005550101", "acme", "sip:ivr@127.0.0.1:5100", true));
       assertThat(new Directory(db).target("acme", "support")).contains("+16465550112");
       Carriers carriers = new Carriers(db);
       assertThat(routes(db))

@@ -11,6 +11,7 @@ import java.nio.channels.DatagramChannel;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -122,13 +123,15 @@ class SipCaptureTest {
         assertThat(from).isNotNull();
         buf.flip();
         Map<Integer, byte[]> chunks = HepPackets.decode(buf);
-        if (new String(chunks.get(Hep.PAYLOAD), StandardCharsets.UTF_8).contains(callId)) {
+        if (payload(chunks).contains(callId)) {
           packets.add(chunks);
         }
       }
+      // The request's capture and the response's are published by different stack threads, so
+      // they may reach the collector in either order (HEP consumers order by capture time).
+      packets.sort(Comparator.comparing(p -> payload(p).startsWith("SIP/2.0") ? 1 : 0));
       Map<Integer, byte[]> request = packets.get(0);
-      assertThat(new String(request.get(Hep.PAYLOAD), StandardCharsets.UTF_8))
-          .startsWith("OPTIONS sip:bob@127.0.0.1:15070");
+      assertThat(payload(request)).startsWith("OPTIONS sip:bob@127.0.0.1:15070");
       assertThat(request.get(Hep.IP_FAMILY)).containsExactly(Hep.FAMILY_IPV4);
       assertThat(request.get(Hep.IP_PROTOCOL)).containsExactly(Hep.PROTOCOL_UDP);
       assertThat(InetAddress.getByAddress(request.get(Hep.IPV4_SOURCE)).getHostAddress())
@@ -140,8 +143,7 @@ class SipCaptureTest {
       long seconds = HepPackets.u32(request, Hep.TIME_SECONDS);
       assertThat(seconds).isBetween(before.getEpochSecond(), Instant.now().getEpochSecond());
       assertThat(ByteBuffer.wrap(request.get(Hep.TIME_MICROS)).getInt()).isBetween(0, 999_999);
-      assertThat(new String(packets.get(1).get(Hep.PAYLOAD), StandardCharsets.UTF_8))
-          .startsWith("SIP/2.0 200");
+      assertThat(payload(packets.get(1))).startsWith("SIP/2.0 200");
       await().atMost(Duration.ofSeconds(2)).until(() -> exporter.sent() >= 2);
       assertThat(exporter.dropped()).isZero();
     }
@@ -186,5 +188,9 @@ class SipCaptureTest {
             "INFO sip:x SIP/2.0\r\n\r\n");
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> Hep.encode(named, 1))
         .hasMessageContaining("not an IP address");
+  }
+
+  private static String payload(Map<Integer, byte[]> chunks) {
+    return new String(chunks.get(Hep.PAYLOAD), StandardCharsets.UTF_8);
   }
 }

@@ -50,7 +50,7 @@ final class AdminApi {
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
   private static final Pattern SIP_URI = Pattern.compile("sips?:[^\\s<>\"]{1,250}");
   private static final Set<String> DID_FIELDS =
-      Set.of("tenant", "redirectTo", "onArrival", "enabled", "timeZone", "schedules");
+      Set.of("tenant", "redirectTo", "enabled", "timeZone", "schedules");
   private static final Set<String> SCHEDULE_FIELDS = Set.of("days", "start", "end", "redirectTo");
   private static final Set<String> CARRIER_FIELDS =
       Set.of("gateways", "transport", "enabled", "weight", "maxCalls", "callerId", "redirectInfo");
@@ -165,16 +165,11 @@ final class AdminApi {
         TransferApi.badField(at + "." + e.getMessage());
       }
     }
-    String onArrival = TransferApi.text(body, "onArrival");
-    if (onArrival != null && !onArrival.startsWith("target:")) {
-      onArrival = destination("onArrival", onArrival);
-    }
     Did put =
         new Did(
             did,
             tenant,
             destination("redirectTo", required(body, "redirectTo")),
-            onArrival,
             bool(body, "enabled", true),
             zone(TransferApi.text(body, "timeZone")),
             schedules);
@@ -192,7 +187,6 @@ final class AdminApi {
     out.put("did", d.did());
     out.put("tenant", d.tenantId());
     out.put("redirectTo", d.redirectTo());
-    out.put("onArrival", d.onArrival());
     out.put("enabled", d.enabled());
     out.put("timeZone", d.timeZone().getId());
     out.put(
