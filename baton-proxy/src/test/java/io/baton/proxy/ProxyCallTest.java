@@ -15,6 +15,7 @@ import io.baton.sip.SipConfig;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -86,6 +87,21 @@ class ProxyCallTest {
             .header(Messages.CALL_ID_HEADER, "c-00000000000000a1")
             .build();
     List<Integer> provisional = new CopyOnWriteArrayList<>();
+    // The callee answers once the caller saw its 180: the proxy may relay two back-to-back
+    // responses in either order, and a UAC drops a 1xx that comes after the 2xx.
+    callee.behave(
+        r -> {
+          if (!Request.INVITE.equals(r.method())) {
+            callee.answerLikeAPhone(r);
+            return;
+          }
+          r.respond(Response.RINGING);
+          CompletableFuture.runAsync(
+              () -> {
+                await().atMost(TestUa.WAIT).until(() -> provisional.contains(180));
+                r.respond(Response.OK);
+              });
+        });
     OutboundTransaction tx =
         caller.endpoint.send(invite).onProvisional(r -> provisional.add(r.getStatusCode()));
     Response ok = tx.finalResponse().get(5, TimeUnit.SECONDS);
