@@ -150,7 +150,14 @@ public final class CallCenter implements AutoCloseable {
     return s == null
         ? Optional.empty()
         : Optional.of(
-            "flow=" + s.ivr.flow() + " state=" + s.ivr.state() + " agent=" + s.ivr.agent());
+            "flow="
+                + s.ivr.flow()
+                + " history="
+                + s.ivr.history()
+                + " state="
+                + s.ivr.state()
+                + " agent="
+                + s.ivr.agent());
   }
 
   /** A simulated agent's user agent (it answers the calls the queues give it). */
