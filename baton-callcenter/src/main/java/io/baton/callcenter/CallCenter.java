@@ -398,7 +398,9 @@ public final class CallCenter implements AutoCloseable {
 
     @Override
     public boolean queued() {
-      return ivr.state() == IvrCall.State.QUEUED;
+      // Not "== QUEUED": the machine calls enqueue from inside its transition, so the desk's thread
+      // may look before the state reads QUEUED; a caller who hung up has left the queue (ENDED).
+      return ivr.state() != IvrCall.State.ENDED;
     }
   }
 
