@@ -193,38 +193,42 @@ public final class TransferStore {
 
   private static Map<String, List<TransferView.TargetView>> targets(
       Connection c, Collection<String> ids) throws SQLException {
-    Map<String, List<TransferView.TargetView>> out = new LinkedHashMap<>();
-    try (PreparedStatement ps =
-        c.prepareStatement(
-            "SELECT transfer_id, to_text, destination, timeout_seconds FROM transfer_targets"
-                + " WHERE transfer_id IN ("
-                + placeholders(ids.size())
-                + ") ORDER BY transfer_id, seq")) {
-      bind(ps, ids);
-      try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          out.computeIfAbsent(rs.getString(1), k -> new ArrayList<>())
-              .add(new TransferView.TargetView(rs.getString(2), rs.getString(3), rs.getInt(4)));
-        }
-      }
-    }
-    return out;
+    return byTransfer(
+        c,
+        "SELECT transfer_id, to_text, destination, timeout_seconds FROM transfer_targets",
+        ids,
+        rs -> new TransferView.TargetView(rs.getString(2), rs.getString(3), rs.getInt(4)));
   }
 
   private static Map<String, List<TransferView.HistoryEntry>> history(
       Connection c, Collection<String> ids) throws SQLException {
-    Map<String, List<TransferView.HistoryEntry>> out = new LinkedHashMap<>();
+    return byTransfer(
+        c,
+        "SELECT transfer_id, state, happened_at, cause FROM transfer_history",
+        ids,
+        rs -> new TransferView.HistoryEntry(rs.getString(2), instant(rs, 3), rs.getString(4)));
+  }
+
+  /** A row read from a per-transfer table (its first column the transfer's id). */
+  private interface RowReader<T> {
+    T read(ResultSet rs) throws SQLException;
+  }
+
+  /** The rows of {@code select} (a per-transfer table) for {@code ids}, by transfer, in order. */
+  private static <T> Map<String, List<T>> byTransfer(
+      Connection c, String select, Collection<String> ids, RowReader<T> reader)
+      throws SQLException {
+    Map<String, List<T>> out = new LinkedHashMap<>();
     try (PreparedStatement ps =
         c.prepareStatement(
-            "SELECT transfer_id, state, happened_at, cause FROM transfer_history"
+            select
                 + " WHERE transfer_id IN ("
                 + placeholders(ids.size())
                 + ") ORDER BY transfer_id, seq")) {
       bind(ps, ids);
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
-          out.computeIfAbsent(rs.getString(1), k -> new ArrayList<>())
-              .add(new TransferView.HistoryEntry(rs.getString(2), instant(rs, 3), rs.getString(4)));
+          out.computeIfAbsent(rs.getString(1), k -> new ArrayList<>()).add(reader.read(rs));
         }
       }
     }
