@@ -2,11 +2,15 @@ package io.baton.transfer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.MappingIterator;
+import com.fasterxml.jackson.dataformat.csv.CsvMapper;
+import com.fasterxml.jackson.dataformat.csv.CsvParser;
 import io.baton.registry.Call;
 import io.baton.registry.Leg;
 import io.baton.registry.LegState;
 import io.baton.routing.Rate;
 import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -179,9 +183,39 @@ class CdrTest {
   }
 
   @Test
-  void csvQuotesFieldsThatNeedIt() {
-    assertThat(CdrCsv.field("plain")).isEqualTo("plain");
-    assertThat(CdrCsv.field("\"Bob\" <sip:bob@x>, x")).isEqualTo("\"\"\"Bob\"\" <sip:bob@x>, x\"");
-    assertThat(CdrCsv.field("a\r\nb")).isEqualTo("\"a\r\nb\"");
+  void csvQuotesFieldsThatNeedItAndReadsBackAsWritten() throws Exception {
+    Leg caller = leg("caller", "sbc-edge", LegState.FAILED, 0, 3, null).withSipStatus(486);
+    String from = "\"Bob, \"\"the\"\" caller\" <sip:bob@x>\r\nX: y";
+    Call call = new Call("c-1", from, "sip:+18005550100@x", "+18005550100", T0, List.of(caller));
+    Cdr cdr = Cdr.of(call, "acme", List.of(), T0.plusSeconds(3), RATES, BigDecimal.ONE);
+
+    String csv = new String(CdrCsv.write(List.of(cdr)), StandardCharsets.UTF_8);
+
+    assertThat(csv).startsWith(CdrCsv.HEADER + "\r\n").endsWith("\r\n");
+    List<List<String>> rows = readCsv(csv);
+    assertThat(rows).hasSize(2);
+    assertThat(rows.get(1)).hasSize(CdrCsv.COLUMNS.size());
+    assertThat(rows.get(1).get(CdrCsv.COLUMNS.indexOf("from"))).isEqualTo(from);
+    assertThat(rows.get(1).get(CdrCsv.COLUMNS.indexOf("did"))).isEqualTo("+18005550100");
+  }
+
+  @Test
+  void cellsASpreadsheetWouldEvaluateAreDefusedButNumbersStay() {
+    assertThat(CdrCsv.cell("=HYPERLINK(\"http://x\")")).isEqualTo("'=HYPERLINK(\"http://x\")");
+    assertThat(CdrCsv.cell("+cmd|' /C calc'!A0")).isEqualTo("'+cmd|' /C calc'!A0");
+    assertThat(CdrCsv.cell("-2+3")).isEqualTo("'-2+3");
+    assertThat(CdrCsv.cell("@SUM(A1)")).isEqualTo("'@SUM(A1)");
+    assertThat(CdrCsv.cell("\tx")).isEqualTo("'\tx");
+    assertThat(CdrCsv.cell("+16465550111")).isEqualTo("+16465550111");
+    assertThat(CdrCsv.cell("sip:=1+1@x")).isEqualTo("sip:=1+1@x");
+    assertThat(CdrCsv.cell(null)).isEmpty();
+  }
+
+  private static List<List<String>> readCsv(String csv) throws Exception {
+    CsvMapper mapper = new CsvMapper();
+    mapper.enable(CsvParser.Feature.WRAP_AS_ARRAY);
+    try (MappingIterator<List<String>> it = mapper.readerForListOf(String.class).readValues(csv)) {
+      return it.readAll();
+    }
   }
 }
