@@ -4,7 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.baton.sip.CapturedMessage;
 import io.baton.sip.PeerNames;
-import io.baton.store.Database;
+import io.baton.store.Directory;
 import io.baton.store.Principal;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
@@ -12,8 +12,6 @@ import io.javalin.http.HttpStatus;
 import java.io.IOException;
 import java.io.InputStream;
 import java.math.BigDecimal;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -52,7 +50,7 @@ final class OperatorApi {
   private final EventTokens tokens;
   private final Metrics metrics;
   private final PeerNames peers;
-  private final Database db;
+  private final Directory directory;
   private final ObjectMapper json;
   private final Clock clock;
 
@@ -63,7 +61,7 @@ final class OperatorApi {
       EventTokens tokens,
       Metrics metrics,
       PeerNames peers,
-      Database db,
+      Directory directory,
       ObjectMapper json,
       Clock clock) {
     this.service = service;
@@ -72,7 +70,7 @@ final class OperatorApi {
     this.tokens = tokens;
     this.metrics = metrics;
     this.peers = peers;
-    this.db = db;
+    this.directory = directory;
     this.json = json;
     this.clock = clock;
   }
@@ -221,30 +219,17 @@ final class OperatorApi {
   // ---- targets and tokens
 
   private void listTargets(Context ctx, Principal who) throws JsonProcessingException {
+    List<Directory.Target> targets =
+        who.admin() ? directory.targets() : directory.targets(who.tenantId());
     List<Map<String, String>> items =
-        db.withConnection(
-            c -> {
-              try (PreparedStatement ps =
-                  c.prepareStatement(
-                      "SELECT tenant_id, name, destination FROM targets"
-                          + (who.admin() ? "" : " WHERE tenant_id = ?")
-                          + " ORDER BY tenant_id, name")) {
-                if (!who.admin()) {
-                  ps.setString(1, who.tenantId());
-                }
-                List<Map<String, String>> out = new ArrayList<>();
-                try (ResultSet rs = ps.executeQuery()) {
-                  while (rs.next()) {
-                    out.add(
-                        Map.of(
-                            "tenant", rs.getString(1),
-                            "name", rs.getString(2),
-                            "destination", rs.getString(3)));
-                  }
-                }
-                return out;
-              }
-            });
+        targets.stream()
+            .map(
+                t ->
+                    Map.of(
+                        "tenant", t.tenantId(),
+                        "name", t.name(),
+                        "destination", t.destination()))
+            .toList();
     respond(ctx, Map.of("items", items));
   }
 

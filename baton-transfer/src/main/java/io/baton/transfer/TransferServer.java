@@ -181,7 +181,15 @@ public final class TransferServer implements AutoCloseable {
               webhooks,
               streams,
               new OperatorApi(
-                  service, cdrs, ladders, new EventTokens(clock), metrics, peers, db, json, clock),
+                  service,
+                  cdrs,
+                  ladders,
+                  new EventTokens(clock),
+                  metrics,
+                  peers,
+                  directory,
+                  json,
+                  clock),
               new AdminApi(db, numbers, json),
               json);
       Javalin http = api.create().start(config.http().host(), config.http().port());

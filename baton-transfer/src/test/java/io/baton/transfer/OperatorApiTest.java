@@ -269,8 +269,12 @@ class OperatorApiTest {
     assertThat(lab.get("/dashboard/secrets.txt", null).statusCode()).isEqualTo(404);
     assertThat(lab.get("/dashboard/..%2Fopenapi.json", null).statusCode()).isEqualTo(404);
     JsonNode targets = lab.json(lab.get("/v1/targets", ACME_KEY));
-    assertThat(targets.get("items")).extracting(t -> t.get("name").asText()).contains("sales");
+    assertThat(targets.get("items"))
+        .extracting(t -> t.get("tenant").asText() + "/" + t.get("name").asText())
+        .containsExactly("acme/broken", "acme/sales", "acme/support");
+    assertThat(targets.get("items").get(1).get("destination").asText()).isEqualTo("+16465550111");
     assertThat(lab.json(lab.get("/v1/targets", GLOBEX_KEY)).get("items")).isEmpty();
+    assertThat(lab.json(lab.get("/v1/targets", ADMIN_KEY))).isEqualTo(targets);
   }
 
   private static String scrape() throws Exception {

@@ -38,9 +38,9 @@ public final class Database implements AutoCloseable {
       var result =
           Flyway.configure()
               .dataSource(ds)
+              // in order only: a version is taken when its change lands, so a lower one never
+              // follows a higher one, and Flyway refuses a database where one would
               .locations("classpath:db/migration")
-              // versions are reserved per issue: one may land after a higher one was applied
-              .outOfOrder(true)
               .load()
               .migrate();
       LOG.info(

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 
 /** Tenants, the DIDs they own (with their schedules) and the named targets they may transfer to. */
@@ -172,15 +173,31 @@ public final class Directory {
 
   /** Every named target of every tenant, by tenant and name. */
   public List<Target> targets() {
+    return targetsOf(null);
+  }
+
+  /** The named targets of {@code tenantId}, by name. */
+  public List<Target> targets(String tenantId) {
+    return targetsOf(Objects.requireNonNull(tenantId, "tenantId"));
+  }
+
+  /** The targets of {@code tenantId}, or of every tenant if it is null. */
+  private List<Target> targetsOf(String tenantId) {
     return db.withConnection(
         c -> {
           try (PreparedStatement ps =
-                  c.prepareStatement(
-                      "SELECT tenant_id, name, destination FROM targets ORDER BY tenant_id, name");
-              ResultSet rs = ps.executeQuery()) {
+              c.prepareStatement(
+                  "SELECT tenant_id, name, destination FROM targets"
+                      + (tenantId == null ? "" : " WHERE tenant_id = ?")
+                      + " ORDER BY tenant_id, name")) {
+            if (tenantId != null) {
+              ps.setString(1, tenantId);
+            }
             List<Target> out = new ArrayList<>();
-            while (rs.next()) {
-              out.add(new Target(rs.getString(1), rs.getString(2), rs.getString(3)));
+            try (ResultSet rs = ps.executeQuery()) {
+              while (rs.next()) {
+                out.add(new Target(rs.getString(1), rs.getString(2), rs.getString(3)));
+              }
             }
             return out;
           }

@@ -614,6 +614,8 @@ abstract class StoreContract {
           .containsExactly(
               new Directory.Target("acme", "sales", "+16465550112"),
               new Directory.Target("globex", "sales", "sip:s@h"));
+      assertThat(directory.targets("globex"))
+          .containsExactly(new Directory.Target("globex", "sales", "sip:s@h"));
       assertThat(directory.deleteTarget("acme", "sales")).isTrue();
       assertThat(directory.deleteTarget("acme", "sales")).isFalse();
       assertThat(directory.target("globex", "sales")).contains("sip:s@h");
