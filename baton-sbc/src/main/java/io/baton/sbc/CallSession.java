@@ -1,5 +1,6 @@
 package io.baton.sbc;
 
+import io.baton.contract.BatonHeaders;
 import io.baton.registry.Call;
 import io.baton.registry.Leg;
 import io.baton.registry.LegState;
@@ -212,7 +213,7 @@ final class CallSession {
             .build();
     request.setHeader(maxForwards());
     if (sbc.trusts(target.nextHop())) {
-      Messages.get().setHeader(request, Messages.CALL_ID_HEADER, id);
+      Messages.get().setHeader(request, BatonHeaders.CALL_ID, id);
     }
     for (HeaderField field : customerHeaders(target, spec)) {
       try {

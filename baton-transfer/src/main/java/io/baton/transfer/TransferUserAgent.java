@@ -1,5 +1,6 @@
 package io.baton.transfer;
 
+import io.baton.contract.BatonHeaders;
 import io.baton.registry.Leg;
 import io.baton.sip.HostPort;
 import io.baton.sip.InboundRequest;
@@ -108,7 +109,7 @@ final class TransferUserAgent implements SipHandler, Referrer, AutoCloseable {
             .header(TargetDialog.NAME, dialog.value())
             .header("Refer-To", "<" + first.destination().uri() + ">")
             .header("Referred-By", "<" + ep.uri(USER) + ">")
-            .header(Messages.CALL_ID_HEADER, transfer.callId())
+            .header(BatonHeaders.CALL_ID, transfer.callId())
             .header("X-Baton-Transfer-Id", transfer.id())
             .header("X-Baton-Transfer-Mode", transfer.mode().wire())
             .header("X-Baton-Transfer-Timeout", Integer.toString(first.timeoutSeconds()));
