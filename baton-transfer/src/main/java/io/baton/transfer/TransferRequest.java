@@ -270,7 +270,9 @@ public record TransferRequest(
       String name = header.getKey();
       String at = "headers." + name;
       if (BatonHeaders.isBaton(name)) {
-        throw new Bad(ProblemType.INVALID_FIELD, at + ": X-Baton- headers are Baton's own");
+        throw new Bad(
+            ProblemType.INVALID_FIELD,
+            at + ": " + BatonHeaders.PREFIX + " headers are Baton's own");
       }
       if (name.length() > MAX_HEADER_NAME || !PassHeader.mayPass(name)) {
         throw new Bad(
