@@ -39,7 +39,12 @@ class WireContractTest {
   }
 
   static Stream<Arguments> tokenKinds() {
-    return Stream.of(TransferMode.values(), OnFail.values(), TransferOutcome.values())
+    return Stream.of(
+            TransferMode.values(),
+            OnFail.values(),
+            TransferOutcome.values(),
+            CallerId.values(),
+            RedirectInfo.values())
         .map(kind -> Arguments.of((Object) kind));
   }
 
@@ -62,6 +67,11 @@ class WireContractTest {
     assertThat(TransferOutcome.fromWire("failed")).contains(TransferOutcome.FAILED);
     assertThat(TransferOutcome.fromWire("rolled_back")).contains(TransferOutcome.ROLLED_BACK);
     assertThat(TransferOutcome.fromWire("cancelled")).contains(TransferOutcome.CANCELLED);
+    assertThat(CallerId.fromWire("keep")).contains(CallerId.KEEP);
+    assertThat(CallerId.fromWire("did")).contains(CallerId.DID);
+    assertThat(RedirectInfo.fromWire("none")).contains(RedirectInfo.NONE);
+    assertThat(RedirectInfo.fromWire("diversion")).contains(RedirectInfo.DIVERSION);
+    assertThat(RedirectInfo.fromWire("history-info")).contains(RedirectInfo.HISTORY_INFO);
     assertThat(TransferMode.DEFAULT).isEqualTo(TransferMode.MAKE_BEFORE_BREAK);
     assertThat(OnFail.DEFAULT).isEqualTo(OnFail.STAY);
   }
@@ -72,6 +82,8 @@ class WireContractTest {
     assertThat(TransferMode.fromWire("MAKE-BEFORE-BREAK")).contains(TransferMode.MAKE_BEFORE_BREAK);
     assertThat(OnFail.fromWire("HangUp ")).contains(OnFail.HANGUP);
     assertThat(TransferOutcome.fromWire(" Rolled_Back ")).contains(TransferOutcome.ROLLED_BACK);
+    assertThat(CallerId.fromWire("DID")).contains(CallerId.DID);
+    assertThat(RedirectInfo.fromWire(" History-Info")).contains(RedirectInfo.HISTORY_INFO);
   }
 
   @ParameterizedTest
@@ -88,11 +100,21 @@ class WireContractTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("'later' is not make-before-break or blind");
     assertThatThrownBy(() -> OnFail.parse("drop")).hasMessage("'drop' is not stay or hangup");
+    assertThatThrownBy(() -> CallerId.parse("anonymous"))
+        .hasMessage("'anonymous' is not keep or did");
+    assertThatThrownBy(() -> RedirectInfo.parse("history_info"))
+        .hasMessage("'history_info' is not none, diversion or history-info");
     assertThatThrownBy(() -> TransferMode.parse(null))
         .hasMessage("'null' is not make-before-break or blind");
     assertThat(TransferMode.parse(" BLIND ")).isEqualTo(TransferMode.BLIND);
     assertThat(WireToken.spellings(TransferOutcome.values()))
         .isEqualTo("completed, failed, rolled_back or cancelled");
+  }
+
+  @Test
+  void theRedirectServersContactParametersAreNamedOnce() {
+    assertThat(CallerId.PARAMETER).isEqualTo("cid");
+    assertThat(RedirectInfo.PARAMETER).isEqualTo("ri");
   }
 
   static Stream<String> awkwardValues() {

@@ -3,7 +3,9 @@ package io.baton.sbc;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.baton.contract.CallerId;
 import io.baton.contract.OnFail;
+import io.baton.contract.RedirectInfo;
 import io.baton.contract.TransferMode;
 import io.baton.sbc.ReferredTransfer.TransferTarget;
 import io.baton.sip.HostPort;
