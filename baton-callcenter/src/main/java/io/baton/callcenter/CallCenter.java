@@ -1,8 +1,8 @@
 package io.baton.callcenter;
 
+import io.baton.contract.BatonHeaders;
 import io.baton.media.AudioClip;
 import io.baton.sip.HostPort;
-import io.baton.sip.Messages;
 import io.baton.ua.Answer;
 import io.baton.ua.UaCall;
 import io.baton.ua.UserAgent;
@@ -137,7 +137,7 @@ public final class CallCenter implements AutoCloseable {
   /** The latest call carrying {@code X-Baton-Call-Id: batonCallId}. */
   public Optional<UaCall> call(String batonCallId) {
     return calls().reversed().stream()
-        .filter(c -> batonCallId.equals(c.header(Messages.CALL_ID_HEADER)))
+        .filter(c -> batonCallId.equals(c.header(BatonHeaders.CALL_ID)))
         .findFirst();
   }
 

@@ -219,22 +219,9 @@ final class OutOfBandRefers {
             ? null
             : type.getContentType() + "/" + type.getContentSubType(),
         body,
-        batonHeaders(notify));
-  }
-
-  /**
-   * Every {@code X-Baton-*} header of a NOTIFY (the attempt it reports, the transfer's outcome):
-   * they are for the transfer server, so they travel on with the NOTIFY (docs "Transfers that
-   * always finish").
-   */
-  private static List<Header> batonHeaders(Request notify) {
-    List<Header> headers = new ArrayList<>();
-    for (String name : Messages.batonHeaderNames(notify)) {
-      for (ListIterator<?> it = notify.getHeaders(name); it.hasNext(); ) {
-        headers.add((Header) ((Header) it.next()).clone());
-      }
-    }
-    return headers;
+        // the attempt it reports, the transfer's outcome: for the transfer server, so they
+        // travel on with the NOTIFY (docs "Transfers that always finish")
+        Messages.batonHeaders(notify));
   }
 
   /**

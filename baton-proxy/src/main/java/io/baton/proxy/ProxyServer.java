@@ -1,5 +1,6 @@
 package io.baton.proxy;
 
+import io.baton.contract.BatonHeaders;
 import io.baton.registry.CallRegistry;
 import io.baton.registry.Leg;
 import io.baton.registry.LegState;
@@ -393,7 +394,7 @@ public final class ProxyServer implements AutoCloseable {
     private Leg leg; // written under the dialog's lock
 
     LegContext(InboundRequest request, HostPort nextHop) {
-      String batonCallId = request.header(Messages.CALL_ID_HEADER);
+      String batonCallId = request.header(BatonHeaders.CALL_ID);
       String sipCallId = Messages.callId(request.request());
       leg =
           new Leg(

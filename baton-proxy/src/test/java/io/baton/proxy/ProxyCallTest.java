@@ -3,6 +3,7 @@ package io.baton.proxy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.baton.contract.BatonHeaders;
 import io.baton.registry.Leg;
 import io.baton.registry.LegState;
 import io.baton.sip.HostPort;
@@ -84,7 +85,7 @@ class ProxyCallTest {
   void callIsRecordRoutedAndTheCallerHangsUp() throws Exception {
     Request invite =
         Calls.invite(caller, PROXY, NUMBER)
-            .header(Messages.CALL_ID_HEADER, "c-00000000000000a1")
+            .header(BatonHeaders.CALL_ID, "c-00000000000000a1")
             .build();
     List<Integer> provisional = new CopyOnWriteArrayList<>();
     // The callee answers once the caller saw its 180: the proxy may relay two back-to-back

@@ -1,5 +1,7 @@
 package io.baton.redirect;
 
+import io.baton.contract.CallerId;
+import io.baton.contract.RedirectInfo;
 import io.baton.routing.Carrier;
 import io.baton.routing.CarrierRoute;
 import io.baton.routing.CarrierStatus;
@@ -101,9 +103,13 @@ record RoutingSnapshot(
         + (route.transport() == Transport.TCP ? ";transport=tcp" : "")
         + ";carrier="
         + route.carrier()
-        + ";cid="
+        + ";"
+        + CallerId.PARAMETER
+        + "="
         + route.callerId().wire()
-        + ";ri="
+        + ";"
+        + RedirectInfo.PARAMETER
+        + "="
         + route.redirectInfo().wire();
   }
 }

@@ -2,13 +2,13 @@ package io.baton.redirect;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.baton.routing.CallerId;
+import io.baton.contract.CallerId;
+import io.baton.contract.RedirectInfo;
 import io.baton.routing.Carrier;
 import io.baton.routing.CarrierStatus;
 import io.baton.routing.LeastCostRouter;
 import io.baton.routing.Rate;
 import io.baton.routing.RateIndex;
-import io.baton.routing.RedirectInfo;
 import io.baton.routing.TimeWindow;
 import io.baton.routing.Transport;
 import io.baton.sip.HostPort;

@@ -1,5 +1,7 @@
 package io.baton.routing;
 
+import io.baton.contract.CallerId;
+import io.baton.contract.RedirectInfo;
 import java.util.List;
 
 /**

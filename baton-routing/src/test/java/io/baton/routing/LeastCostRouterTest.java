@@ -3,6 +3,8 @@ package io.baton.routing;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.groups.Tuple.tuple;
 
+import io.baton.contract.CallerId;
+import io.baton.contract.RedirectInfo;
 import java.math.BigDecimal;
 import java.time.LocalDate;
 import java.util.ArrayList;

@@ -1,5 +1,8 @@
 package io.baton.sbc;
 
+import io.baton.contract.BatonHeaders;
+import io.baton.contract.TransferMode;
+import io.baton.contract.TransferOutcome;
 import io.baton.registry.Call;
 import io.baton.registry.Leg;
 import io.baton.registry.LegState;
@@ -212,7 +215,7 @@ final class CallSession {
             .build();
     request.setHeader(maxForwards());
     if (sbc.trusts(target.nextHop())) {
-      Messages.get().setHeader(request, Messages.CALL_ID_HEADER, id);
+      Messages.get().setHeader(request, BatonHeaders.CALL_ID, id);
     }
     for (HeaderField field : customerHeaders(target, spec)) {
       try {
@@ -274,7 +277,7 @@ final class CallSession {
           .ifPresent(fields::add);
     }
     if (sbc.config().role() != Role.EDGE) {
-      fields.addAll(PassHeaders.carried(invite.request()));
+      fields.addAll(HeaderField.carried(invite.request()));
     }
     return fields;
   }
@@ -568,9 +571,9 @@ final class CallSession {
       refer.respond(Response.CALL_OR_TRANSACTION_DOES_NOT_EXIST);
       return;
     }
-    TransferRequest request;
+    ReferredTransfer request;
     try {
-      request = TransferRequest.parse(refer.request(), sbc.config().transfer(), sbc.peers());
+      request = ReferredTransfer.parse(refer.request(), sbc.config().transfer(), sbc.peers());
     } catch (IllegalArgumentException e) {
       refer.respond(Response.BAD_REQUEST, e.getMessage());
       return;
@@ -590,13 +593,13 @@ final class CallSession {
   /** The transfer machine's context: how a transfer's decisions become SIP and media. */
   private final class TransferRun implements TransferMachine.Context {
     private final InboundRequest refer;
-    private final TransferRequest request;
+    private final ReferredTransfer request;
     private final OutboundLeg oldLeg;
     private final ReferSubscription subscription;
     private final TransferMachine machine;
     private Dial dial;
 
-    TransferRun(InboundRequest refer, TransferRequest request, OutboundLeg oldLeg) {
+    TransferRun(InboundRequest refer, ReferredTransfer request, OutboundLeg oldLeg) {
       this.refer = refer;
       this.request = request;
       this.oldLeg = oldLeg;
@@ -621,7 +624,7 @@ final class CallSession {
 
     @Override
     public void dial(int attempt) {
-      TransferRequest.TransferTarget target = request.targets().get(attempt - 1);
+      ReferredTransfer.TransferTarget target = request.targets().get(attempt - 1);
       LOG.info(
           "call {}: transfer ({}) attempt {} of {}: {} for {}s",
           id,
@@ -682,8 +685,7 @@ final class CallSession {
     }
 
     @Override
-    public void notifyFinal(
-        int attempt, int status, String reason, TransferMachine.Outcome outcome) {
+    public void notifyFinal(int attempt, int status, String reason, TransferOutcome outcome) {
       LOG.info(
           "call {}: transfer {} (attempt {}: {} {})", id, outcome.wire(), attempt, status, reason);
       subscription.terminate(attempt, status, reason, outcome);

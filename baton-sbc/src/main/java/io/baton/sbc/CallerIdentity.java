@@ -1,5 +1,7 @@
 package io.baton.sbc;
 
+import io.baton.contract.CallerId;
+import io.baton.contract.RedirectInfo;
 import java.util.Optional;
 import javax.sip.address.SipURI;
 import org.slf4j.Logger;
@@ -16,11 +18,6 @@ import org.slf4j.LoggerFactory;
 record CallerIdentity(CallerId callerId, RedirectInfo redirectInfo) {
   private static final Logger LOG = LoggerFactory.getLogger(CallerIdentity.class);
 
-  /** The redirect server's Contact parameters that carry a carrier's choice. */
-  static final String CID = "cid";
-
-  static final String RI = "ri";
-
   /** What a leg shows when nothing says otherwise: the caller as it is, no redirect header. */
   static final CallerIdentity UNCHANGED = new CallerIdentity(CallerId.KEEP, RedirectInfo.NONE);
 
@@ -29,13 +26,19 @@ record CallerIdentity(CallerId callerId, RedirectInfo redirectInfo) {
    * SBC does not know, leaves that part unchanged.
    */
   static CallerIdentity ofContact(SipURI contact) {
-    String cid = contact.getParameter(CID);
-    String ri = contact.getParameter(RI);
+    String cid = contact.getParameter(CallerId.PARAMETER);
+    String ri = contact.getParameter(RedirectInfo.PARAMETER);
     CallerId callerId = cid == null ? CallerId.KEEP : CallerId.fromWire(cid).orElse(null);
     RedirectInfo redirectInfo =
         ri == null ? RedirectInfo.NONE : RedirectInfo.fromWire(ri).orElse(null);
     if (callerId == null || redirectInfo == null) {
-      LOG.info("Contact {}: unknown {}={} or {}={}, left unchanged", contact, CID, cid, RI, ri);
+      LOG.info(
+          "Contact {}: unknown {}={} or {}={}, left unchanged",
+          contact,
+          CallerId.PARAMETER,
+          cid,
+          RedirectInfo.PARAMETER,
+          ri);
     }
     return new CallerIdentity(
         callerId == null ? CallerId.KEEP : callerId,

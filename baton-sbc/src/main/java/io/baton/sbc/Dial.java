@@ -1,5 +1,6 @@
 package io.baton.sbc;
 
+import io.baton.contract.BatonHeaders;
 import io.baton.registry.LegState;
 import io.baton.sip.Messages;
 import io.baton.sip.OutboundTransaction;
@@ -80,7 +81,7 @@ final class Dial {
         endpoint
             .request(Request.INVITE, endpoint.messages().uri(user, sbc.config().redirectServer()))
             .from(call.callerFrom())
-            .header(Messages.CALL_ID_HEADER, call.id())
+            .header(BatonHeaders.CALL_ID, call.id())
             .build();
     OutboundTransaction tx = endpoint.send(query);
     Response response = await(tx);

@@ -1,5 +1,8 @@
 package io.baton.sbc;
 
+import io.baton.contract.BatonHeaders;
+import io.baton.contract.PositiveNumber;
+import io.baton.contract.TransferOutcome;
 import io.baton.sip.Messages;
 import io.baton.sip.SipFrag;
 import java.time.Duration;
@@ -13,9 +16,6 @@ import javax.sip.message.Request;
  * X-Baton-Transfer-Outcome}; docs "Transfers that always finish").
  */
 final class ReferSubscription {
-  static final String ATTEMPT_HEADER = "X-Baton-Transfer-Attempt";
-  static final String OUTCOME_HEADER = "X-Baton-Transfer-Outcome";
-
   private final OutboundLeg leg;
   private final long referCSeq;
   private final Duration expires;
@@ -41,7 +41,7 @@ final class ReferSubscription {
   }
 
   /** The final NOTIFY; the subscription ends when it is answered. */
-  void terminate(int attempt, int status, String reason, TransferMachine.Outcome outcome) {
+  void terminate(int attempt, int status, String reason, TransferOutcome outcome) {
     if (terminated) {
       return;
     }
@@ -51,20 +51,16 @@ final class ReferSubscription {
   }
 
   private void send(
-      int attempt,
-      int status,
-      String reason,
-      String subscriptionState,
-      TransferMachine.Outcome outcome) {
+      int attempt, int status, String reason, String subscriptionState, TransferOutcome outcome) {
     Messages m = Messages.get();
     leg.sendInDialog(
         Request.NOTIFY,
         notify -> {
           m.setHeader(notify, "Event", "refer;id=" + referCSeq);
           m.setHeader(notify, "Subscription-State", subscriptionState);
-          m.setHeader(notify, ATTEMPT_HEADER, Integer.toString(attempt));
+          m.setHeader(notify, BatonHeaders.TRANSFER_ATTEMPT, PositiveNumber.format(attempt));
           if (outcome != null) {
-            m.setHeader(notify, OUTCOME_HEADER, outcome.wire());
+            m.setHeader(notify, BatonHeaders.TRANSFER_OUTCOME, outcome.wire());
           }
           m.setBody(notify, SipFrag.TYPE, SipFrag.SUBTYPE, SipFrag.of(status, reason));
         });

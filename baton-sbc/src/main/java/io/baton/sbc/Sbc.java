@@ -1,5 +1,6 @@
 package io.baton.sbc;
 
+import io.baton.contract.BatonHeaders;
 import io.baton.media.MediaRelay;
 import io.baton.registry.Call;
 import io.baton.registry.CallRegistry;
@@ -223,7 +224,7 @@ public final class Sbc implements AutoCloseable {
     if (config.role() == Role.EDGE || !trusted.trusts(invite.source())) {
       return null;
     }
-    String id = invite.header(Messages.CALL_ID_HEADER);
+    String id = invite.header(BatonHeaders.CALL_ID);
     return id == null || id.isBlank() ? null : id;
   }
 

@@ -1,5 +1,7 @@
 package io.baton.sbc;
 
+import io.baton.contract.CallerId;
+import io.baton.contract.RedirectInfo;
 import io.baton.sip.HostPort;
 import io.baton.sip.Messages;
 import io.baton.sip.PeerNames;
@@ -35,8 +37,8 @@ record Target(SipURI uri, HostPort nextHop, String peer, String carrier, CallerI
             ? (SipURI) uri.clone()
             : (SipURI) Messages.get().parseUri(text.substring(0, headers));
     copy.removeParameter("method");
-    copy.removeParameter(CallerIdentity.CID);
-    copy.removeParameter(CallerIdentity.RI);
+    copy.removeParameter(CallerId.PARAMETER);
+    copy.removeParameter(RedirectInfo.PARAMETER);
     HostPort hop = new HostPort(copy.getHost(), copy.getPort() > 0 ? copy.getPort() : 5060);
     return new Target(copy, hop, peers.nameOf(hop), copy.getParameter("carrier"), identity);
   }

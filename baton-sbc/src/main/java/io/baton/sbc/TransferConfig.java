@@ -1,6 +1,11 @@
 package io.baton.sbc;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import io.baton.contract.CallerId;
+import io.baton.contract.RedirectInfo;
 import java.time.Duration;
+import java.util.function.Function;
 
 /**
  * How SBC-edge runs transfers (the {@code transfer:} block of an SBC): {@code
@@ -30,6 +35,35 @@ public record TransferConfig(
     if (maxTimeout.compareTo(defaultTimeout) < 0) {
       throw new IllegalArgumentException(
           "transfer.maxTimeout: " + maxTimeout + " is below defaultTimeout " + defaultTimeout);
+    }
+  }
+
+  /**
+   * Binds the YAML: {@code callerId} and {@code redirectInfo} are read as on the wire ({@code did},
+   * {@code history-info}; docs/architecture.md, "Wire contract").
+   *
+   * @throws IllegalArgumentException naming the key for any other spelling
+   */
+  @JsonCreator
+  public static TransferConfig of(
+      @JsonProperty("defaultTimeout") Duration defaultTimeout,
+      @JsonProperty("maxTimeout") Duration maxTimeout,
+      @JsonProperty("callerId") String callerId,
+      @JsonProperty("redirectInfo") String redirectInfo) {
+    return new TransferConfig(
+        defaultTimeout,
+        maxTimeout,
+        callerId == null ? null : choice("transfer.callerId", callerId, CallerId::parse),
+        redirectInfo == null
+            ? null
+            : choice("transfer.redirectInfo", redirectInfo, RedirectInfo::parse));
+  }
+
+  private static <T> T choice(String key, String text, Function<String, T> parse) {
+    try {
+      return parse.apply(text);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(key + ": " + e.getMessage());
     }
   }
 

@@ -1,5 +1,8 @@
 package io.baton.sbc;
 
+import io.baton.contract.OnFail;
+import io.baton.contract.TransferOutcome;
+
 /**
  * How SBC-edge executes one REFER (docs/architecture.md "The transfer" step 4 and "Transfers that
  * always finish"): its N targets in order, attempt n at a time, until one answers or every one
@@ -63,24 +66,6 @@ final class TransferMachine {
     }
   }
 
-  /** How a transfer ended, as its final NOTIFY says ({@code X-Baton-Transfer-Outcome}). */
-  enum Outcome {
-    COMPLETED("completed"),
-    FAILED("failed"),
-    ROLLED_BACK("rolled_back"),
-    CANCELLED("cancelled");
-
-    private final String wire;
-
-    Outcome(String wire) {
-      this.wire = wire;
-    }
-
-    String wire() {
-      return wire;
-    }
-  }
-
   sealed interface Event
       permits Start, Progress, Answered, Failed, OldLegGone, OldLegReleased, CallerGone {}
 
@@ -120,7 +105,7 @@ final class TransferMachine {
     void notifyProgress(int attempt, int status, String reason);
 
     /** NOTIFY with {@code Subscription-State: terminated} and the outcome. */
-    void notifyFinal(int attempt, int status, String reason, Outcome outcome);
+    void notifyFinal(int attempt, int status, String reason, TransferOutcome outcome);
 
     /** Bridges the caller's media to the answered leg, which becomes the call's leg. */
     void moveCaller(OutboundLeg leg);
@@ -229,11 +214,11 @@ final class TransferMachine {
                 case OldLegReleased r -> State.REROUTING;
                 case Answered a -> {
                   context.moveCaller(a.leg());
-                  yield last(Outcome.ROLLED_BACK, State.ROLLED_BACK);
+                  yield last(TransferOutcome.ROLLED_BACK, State.ROLLED_BACK);
                 }
                 case Failed f -> {
                   context.hangUpCaller();
-                  yield last(Outcome.FAILED, State.FAILED);
+                  yield last(TransferOutcome.FAILED, State.FAILED);
                 }
                 case CallerGone c -> cancelled();
                 case OldLegGone g -> throw illegal(from, event);
@@ -270,7 +255,7 @@ final class TransferMachine {
   }
 
   private State completed() {
-    context.notifyFinal(attempt, 200, "OK", Outcome.COMPLETED);
+    context.notifyFinal(attempt, 200, "OK", TransferOutcome.COMPLETED);
     return State.COMPLETED;
   }
 
@@ -289,24 +274,24 @@ final class TransferMachine {
     }
     if (onFail == OnFail.HANGUP) {
       context.hangUpCaller();
-      return last(Outcome.FAILED, State.FAILED);
+      return last(TransferOutcome.FAILED, State.FAILED);
     }
     if (parked) {
       context.reroute();
       return State.REROUTING;
     }
-    return last(Outcome.FAILED, State.FAILED);
+    return last(TransferOutcome.FAILED, State.FAILED);
   }
 
   /** The final NOTIFY reports the last target's failure, whatever became of the caller after. */
-  private State last(Outcome outcome, State terminal) {
+  private State last(TransferOutcome outcome, State terminal) {
     context.notifyFinal(attempt, lastFailure.status(), lastFailure.reason(), outcome);
     return terminal;
   }
 
   private State cancelled() {
     context.stopDialing();
-    context.notifyFinal(attempt, 487, "Request Terminated", Outcome.CANCELLED);
+    context.notifyFinal(attempt, 487, "Request Terminated", TransferOutcome.CANCELLED);
     return State.CANCELLED;
   }
 

@@ -2,6 +2,8 @@ package io.baton.sbc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.baton.contract.CallerId;
+import io.baton.contract.RedirectInfo;
 import io.baton.sip.Messages;
 import io.baton.sip.PeerNames;
 import javax.sip.address.SipURI;

@@ -10,6 +10,8 @@ import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.baton.contract.CallerId;
+import io.baton.contract.RedirectInfo;
 import io.baton.sip.HostPort;
 import io.baton.sip.PrefixRoute;
 import io.baton.sip.SipConfig;

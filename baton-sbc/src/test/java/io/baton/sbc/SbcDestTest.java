@@ -4,6 +4,7 @@ import static io.baton.sbc.Lab.at;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.baton.contract.BatonHeaders;
 import io.baton.registry.Call;
 import io.baton.registry.Leg;
 import io.baton.registry.LegState;
@@ -82,12 +83,11 @@ class SbcDestTest {
 
   @Test
   void aTrustedPeersCallIdIsPassedOnAndSdpCrossesUntouched() throws Exception {
-    TestPhone.PhoneCall call =
-        dial(proxy, "+13125550100", Map.of(Messages.CALL_ID_HEADER, CALL_ID));
+    TestPhone.PhoneCall call = dial(proxy, "+13125550100", Map.of(BatonHeaders.CALL_ID, CALL_ID));
     assertThat(call.finalResponse.getStatusCode()).isEqualTo(200);
     TestPhone.PhoneCall answered = callcenter.calls().get(0);
 
-    assertThat(answered.invite.header(Messages.CALL_ID_HEADER)).isEqualTo(CALL_ID);
+    assertThat(answered.invite.header(BatonHeaders.CALL_ID)).isEqualTo(CALL_ID);
     assertThat(answered.offer).isEqualTo(call.offer);
     assertThat(call.answer).isEqualTo(answered.answer);
     assertThat(dest.relay()).isNull();
@@ -107,8 +107,7 @@ class SbcDestTest {
 
   @Test
   void infoIsRelayedEndToEndBothWaysWithItsBodyAndTheFarEndsStatus() throws Exception {
-    TestPhone.PhoneCall call =
-        dial(proxy, "+13125550100", Map.of(Messages.CALL_ID_HEADER, CALL_ID));
+    TestPhone.PhoneCall call = dial(proxy, "+13125550100", Map.of(BatonHeaders.CALL_ID, CALL_ID));
     TestPhone.PhoneCall answered = callcenter.calls().get(0);
     await().atMost(Duration.ofSeconds(5)).until(() -> !callcenter.received(Request.ACK).isEmpty());
 
@@ -131,11 +130,11 @@ class SbcDestTest {
   @Test
   void anUntrustedCallerCannotChooseTheCallId() throws Exception {
     TestPhone.PhoneCall call =
-        dial(stranger, "+13125550100", Map.of(Messages.CALL_ID_HEADER, "c-0000000000000bad"));
+        dial(stranger, "+13125550100", Map.of(BatonHeaders.CALL_ID, "c-0000000000000bad"));
     assertThat(call.finalResponse.getStatusCode()).isEqualTo(200);
     TestPhone.PhoneCall answered = callcenter.calls().get(0);
 
-    String passedOn = answered.invite.header(Messages.CALL_ID_HEADER);
+    String passedOn = answered.invite.header(BatonHeaders.CALL_ID);
     assertThat(passedOn).matches("c-[0-9a-f]{16}").isNotEqualTo("c-0000000000000bad");
     assertThat(lab.registry.find(passedOn)).isPresent();
     hangUp(call, answered);
@@ -143,8 +142,7 @@ class SbcDestTest {
 
   @Test
   void batonHeadersStopAtAnUntrustedNextHop() throws Exception {
-    TestPhone.PhoneCall call =
-        dial(proxy, "+16465550111", Map.of(Messages.CALL_ID_HEADER, CALL_ID));
+    TestPhone.PhoneCall call = dial(proxy, "+16465550111", Map.of(BatonHeaders.CALL_ID, CALL_ID));
     assertThat(call.finalResponse.getStatusCode()).isEqualTo(200);
     TestPhone.PhoneCall answered = stranger.calls().get(0);
 
@@ -169,7 +167,7 @@ class SbcDestTest {
                 "<sip:+18005550100@127.0.0.1:5060>;index=1",
                 "Subject",
                 "not carried",
-                Messages.CALL_ID_HEADER,
+                BatonHeaders.CALL_ID,
                 CALL_ID));
     assertThat(call.finalResponse.getStatusCode()).isEqualTo(200);
     Request onward = stranger.calls().get(0).invite.request();

@@ -4,6 +4,7 @@ import static io.baton.sbc.Lab.at;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.baton.contract.BatonHeaders;
 import io.baton.media.RelaySide;
 import io.baton.registry.Call;
 import io.baton.registry.Leg;
@@ -156,8 +157,8 @@ class SbcEdgeTest {
     assertThat(leg1.uasTag()).isEqualTo(answered.invite.localTag());
 
     // The trusted agent and the redirect server get the call id; the caller ID is kept.
-    assertThat(answered.invite.header(Messages.CALL_ID_HEADER)).isEqualTo(registered.id());
-    assertThat(Messages.headerValue(redirect.received.get(0), Messages.CALL_ID_HEADER))
+    assertThat(answered.invite.header(BatonHeaders.CALL_ID)).isEqualTo(registered.id());
+    assertThat(Messages.headerValue(redirect.received.get(0), BatonHeaders.CALL_ID))
         .isEqualTo(registered.id());
     assertThat(Messages.body(redirect.received.get(0))).isEmpty();
     assertThat(answered.invite.request().getHeader("From").toString()).contains("alice@");

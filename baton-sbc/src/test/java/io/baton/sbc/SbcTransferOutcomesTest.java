@@ -4,6 +4,8 @@ import static io.baton.sbc.Lab.at;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.baton.contract.CallerId;
+import io.baton.contract.RedirectInfo;
 import io.baton.registry.LegState;
 import io.baton.sip.HostPort;
 import io.baton.sip.Messages;

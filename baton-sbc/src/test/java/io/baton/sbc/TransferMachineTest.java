@@ -3,12 +3,13 @@ package io.baton.sbc;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.baton.contract.OnFail;
+import io.baton.contract.TransferOutcome;
 import io.baton.sbc.TransferMachine.Answered;
 import io.baton.sbc.TransferMachine.CallerGone;
 import io.baton.sbc.TransferMachine.Failed;
 import io.baton.sbc.TransferMachine.OldLegGone;
 import io.baton.sbc.TransferMachine.OldLegReleased;
-import io.baton.sbc.TransferMachine.Outcome;
 import io.baton.sbc.TransferMachine.Progress;
 import io.baton.sbc.TransferMachine.Start;
 import io.baton.sbc.TransferMachine.State;
@@ -43,7 +44,7 @@ class TransferMachineTest {
         }
 
         @Override
-        public void notifyFinal(int attempt, int status, String reason, Outcome outcome) {
+        public void notifyFinal(int attempt, int status, String reason, TransferOutcome outcome) {
           effects.add(attempt + ": " + status + " terminated " + outcome.wire());
         }
 

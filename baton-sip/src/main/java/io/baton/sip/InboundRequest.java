@@ -85,7 +85,7 @@ public final class InboundRequest {
     return via == null ? "udp" : via.getTransport().toLowerCase(java.util.Locale.ROOT);
   }
 
-  /** First value of a header, e.g. {@code header("X-Baton-Call-Id")}; null if absent. */
+  /** First value of a header, e.g. {@code header(BatonHeaders.CALL_ID)}; null if absent. */
   public String header(String name) {
     return Messages.headerValue(request, name);
   }

@@ -1,12 +1,12 @@
 package io.baton.sip;
 
 import gov.nist.javax.sip.header.SIPHeader;
+import io.baton.contract.BatonHeaders;
 import java.nio.charset.StandardCharsets;
 import java.text.ParseException;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Locale;
 import javax.sip.PeerUnavailableException;
 import javax.sip.SipFactory;
 import javax.sip.address.Address;
@@ -27,11 +27,6 @@ import javax.sip.message.MessageFactory;
  * (elements only write values they built), so it surfaces as {@link IllegalArgumentException}.
  */
 public final class Messages {
-  /** Baton's own headers: trusted inside the network, stripped towards untrusted peers. */
-  public static final String BATON_PREFIX = "X-Baton-";
-
-  public static final String CALL_ID_HEADER = "X-Baton-Call-Id";
-
   private final MessageFactory messageFactory;
   private final HeaderFactory headerFactory;
   private final AddressFactory addressFactory;
@@ -123,25 +118,35 @@ public final class Messages {
     return (colon < 0 ? text : text.substring(colon + 1)).trim();
   }
 
-  /** Names of Baton's {@code X-Baton-*} headers present in {@code message}. */
+  /**
+   * Names of Baton's {@code X-Baton-*} headers present in {@code message} ({@link
+   * BatonHeaders#isBaton}).
+   */
   public static List<String> batonHeaderNames(Message message) {
     List<String> names = new ArrayList<>();
     for (Iterator<?> it = message.getHeaderNames(); it.hasNext(); ) {
       String name = (String) it.next();
-      if (name.toLowerCase(Locale.ROOT).startsWith(BATON_PREFIX.toLowerCase(Locale.ROOT))) {
+      if (BatonHeaders.isBaton(name)) {
         names.add(name);
       }
     }
     return names;
   }
 
-  /** Copies every {@code X-Baton-*} header from one message to another. */
-  public void copyBatonHeaders(Message from, Message to) {
-    for (String name : batonHeaderNames(from)) {
-      for (Iterator<?> it = from.getHeaders(name); it.hasNext(); ) {
-        to.addHeader((Header) ((Header) it.next()).clone());
+  /** Copies of every {@code X-Baton-*} header of {@code message}, in order. */
+  public static List<Header> batonHeaders(Message message) {
+    List<Header> headers = new ArrayList<>();
+    for (String name : batonHeaderNames(message)) {
+      for (Iterator<?> it = message.getHeaders(name); it.hasNext(); ) {
+        headers.add((Header) ((Header) it.next()).clone());
       }
     }
+    return headers;
+  }
+
+  /** Copies every {@code X-Baton-*} header from one message to another. */
+  public void copyBatonHeaders(Message from, Message to) {
+    batonHeaders(from).forEach(to::addHeader);
   }
 
   /** Sets the body and its Content-Type, e.g. {@code ("application", "sdp", text)}. */

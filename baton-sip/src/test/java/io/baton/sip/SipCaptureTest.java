@@ -3,6 +3,7 @@ package io.baton.sip;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.baton.contract.BatonHeaders;
 import io.baton.sip.wire.HepPackets;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -46,7 +47,7 @@ class SipCaptureTest {
   private String options(SipEndpoint uac) throws Exception {
     Request options =
         uac.request(Request.OPTIONS, uac.messages().uri("bob", UAS))
-            .header(Messages.CALL_ID_HEADER, "c-0123456789abcdef")
+            .header(BatonHeaders.CALL_ID, "c-0123456789abcdef")
             .build();
     assertThat(uac.send(options).finalResponse().get(5, TimeUnit.SECONDS).getStatusCode())
         .isEqualTo(200);

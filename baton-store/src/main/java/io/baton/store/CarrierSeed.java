@@ -1,7 +1,7 @@
 package io.baton.store;
 
-import io.baton.routing.CallerId;
-import io.baton.routing.RedirectInfo;
+import io.baton.contract.CallerId;
+import io.baton.contract.RedirectInfo;
 import io.baton.routing.Transport;
 import java.math.BigDecimal;
 import java.util.Collections;
@@ -48,6 +48,9 @@ public record CarrierSeed(
   public CarrierSeed {
     rates = rates == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(rates));
     gateways = gateways == null ? List.of() : List.copyOf(gateways);
+    // read as on the wire (DID, " did "), stored as written there (the columns' CHECK)
+    callerId = CallerId.fromWire(callerId).map(CallerId::wire).orElse(callerId);
+    redirectInfo = RedirectInfo.fromWire(redirectInfo).map(RedirectInfo::wire).orElse(redirectInfo);
   }
 
   /** A carrier with one gateway and the default transport, weight and (no) limit. */

@@ -1,8 +1,8 @@
 package io.baton.store;
 
-import io.baton.routing.CallerId;
+import io.baton.contract.CallerId;
+import io.baton.contract.RedirectInfo;
 import io.baton.routing.Carrier;
-import io.baton.routing.RedirectInfo;
 import io.baton.routing.Transport;
 import java.sql.Connection;
 import java.sql.PreparedStatement;

@@ -207,8 +207,16 @@ class SeedDataTest {
                 new SeedData(
                     List.of(),
                     List.of(),
-                    List.of(new CarrierSeed("cheapnet", "gw:5120", rates, "did", "History-Info"))))
-        .hasMessage(
-            "seed.carriers[0].redirectInfo: 'History-Info' is not none, diversion or history-info");
+                    List.of(new CarrierSeed("cheapnet", "gw:5120", rates, "did", "pai"))))
+        .hasMessage("seed.carriers[0].redirectInfo: 'pai' is not none, diversion or history-info");
+  }
+
+  @Test
+  void aCarriersCallerIdentityIsReadAsOnTheWireAndKeptAsSpelledThere() {
+    CarrierSeed carrier =
+        new CarrierSeed(
+            "cheapnet", "gw:5120", Map.of("+1646", BigDecimal.ONE), " DID", "History-Info ");
+    assertThat(carrier.callerId()).isEqualTo("did");
+    assertThat(carrier.redirectInfo()).isEqualTo("history-info");
   }
 }

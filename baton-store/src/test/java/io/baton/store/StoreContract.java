@@ -3,14 +3,14 @@ package io.baton.store;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.baton.routing.CallerId;
+import io.baton.contract.CallerId;
+import io.baton.contract.RedirectInfo;
 import io.baton.routing.Carrier;
 import io.baton.routing.CarrierRoute;
 import io.baton.routing.CarrierStatus;
 import io.baton.routing.LeastCostRouter;
 import io.baton.routing.Rate;
 import io.baton.routing.RateDeckCsv;
-import io.baton.routing.RedirectInfo;
 import io.baton.routing.TimeWindow;
 import io.baton.routing.Transport;
 import java.math.BigDecimal;

@@ -1,5 +1,8 @@
 package io.baton.transfer;
 
+import io.baton.contract.OnFail;
+import io.baton.contract.TransferMode;
+import io.baton.contract.TransferOutcome;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collections;
@@ -8,7 +11,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 
 /**
  * One transfer and its state machine. The transfer server sends an out-of-dialog REFER (RFC 3515)
@@ -61,36 +63,15 @@ public final class Transfer {
     public String wire() {
       return name().toLowerCase(Locale.ROOT);
     }
-  }
 
-  /** How SBC-edge says the transfer ended ({@code X-Baton-Transfer-Outcome}). */
-  public enum Outcome {
-    COMPLETED(State.COMPLETED),
-    FAILED(State.FAILED),
-    ROLLED_BACK(State.ROLLED_BACK),
-    CANCELLED(State.CANCELLED);
-
-    private final State state;
-
-    Outcome(State state) {
-      this.state = state;
-    }
-
-    public State state() {
-      return state;
-    }
-
-    public String wire() {
-      return state.wire();
-    }
-
-    public static Optional<Outcome> fromWire(String text) {
-      for (Outcome o : values()) {
-        if (o.wire().equalsIgnoreCase(text == null ? "" : text.strip())) {
-          return Optional.of(o);
-        }
-      }
-      return Optional.empty();
+    /** The final state a NOTIFY's {@code X-Baton-Transfer-Outcome} names. */
+    public static State of(TransferOutcome outcome) {
+      return switch (outcome) {
+        case COMPLETED -> COMPLETED;
+        case FAILED -> FAILED;
+        case ROLLED_BACK -> ROLLED_BACK;
+        case CANCELLED -> CANCELLED;
+      };
     }
   }
 
@@ -101,7 +82,7 @@ public final class Transfer {
    * @param destination what it resolved to
    * @param timeoutSeconds how long it may ring
    */
-  public record Target(String to, Destination destination, int timeoutSeconds) {
+  public record Target(String to, ReferTarget destination, int timeoutSeconds) {
     public Target {
       Objects.requireNonNull(to, "to");
       Objects.requireNonNull(destination, "destination");
@@ -140,7 +121,7 @@ public final class Transfer {
       Integer attempt,
       Integer status,
       String reason,
-      Outcome outcome,
+      TransferOutcome outcome,
       String subscriptionReason)
       implements Event {}
 
@@ -323,10 +304,12 @@ public final class Transfer {
       attempt = e.attempt();
     }
     boolean finalStatus = e.status() != null && e.status() >= 200;
-    Outcome outcome =
+    TransferOutcome outcome =
         e.outcome() != null
             ? e.outcome()
-            : !finalStatus ? null : e.status() < 300 ? Outcome.COMPLETED : Outcome.FAILED;
+            : !finalStatus
+                ? null
+                : e.status() < 300 ? TransferOutcome.COMPLETED : TransferOutcome.FAILED;
     if (outcome == null) {
       return end(
           State.FAILED,
@@ -340,7 +323,7 @@ public final class Transfer {
                 : "NOTIFY SIP/2.0 " + e.status() + " " + e.reason())
             + (e.outcome() == null ? "" : ", outcome " + outcome.wire());
     return end(
-        outcome.state(),
+        State.of(outcome),
         finalStatus ? e.status() : null,
         finalStatus
             ? e.reason()

@@ -5,6 +5,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.baton.contract.BatonHeaders;
+import io.baton.contract.OnFail;
+import io.baton.contract.PassHeader;
+import io.baton.contract.TransferMode;
 import io.baton.routing.Numbers;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -17,6 +21,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 
 /**
@@ -41,8 +46,7 @@ public record TransferRequest(
   private static final Pattern TARGET_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,63}");
   private static final String TARGET_PREFIX = "target:";
 
-  /** A header name: an RFC 3261 §25.1 token, at most 64 characters. */
-  private static final Pattern HEADER_NAME = Pattern.compile("[A-Za-z0-9.!%*_+`'~-]{1,64}");
+  private static final int MAX_HEADER_NAME = 64;
 
   private static final Pattern PRINTABLE = Pattern.compile("[\\x20-\\x7e]+");
 
@@ -64,7 +68,7 @@ public record TransferRequest(
   /** What {@code to} names. */
   public sealed interface Target {
     /** A number or SIP URI given directly. */
-    record Direct(Destination destination) implements Target {}
+    record Direct(ReferTarget destination) implements Target {}
 
     /** {@code target:name}, resolved from the tenant's targets. */
     record Named(String name) implements Target {}
@@ -207,7 +211,7 @@ public record TransferRequest(
           ? Optional.of(new Target.Named(name))
           : Optional.empty();
     }
-    return Destination.parse(to, numbers).map(Target.Direct::new);
+    return ReferTarget.parse(to, numbers).map(Target.Direct::new);
   }
 
   /** A timeout in whole seconds in 1..maxTimeout; {@code absent} if the node is missing. */
@@ -224,34 +228,28 @@ public record TransferRequest(
   }
 
   private static TransferMode mode(JsonNode node) {
-    if (node == null || node.isNull()) {
-      return TransferMode.MAKE_BEFORE_BREAK;
-    }
-    return (node.isTextual()
-            ? TransferMode.fromWire(node.asText())
-            : Optional.<TransferMode>empty())
-        .orElseThrow(
-            () ->
-                new Bad(
-                    ProblemType.INVALID_FIELD,
-                    "mode: '" + node.asText() + "' is not make-before-break or blind"));
+    return choice(node, "mode", TransferMode.DEFAULT, TransferMode::parse);
   }
 
   private static OnFail onFail(JsonNode node) {
+    return choice(node, "onFail", OnFail.DEFAULT, OnFail::parse);
+  }
+
+  /** A choice read like its header on the wire (docs/architecture.md, "Wire contract"). */
+  private static <T> T choice(JsonNode node, String field, T absent, Function<String, T> parse) {
     if (node == null || node.isNull()) {
-      return OnFail.STAY;
+      return absent;
     }
-    return (node.isTextual() ? OnFail.fromWire(node.asText()) : Optional.<OnFail>empty())
-        .orElseThrow(
-            () ->
-                new Bad(
-                    ProblemType.INVALID_FIELD,
-                    "onFail: '" + node.asText() + "' is not stay or hangup"));
+    try {
+      return parse.apply(node.asText()); // a number, boolean or object never spells a choice
+    } catch (IllegalArgumentException e) {
+      throw new Bad(ProblemType.INVALID_FIELD, field + ": " + e.getMessage());
+    }
   }
 
   /**
-   * Headers the new destination receives: {@code X-} headers other than Baton's own {@code
-   * X-Baton-}, and {@code User-to-User} (RFC 7433); values of printable ASCII.
+   * Headers the new destination receives: those {@link PassHeader#mayPass} (names of at most 64
+   * characters), values of printable ASCII.
    */
   private static Map<String, String> headers(JsonNode node) {
     if (node == null || node.isNull()) {
@@ -271,16 +269,16 @@ public record TransferRequest(
       Map.Entry<String, JsonNode> header = it.next();
       String name = header.getKey();
       String at = "headers." + name;
-      String lower = name.toLowerCase(Locale.ROOT);
-      if (!HEADER_NAME.matcher(name).matches()
-          || !(lower.startsWith("x-") && lower.length() > 2 || lower.equals("user-to-user"))) {
+      if (BatonHeaders.isBaton(name)) {
+        throw new Bad(
+            ProblemType.INVALID_FIELD,
+            at + ": " + BatonHeaders.PREFIX + " headers are Baton's own");
+      }
+      if (name.length() > MAX_HEADER_NAME || !PassHeader.mayPass(name)) {
         throw new Bad(
             ProblemType.INVALID_FIELD, at + ": only X- headers and User-to-User can be passed");
       }
-      if (lower.startsWith("x-baton-")) {
-        throw new Bad(ProblemType.INVALID_FIELD, at + ": X-Baton- headers are Baton's own");
-      }
-      if (!seen.add(lower)) {
+      if (!seen.add(name.toLowerCase(Locale.ROOT))) {
         throw new Bad(
             ProblemType.INVALID_FIELD, at + ": given twice (header names are case-insensitive)");
       }

@@ -2,6 +2,8 @@ package io.baton.transfer;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.baton.contract.BatonHeaders;
+import io.baton.contract.TransferOutcome;
 import io.baton.registry.Call;
 import io.baton.registry.CallRegistry;
 import io.baton.registry.Leg;
@@ -186,7 +188,7 @@ public final class TransferService implements TransferUserAgent.NotifyListener {
           if (named.isEmpty()) {
             return new Outcome.TargetNotAllowed(t.field(), n.name());
           }
-          Optional<Destination> destination = Destination.parse(named.get(), numbers);
+          Optional<ReferTarget> destination = ReferTarget.parse(named.get(), numbers);
           if (destination.isEmpty()) {
             return new Outcome.TargetUnusable(t.field(), n.name(), named.get());
           }
@@ -308,11 +310,12 @@ public final class TransferService implements TransferUserAgent.NotifyListener {
       // Ended already (late NOTIFYs are ignored, but answered) or never existed.
       return store.find(notify.transferId()).isPresent();
     }
-    Transfer.Outcome outcome = null;
+    TransferOutcome outcome = null;
     if (notify.outcome() != null) {
-      outcome = Transfer.Outcome.fromWire(notify.outcome()).orElse(null);
+      outcome = TransferOutcome.fromWire(notify.outcome()).orElse(null);
       if (outcome == null) {
-        LOG.warn("{}: unknown X-Baton-Transfer-Outcome '{}'", transfer.id(), notify.outcome());
+        LOG.warn(
+            "{}: unknown {} '{}'", transfer.id(), BatonHeaders.TRANSFER_OUTCOME, notify.outcome());
       }
     }
     Integer status = notify.sipfrag().isPresent() ? notify.sipfrag().getAsInt() : null;

@@ -1,5 +1,9 @@
 package io.baton.transfer;
 
+import io.baton.contract.BatonHeaders;
+import io.baton.contract.FallbackTarget;
+import io.baton.contract.PassHeader;
+import io.baton.contract.PositiveNumber;
 import io.baton.registry.Leg;
 import io.baton.sip.HostPort;
 import io.baton.sip.InboundRequest;
@@ -13,8 +17,8 @@ import io.baton.sip.StackMode;
 import io.baton.sip.TargetDialog;
 import java.util.List;
 import java.util.OptionalInt;
+import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
-import java.util.stream.Collectors;
 import javax.sip.SipException;
 import javax.sip.message.Request;
 import javax.sip.message.Response;
@@ -30,10 +34,6 @@ import org.slf4j.LoggerFactory;
 final class TransferUserAgent implements SipHandler, Referrer, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(TransferUserAgent.class);
   static final String USER = "transfer";
-  static final String FALLBACK = "X-Baton-Transfer-Fallback";
-  static final String PASS = "X-Baton-Pass";
-  static final String ATTEMPT = "X-Baton-Transfer-Attempt";
-  static final String OUTCOME = "X-Baton-Transfer-Outcome";
 
   /**
    * A NOTIFY of a REFER's implicit subscription (RFC 3515 §2.4.4).
@@ -108,18 +108,19 @@ final class TransferUserAgent implements SipHandler, Referrer, AutoCloseable {
             .header(TargetDialog.NAME, dialog.value())
             .header("Refer-To", "<" + first.destination().uri() + ">")
             .header("Referred-By", "<" + ep.uri(USER) + ">")
-            .header(Messages.CALL_ID_HEADER, transfer.callId())
-            .header("X-Baton-Transfer-Id", transfer.id())
-            .header("X-Baton-Transfer-Mode", transfer.mode().wire())
-            .header("X-Baton-Transfer-Timeout", Integer.toString(first.timeoutSeconds()));
+            .header(BatonHeaders.CALL_ID, transfer.callId())
+            .header(BatonHeaders.TRANSFER_ID, transfer.id())
+            .header(BatonHeaders.TRANSFER_MODE, transfer.mode().wire())
+            .header(BatonHeaders.TRANSFER_TIMEOUT, PositiveNumber.format(first.timeoutSeconds()));
     List<Transfer.Target> fallback = transfer.targets().subList(1, transfer.targets().size());
     if (!fallback.isEmpty()) {
-      refer.header(FALLBACK, fallback(fallback));
+      refer.header(BatonHeaders.TRANSFER_FALLBACK, fallback(fallback));
     }
-    refer.header("X-Baton-On-Fail", transfer.onFail().wire());
+    refer.header(BatonHeaders.ON_FAIL, transfer.onFail().wire());
     transfer
         .passHeaders()
-        .forEach((name, value) -> refer.header(PASS, PassHeader.encode(name, value)));
+        .forEach(
+            (name, value) -> refer.header(BatonHeaders.PASS, new PassHeader(name, value).format()));
     LOG.info("{}: REFER {} to {} for {}", ep.name(), transfer.id(), holder, dialog);
     return ep.send(refer.build())
         .finalResponse()
@@ -130,9 +131,10 @@ final class TransferUserAgent implements SipHandler, Referrer, AutoCloseable {
    * {@code <sip:b@host>;timeout=20, <tel:+16465550111>;timeout=30}: the targets after the first.
    */
   static String fallback(List<Transfer.Target> targets) {
-    return targets.stream()
-        .map(t -> "<" + t.destination().uri() + ">;timeout=" + t.timeoutSeconds())
-        .collect(Collectors.joining(", "));
+    return FallbackTarget.format(
+        targets.stream()
+            .map(t -> new FallbackTarget(t.destination().uri(), t.timeoutSeconds()))
+            .toList());
   }
 
   /** The REFER's Call-ID: globally unique (RFC 3261 §8.1.1.4) and naming the transfer. */
@@ -171,8 +173,8 @@ final class TransferUserAgent implements SipHandler, Referrer, AutoCloseable {
             SipFrag.reason(body),
             state.terminated(),
             state.reason(),
-            attempt(request.header(ATTEMPT)),
-            request.header(OUTCOME));
+            attempt(request.header(BatonHeaders.TRANSFER_ATTEMPT)),
+            request.header(BatonHeaders.TRANSFER_OUTCOME));
     Thread.ofVirtual().name("notify-" + notify.transferId()).start(() -> answer(request, notify));
   }
 
@@ -181,13 +183,12 @@ final class TransferUserAgent implements SipHandler, Referrer, AutoCloseable {
     if (header == null) {
       return null;
     }
-    try {
-      int n = Integer.parseInt(header.strip());
-      return n >= 1 ? n : null;
-    } catch (NumberFormatException e) {
-      LOG.warn("ignored {}: {}", ATTEMPT, header);
+    OptionalLong n = PositiveNumber.parse(header);
+    if (n.isEmpty() || n.getAsLong() > Integer.MAX_VALUE) {
+      LOG.warn("ignored {}: {}", BatonHeaders.TRANSFER_ATTEMPT, header);
       return null;
     }
+    return (int) n.getAsLong();
   }
 
   private void answer(InboundRequest request, Notify notify) {

@@ -2,6 +2,8 @@ package io.baton.transfer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.baton.contract.OnFail;
+import io.baton.contract.TransferMode;
 import io.baton.store.Database;
 import io.baton.store.DatabaseConfig;
 import io.baton.store.Principal;
@@ -88,7 +90,7 @@ abstract class EventStoreContract {
         id,
         "c-1",
         "acme",
-        List.of(new Transfer.Target("+16465550111", new Destination.Number("+16465550111"), 30)),
+        List.of(new Transfer.Target("+16465550111", new ReferTarget.Number("+16465550111"), 30)),
         TransferMode.MAKE_BEFORE_BREAK,
         OnFail.STAY,
         Map.of(),

@@ -3,6 +3,8 @@ package io.baton.transfer;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.baton.contract.OnFail;
+import io.baton.contract.TransferMode;
 import io.baton.routing.Numbers;
 import io.baton.sip.HostPort;
 import io.baton.sip.SipConfig;
@@ -55,7 +57,7 @@ class TransferRequestTest {
             new TargetRequest(
                 "to",
                 "+16465550111",
-                new Target.Direct(new Destination.Number("+16465550111")),
+                new Target.Direct(new ReferTarget.Number("+16465550111")),
                 30));
     assertThat(r.mode()).isEqualTo(TransferMode.MAKE_BEFORE_BREAK);
     assertThat(r.onFail()).isEqualTo(OnFail.STAY);
@@ -63,9 +65,17 @@ class TransferRequestTest {
   }
 
   @Test
+  void modeAndOnFailAreReadLikeTheirHeaders() {
+    TransferRequest r =
+        valid("{\"to\": \"+16465550111\", \"mode\": \" Blind\", \"onFail\": \"HANGUP\"}");
+    assertThat(r.mode()).isEqualTo(TransferMode.BLIND);
+    assertThat(r.onFail()).isEqualTo(OnFail.HANGUP);
+  }
+
+  @Test
   void nationalNumberIsNormalisedToE164() {
     assertThat(only(valid("{\"to\": \"(646) 555-0111\"}")).target())
-        .isEqualTo(new Target.Direct(new Destination.Number("+16465550111")));
+        .isEqualTo(new Target.Direct(new ReferTarget.Number("+16465550111")));
   }
 
   @Test
@@ -73,7 +83,7 @@ class TransferRequestTest {
     TransferRequest sip =
         valid("{\"to\": \"sip:agent@example.com\", \"mode\": \"blind\", \"timeoutSeconds\": 120}");
     assertThat(only(sip).target())
-        .isEqualTo(new Target.Direct(new Destination.Sip("sip:agent@example.com")));
+        .isEqualTo(new Target.Direct(new ReferTarget.Sip("sip:agent@example.com")));
     assertThat(sip.mode()).isEqualTo(TransferMode.BLIND);
     assertThat(only(sip).timeoutSeconds()).isEqualTo(120);
 
@@ -97,12 +107,12 @@ class TransferRequestTest {
             new TargetRequest(
                 "to[1].to",
                 "sip:b@example.com",
-                new Target.Direct(new Destination.Sip("sip:b@example.com")),
+                new Target.Direct(new ReferTarget.Sip("sip:b@example.com")),
                 20),
             new TargetRequest(
                 "to[2].to",
                 "+16465550112",
-                new Target.Direct(new Destination.Number("+16465550112")),
+                new Target.Direct(new ReferTarget.Number("+16465550112")),
                 45));
     assertThat(r.onFail()).isEqualTo(OnFail.HANGUP);
     assertThat(valid("{\"to\": [\"+16465550111\"]}").targets().getFirst().timeoutSeconds())
@@ -183,6 +193,8 @@ class TransferRequestTest {
         "{\"to\": \"target:\"}|INVALID_DESTINATION|to: 'target:' is not an E.164 number, a sip:"
             + " URI or target:name",
         "{\"to\": \"+16465550111\", \"mode\": \"slow\"}|INVALID_FIELD|mode: 'slow' is not"
+            + " make-before-break or blind",
+        "{\"to\": \"+16465550111\", \"mode\": 5}|INVALID_FIELD|mode: '5' is not"
             + " make-before-break or blind",
         "{\"to\": \"+16465550111\", \"timeoutSeconds\": 0}|INVALID_FIELD|timeoutSeconds: 0 is not"
             + " a whole number in 1..120",

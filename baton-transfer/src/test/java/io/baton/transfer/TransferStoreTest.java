@@ -2,6 +2,9 @@ package io.baton.transfer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.baton.contract.OnFail;
+import io.baton.contract.TransferMode;
+import io.baton.contract.TransferOutcome;
 import io.baton.store.Database;
 import io.baton.store.DatabaseConfig;
 import java.time.Instant;
@@ -29,8 +32,8 @@ class TransferStoreTest {
         "acme",
         List.of(
             new Transfer.Target(
-                "target:support", new Destination.Sip("sip:support@127.0.0.1:5131"), 20),
-            new Transfer.Target("+16465550111", new Destination.Number("+16465550111"), 25)),
+                "target:support", new ReferTarget.Sip("sip:support@127.0.0.1:5131"), 20),
+            new Transfer.Target("+16465550111", new ReferTarget.Number("+16465550111"), 25)),
         TransferMode.BLIND,
         OnFail.HANGUP,
         Map.of(),
@@ -57,7 +60,7 @@ class TransferStoreTest {
     create(t, "requested by acme");
     t.on(new Transfer.ReferAccepted(202, "Accepted"));
     t.on(new Transfer.Progress(1, 1, 486, "Busy Here"));
-    t.on(new Transfer.Ended(2, 2, 603, "Decline", Transfer.Outcome.FAILED, "noresource"));
+    t.on(new Transfer.Ended(2, 2, 603, "Decline", TransferOutcome.FAILED, "noresource"));
 
     TransferView view = store.find("t-1").orElseThrow();
     assertThat(view.state()).isEqualTo("failed");
@@ -107,10 +110,10 @@ class TransferStoreTest {
     running.on(new Transfer.ReferAccepted(202, "Accepted"));
     Transfer done = transfer("t-done", "c-2", T0);
     create(done, "requested");
-    done.on(new Transfer.Ended(1, 1, 487, "Request Terminated", Transfer.Outcome.CANCELLED, ""));
+    done.on(new Transfer.Ended(1, 1, 487, "Request Terminated", TransferOutcome.CANCELLED, ""));
     Transfer rolledBack = transfer("t-back", "c-3", T0);
     create(rolledBack, "requested");
-    rolledBack.on(new Transfer.Ended(1, 1, 486, "Busy", Transfer.Outcome.ROLLED_BACK, ""));
+    rolledBack.on(new Transfer.Ended(1, 1, 486, "Busy", TransferOutcome.ROLLED_BACK, ""));
 
     assertThat(store.unfinished()).containsExactly(new TransferStore.Unfinished("t-run", "acme"));
     db.inTransaction(

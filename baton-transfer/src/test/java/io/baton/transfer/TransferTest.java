@@ -3,8 +3,10 @@ package io.baton.transfer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.baton.contract.OnFail;
+import io.baton.contract.TransferMode;
+import io.baton.contract.TransferOutcome;
 import io.baton.transfer.Transfer.Ended;
-import io.baton.transfer.Transfer.Outcome;
 import io.baton.transfer.Transfer.Progress;
 import io.baton.transfer.Transfer.State;
 import java.time.Duration;
@@ -23,9 +25,9 @@ class TransferTest {
           "c-1",
           "acme",
           List.of(
-              new Transfer.Target("+16465550111", new Destination.Number("+16465550111"), 30),
+              new Transfer.Target("+16465550111", new ReferTarget.Number("+16465550111"), 30),
               new Transfer.Target(
-                  "sip:b@127.0.0.1:5131", new Destination.Sip("sip:b@127.0.0.1:5131"), 20)),
+                  "sip:b@127.0.0.1:5131", new ReferTarget.Sip("sip:b@127.0.0.1:5131"), 20)),
           TransferMode.MAKE_BEFORE_BREAK,
           OnFail.STAY,
           Map.of(),
@@ -36,7 +38,8 @@ class TransferTest {
     return new Progress(cseq, attempt, status, reason);
   }
 
-  private static Ended ended(long cseq, Integer attempt, int status, String reason, Outcome o) {
+  private static Ended ended(
+      long cseq, Integer attempt, int status, String reason, TransferOutcome o) {
     return new Ended(cseq, attempt, status, reason, o, "noresource");
   }
 
@@ -48,7 +51,8 @@ class TransferTest {
     transfer.on(progress(1, 1, 100, "Trying"));
     transfer.on(progress(2, 1, 180, "Ringing"));
     assertThat(transfer.on(progress(3, 1, 200, "OK"))).isEqualTo(State.ANSWERED);
-    assertThat(transfer.on(ended(4, 1, 200, "OK", Outcome.COMPLETED))).isEqualTo(State.COMPLETED);
+    assertThat(transfer.on(ended(4, 1, 200, "OK", TransferOutcome.COMPLETED)))
+        .isEqualTo(State.COMPLETED);
 
     assertThat(entered)
         .containsExactly(
@@ -71,7 +75,7 @@ class TransferTest {
     assertThat(transfer.on(progress(4, 2, 100, "Trying"))).isEqualTo(State.DIALING);
     assertThat(transfer.attempt()).isEqualTo(2);
     transfer.on(progress(5, 2, 200, "OK"));
-    transfer.on(ended(6, 2, 200, "OK", Outcome.COMPLETED));
+    transfer.on(ended(6, 2, 200, "OK", TransferOutcome.COMPLETED));
 
     assertThat(entered)
         .containsExactly(
@@ -102,7 +106,8 @@ class TransferTest {
     transfer.on(progress(1, 1, 100, "Trying"));
     transfer.on(progress(2, 1, 486, "Busy Here"));
     transfer.on(progress(3, 2, 100, "Trying"));
-    assertThat(transfer.on(ended(4, 2, 603, "Decline", Outcome.FAILED))).isEqualTo(State.FAILED);
+    assertThat(transfer.on(ended(4, 2, 603, "Decline", TransferOutcome.FAILED)))
+        .isEqualTo(State.FAILED);
 
     assertThat(transfer.sipStatus()).isEqualTo(603);
     assertThat(transfer.reason()).isEqualTo("Decline");
@@ -113,7 +118,7 @@ class TransferTest {
   @Test
   void aBlindTransferRoutedBackEndsRolledBack() {
     transfer.on(progress(1, 1, 100, "Trying"));
-    assertThat(transfer.on(ended(2, 1, 408, "Request Timeout", Outcome.ROLLED_BACK)))
+    assertThat(transfer.on(ended(2, 1, 408, "Request Timeout", TransferOutcome.ROLLED_BACK)))
         .isEqualTo(State.ROLLED_BACK);
     assertThat(transfer.sipStatus()).isEqualTo(408);
     assertThat(entered.getLast())
@@ -123,7 +128,7 @@ class TransferTest {
   @Test
   void theCallerHangingUpEndsCancelled() {
     transfer.on(progress(1, 1, 180, "Ringing"));
-    assertThat(transfer.on(ended(2, 1, 487, "Request Terminated", Outcome.CANCELLED)))
+    assertThat(transfer.on(ended(2, 1, 487, "Request Terminated", TransferOutcome.CANCELLED)))
         .isEqualTo(State.CANCELLED);
     assertThat(transfer.sipStatus()).isEqualTo(487);
   }
@@ -165,7 +170,7 @@ class TransferTest {
 
   @Test
   void anOutcomeWithoutAFinalStatusStillDecides() {
-    transfer.on(new Ended(1, 1, 180, "Ringing", Outcome.CANCELLED, "noresource"));
+    transfer.on(new Ended(1, 1, 180, "Ringing", TransferOutcome.CANCELLED, "noresource"));
 
     assertThat(transfer.state()).isEqualTo(State.CANCELLED);
     assertThat(transfer.sipStatus()).isNull();
@@ -259,7 +264,7 @@ class TransferTest {
   void staleNotifiesAreIgnored() {
     transfer.on(progress(5, 1, 180, "Ringing"));
     transfer.on(progress(4, 1, 100, "Trying"));
-    transfer.on(ended(5, 1, 200, "OK", Outcome.COMPLETED));
+    transfer.on(ended(5, 1, 200, "OK", TransferOutcome.COMPLETED));
 
     assertThat(transfer.state()).isEqualTo(State.RINGING);
     assertThat(entered).hasSize(1);
@@ -297,9 +302,9 @@ class TransferTest {
 
   @Test
   void anEndedTransferIgnoresLateAnswersNotifiesAndTimers() {
-    transfer.on(ended(1, 1, 200, "OK", Outcome.COMPLETED));
+    transfer.on(ended(1, 1, 200, "OK", TransferOutcome.COMPLETED));
     transfer.on(progress(2, 2, 100, "Trying"));
-    transfer.on(ended(3, 2, 486, "Busy Here", Outcome.FAILED));
+    transfer.on(ended(3, 2, 486, "Busy Here", TransferOutcome.FAILED));
     transfer.on(new Transfer.ReferRejected(408, "Request Timeout"));
     transfer.on(new Transfer.ReferUnanswered(Duration.ofSeconds(32)));
     transfer.on(new Transfer.TimedOut(Duration.ofSeconds(40)));
@@ -317,10 +322,10 @@ class TransferTest {
   }
 
   @Test
-  void outcomesAreReadFromTheirWireSpelling() {
-    assertThat(Outcome.fromWire("rolled_back")).contains(Outcome.ROLLED_BACK);
-    assertThat(Outcome.fromWire(" Completed ")).contains(Outcome.COMPLETED);
-    assertThat(Outcome.fromWire("maybe")).isEmpty();
-    assertThat(Outcome.fromWire(null)).isEmpty();
+  void everyOutcomeEndsInTheFinalStateOfTheSameName() {
+    for (TransferOutcome outcome : TransferOutcome.values()) {
+      assertThat(State.of(outcome).wire()).isEqualTo(outcome.wire());
+      assertThat(State.of(outcome).terminal()).isTrue();
+    }
   }
 }

@@ -206,7 +206,7 @@ public final class UaCall {
 
   /**
    * The first value of a header of the INVITE that created the call (received for incoming calls,
-   * sent for placed ones), e.g. {@code header("X-Baton-Call-Id")}; null if absent.
+   * sent for placed ones), e.g. {@code header(BatonHeaders.CALL_ID)}; null if absent.
    */
   public String header(String name) {
     return Messages.headerValue(invite, name);

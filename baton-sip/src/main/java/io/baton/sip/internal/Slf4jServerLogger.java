@@ -5,9 +5,9 @@ import gov.nist.javax.sip.header.Via;
 import gov.nist.javax.sip.message.SIPMessage;
 import gov.nist.javax.sip.message.SIPRequest;
 import gov.nist.javax.sip.message.SIPResponse;
+import io.baton.contract.BatonHeaders;
 import io.baton.sip.CapturedMessage;
 import io.baton.sip.HostPort;
-import io.baton.sip.Messages;
 import io.baton.sip.SipCapture;
 import java.time.Instant;
 import java.util.Locale;
@@ -67,7 +67,7 @@ public final class Slf4jServerLogger implements ServerLogger {
     HostPort source = address(from);
     HostPort destination = address(to);
     Via via = message.getTopmostVia();
-    Header batonCallId = message.getHeader(Messages.CALL_ID_HEADER);
+    Header batonCallId = message.getHeader(BatonHeaders.CALL_ID);
     int status = message instanceof SIPResponse r ? r.getStatusCode() : 0;
     String method =
         message instanceof SIPRequest r

@@ -1,11 +1,11 @@
 package io.baton.bench;
 
-import io.baton.routing.CallerId;
+import io.baton.contract.CallerId;
+import io.baton.contract.RedirectInfo;
 import io.baton.routing.Carrier;
 import io.baton.routing.CarrierRoute;
 import io.baton.routing.CarrierStatus;
 import io.baton.routing.LeastCostRouter;
-import io.baton.routing.RedirectInfo;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;

@@ -3,7 +3,11 @@ package io.baton.sbc;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.baton.sbc.TransferRequest.TransferTarget;
+import io.baton.contract.CallerId;
+import io.baton.contract.OnFail;
+import io.baton.contract.RedirectInfo;
+import io.baton.contract.TransferMode;
+import io.baton.sbc.ReferredTransfer.TransferTarget;
 import io.baton.sip.HostPort;
 import io.baton.sip.Messages;
 import io.baton.sip.PeerNames;
@@ -14,7 +18,7 @@ import javax.sip.message.Request;
 import org.junit.jupiter.api.Test;
 
 /** Reading a REFER as the proxy sends it to SBC-edge (docs "The transfer" steps 3-4). */
-class TransferRequestTest {
+class ReferredTransferTest {
   private static final TransferConfig CONFIG =
       new TransferConfig(
           Duration.ofSeconds(30), Duration.ofSeconds(300), CallerId.KEEP, RedirectInfo.DIVERSION);
@@ -36,8 +40,8 @@ class TransferRequestTest {
     return Messages.get().messageFactory().createRequest(text);
   }
 
-  private static TransferRequest parse(String... extraHeaders) throws Exception {
-    return TransferRequest.parse(refer(extraHeaders), CONFIG, PEERS);
+  private static ReferredTransfer parse(String... extraHeaders) throws Exception {
+    return ReferredTransfer.parse(refer(extraHeaders), CONFIG, PEERS);
   }
 
   private static Target only(TransferTarget target) {
@@ -46,7 +50,7 @@ class TransferRequestTest {
 
   @Test
   void aTelNumberGoesThroughTheRedirectServerWithTheDefaults() throws Exception {
-    TransferRequest t = parse("Refer-To: <tel:+16465550111>\r\n");
+    ReferredTransfer t = parse("Refer-To: <tel:+16465550111>\r\n");
 
     assertThat(t.targets())
         .containsExactly(
@@ -60,7 +64,7 @@ class TransferRequestTest {
 
   @Test
   void aSipUriIsDialledDirectlyWithoutItsEmbeddedHeadersAsTheConfigPresentsIt() throws Exception {
-    TransferRequest t =
+    ReferredTransfer t =
         parse(
             "Refer-To: <sip:support@127.0.0.1:5131;cid=did?Replaces=abc>\r\n",
             "X-Baton-Transfer-Mode: blind\r\n",
@@ -78,7 +82,7 @@ class TransferRequestTest {
 
   @Test
   void theFallbackListFollowsReferToEachWithItsOwnTimeout() throws Exception {
-    TransferRequest t =
+    ReferredTransfer t =
         parse(
             "Refer-To: <tel:+16465550111>\r\n",
             "X-Baton-Transfer-Timeout: 20\r\n",
@@ -103,7 +107,7 @@ class TransferRequestTest {
 
   @Test
   void passHeadersArePercentDecodedAndOnlyTheCustomersOwnAreKept() throws Exception {
-    TransferRequest t =
+    ReferredTransfer t =
         parse(
             "Refer-To: <tel:+16465550111>\r\n",
             "X-Baton-Pass: X-Agent-Id=42\r\n",
@@ -134,9 +138,9 @@ class TransferRequestTest {
         .hasMessageContaining("X-Baton-Transfer-Timeout");
     assertThatThrownBy(
             () -> parse("Refer-To: <tel:+16465550111>\r\n", "X-Baton-Transfer-Mode: later\r\n"))
-        .hasMessageContaining("X-Baton-Transfer-Mode");
+        .hasMessage("Bad X-Baton-Transfer-Mode: 'later' is not make-before-break or blind");
     assertThatThrownBy(() -> parse("Refer-To: <tel:+16465550111>\r\n", "X-Baton-On-Fail: drop\r\n"))
-        .hasMessage("Bad X-Baton-On-Fail (stay|hangup)");
+        .hasMessage("Bad X-Baton-On-Fail: 'drop' is not stay or hangup");
   }
 
   @Test
@@ -157,8 +161,14 @@ class TransferRequestTest {
   }
 
   @Test
-  void listEntriesSplitOnlyAtCommasOutsideUrisAndQuotes() {
-    assertThat(TransferRequest.splitList("<sip:a@h;x=1,2>;timeout=5 , \"b, c\" <sip:b@h>,,"))
-        .containsExactly("<sip:a@h;x=1,2>;timeout=5", "\"b, c\" <sip:b@h>");
+  void modeAndOnFailAreReadByTheWireContractsRule() throws Exception {
+    ReferredTransfer t =
+        parse(
+            "Refer-To: <tel:+16465550111>\r\n",
+            "X-Baton-Transfer-Mode: Blind\r\n",
+            "X-Baton-On-Fail: HANGUP\r\n");
+
+    assertThat(t.mode()).isEqualTo(TransferMode.BLIND);
+    assertThat(t.onFail()).isEqualTo(OnFail.HANGUP);
   }
 }

@@ -1,5 +1,11 @@
 package io.baton.sbc;
 
+import io.baton.contract.BatonHeaders;
+import io.baton.contract.FallbackTarget;
+import io.baton.contract.OnFail;
+import io.baton.contract.PassHeader;
+import io.baton.contract.PositiveNumber;
+import io.baton.contract.TransferMode;
 import io.baton.sip.Messages;
 import io.baton.sip.PeerNames;
 import java.time.Duration;
@@ -12,10 +18,12 @@ import javax.sip.address.URI;
 import javax.sip.header.ExtensionHeader;
 import javax.sip.header.ReferToHeader;
 import javax.sip.message.Request;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * What a REFER asks SBC-edge to do (docs "The transfer" steps 2 and 4, "Transfers that always
- * finish"), read from its headers.
+ * finish"), read from its headers by the wire contract (docs "Wire contract").
  *
  * @param targets {@code Refer-To} with {@code X-Baton-Transfer-Timeout}, then each entry of {@code
  *     X-Baton-Transfer-Fallback}, tried in this order
@@ -24,17 +32,13 @@ import javax.sip.message.Request;
  * @param pass the customer's headers every new leg carries ({@code X-Baton-Pass})
  * @param referCSeq the REFER's CSeq, which every NOTIFY names (RFC 3515 §2.4.6)
  */
-record TransferRequest(
+record ReferredTransfer(
     List<TransferTarget> targets,
     TransferMode mode,
     OnFail onFail,
     List<HeaderField> pass,
     long referCSeq) {
-
-  static final String MODE_HEADER = "X-Baton-Transfer-Mode";
-  static final String TIMEOUT_HEADER = "X-Baton-Transfer-Timeout";
-  static final String FALLBACK_HEADER = "X-Baton-Transfer-Fallback";
-  static final String ON_FAIL_HEADER = "X-Baton-On-Fail";
+  private static final Logger LOG = LoggerFactory.getLogger(ReferredTransfer.class);
 
   /** Targets in one transfer at most: each may ring for minutes, and a NOTIFY reports each. */
   static final int MAX_TARGETS = 10;
@@ -46,7 +50,7 @@ record TransferRequest(
    */
   record TransferTarget(Destination destination, Duration timeout) {}
 
-  TransferRequest {
+  ReferredTransfer {
     targets = List.copyOf(targets);
     pass = List.copyOf(pass);
   }
@@ -59,25 +63,29 @@ record TransferRequest(
   /**
    * @throws IllegalArgumentException with the reason phrase for a {@code 400}
    */
-  static TransferRequest parse(Request refer, TransferConfig config, PeerNames peers) {
+  static ReferredTransfer parse(Request refer, TransferConfig config, PeerNames peers) {
     List<TransferTarget> targets = new ArrayList<>();
+    String firstTimeout = Messages.headerValue(refer, BatonHeaders.TRANSFER_TIMEOUT);
     targets.add(
         new TransferTarget(
             destination(referTo(refer), "Refer-To", config, peers),
-            timeout(Messages.headerValue(refer, TIMEOUT_HEADER), TIMEOUT_HEADER, config)));
-    for (String value : values(refer, FALLBACK_HEADER)) {
-      for (String entry : splitList(value)) {
+            firstTimeout == null
+                ? config.defaultTimeout()
+                : timeout(
+                    PositiveNumber.seconds(firstTimeout, BatonHeaders.TRANSFER_TIMEOUT), config)));
+    for (String value : values(refer, BatonHeaders.TRANSFER_FALLBACK)) {
+      for (FallbackTarget entry : FallbackTarget.parse(value)) {
         targets.add(fallback(entry, config, peers));
       }
     }
     if (targets.size() > MAX_TARGETS) {
       throw new IllegalArgumentException("More than " + MAX_TARGETS + " transfer targets");
     }
-    return new TransferRequest(
+    return new ReferredTransfer(
         targets,
-        mode(Messages.headerValue(refer, MODE_HEADER)),
-        onFail(Messages.headerValue(refer, ON_FAIL_HEADER)),
-        PassHeaders.parse(values(refer, PassHeaders.HEADER)),
+        mode(Messages.headerValue(refer, BatonHeaders.TRANSFER_MODE)),
+        onFail(Messages.headerValue(refer, BatonHeaders.ON_FAIL)),
+        pass(values(refer, BatonHeaders.PASS)),
         Messages.cseq(refer));
   }
 
@@ -89,31 +97,19 @@ record TransferRequest(
     return referTo.getAddress().getURI();
   }
 
-  /**
-   * One fallback entry, {@code <uri>;timeout=<seconds>} (a name-addr with header parameters, like a
-   * Contact, RFC 3261 §20.10); other parameters are ignored.
-   */
-  private static TransferTarget fallback(String entry, TransferConfig config, PeerNames peers) {
-    int close = entry.indexOf('>');
-    if (!entry.startsWith("<") || close < 0) {
-      throw new IllegalArgumentException("Bad " + FALLBACK_HEADER + " (<uri>;timeout=s, ...)");
-    }
+  private static TransferTarget fallback(
+      FallbackTarget entry, TransferConfig config, PeerNames peers) {
     URI uri;
     try {
-      uri = Messages.get().parseUri(entry.substring(1, close));
+      uri = Messages.get().parseUri(entry.uri());
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("Bad " + FALLBACK_HEADER + " URI", e);
-    }
-    String timeout = null;
-    for (String param : entry.substring(close + 1).split(";")) {
-      int eq = param.indexOf('=');
-      if (eq > 0 && param.substring(0, eq).trim().equalsIgnoreCase("timeout")) {
-        timeout = param.substring(eq + 1);
-      }
+      throw new IllegalArgumentException("Bad " + BatonHeaders.TRANSFER_FALLBACK + " URI", e);
     }
     return new TransferTarget(
-        destination(uri, FALLBACK_HEADER, config, peers),
-        timeout(timeout, FALLBACK_HEADER + " timeout", config));
+        destination(uri, BatonHeaders.TRANSFER_FALLBACK, config, peers),
+        entry.timeoutSeconds().isPresent()
+            ? timeout(entry.timeoutSeconds().getAsLong(), config)
+            : config.defaultTimeout());
   }
 
   private static Destination destination(
@@ -132,39 +128,43 @@ record TransferRequest(
   }
 
   private static TransferMode mode(String value) {
-    if (value == null) {
-      return TransferMode.MAKE_BEFORE_BREAK;
+    try {
+      return value == null ? TransferMode.DEFAULT : TransferMode.parse(value);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(
+          "Bad " + BatonHeaders.TRANSFER_MODE + ": " + e.getMessage());
     }
-    return TransferMode.fromWire(value)
-        .orElseThrow(
-            () ->
-                new IllegalArgumentException("Bad " + MODE_HEADER + " (make-before-break|blind)"));
   }
 
   private static OnFail onFail(String value) {
-    if (value == null) {
-      return OnFail.STAY;
+    try {
+      return value == null ? OnFail.DEFAULT : OnFail.parse(value);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("Bad " + BatonHeaders.ON_FAIL + ": " + e.getMessage());
     }
-    return OnFail.fromWire(value)
-        .orElseThrow(
-            () -> new IllegalArgumentException("Bad " + ON_FAIL_HEADER + " (stay|hangup)"));
   }
 
-  private static Duration timeout(String value, String what, TransferConfig config) {
-    if (value == null) {
-      return config.defaultTimeout();
-    }
-    long seconds;
-    try {
-      seconds = Long.parseLong(value.trim());
-    } catch (NumberFormatException e) {
-      seconds = 0;
-    }
-    if (seconds < 1) {
-      throw new IllegalArgumentException("Bad " + what + " (seconds, at least 1)");
-    }
+  /** The ring time asked for, cut to {@code transfer.maxTimeout}. */
+  private static Duration timeout(long seconds, TransferConfig config) {
     Duration asked = Duration.ofSeconds(seconds);
     return asked.compareTo(config.maxTimeout()) > 0 ? config.maxTimeout() : asked;
+  }
+
+  /**
+   * The headers to pass, in the order named; one that cannot be passed is left out with a log line,
+   * never an error: the transfer itself is still worth doing.
+   */
+  private static List<HeaderField> pass(List<String> values) {
+    List<HeaderField> out = new ArrayList<>();
+    for (String value : values) {
+      try {
+        PassHeader header = PassHeader.parse(value);
+        out.add(new HeaderField(header.name(), header.value()));
+      } catch (IllegalArgumentException e) {
+        LOG.info("ignoring {}: {} ({})", BatonHeaders.PASS, value, e.getMessage());
+      }
+    }
+    return out;
   }
 
   /** Every value of an extension header, in order. */
@@ -176,37 +176,5 @@ record TransferRequest(
       }
     }
     return out;
-  }
-
-  /**
-   * A header value's comma-separated entries (RFC 3261 §7.3.1); commas inside {@code <...>} or a
-   * quoted string belong to the entry.
-   */
-  static List<String> splitList(String value) {
-    List<String> entries = new ArrayList<>();
-    boolean inAngle = false;
-    boolean inQuotes = false;
-    int start = 0;
-    for (int i = 0; i < value.length(); i++) {
-      char c = value.charAt(i);
-      if (inQuotes) {
-        if (c == '\\') {
-          i++;
-        } else if (c == '"') {
-          inQuotes = false;
-        }
-      } else if (c == '"') {
-        inQuotes = true;
-      } else if (c == '<') {
-        inAngle = true;
-      } else if (c == '>') {
-        inAngle = false;
-      } else if (c == ',' && !inAngle) {
-        entries.add(value.substring(start, i).trim());
-        start = i + 1;
-      }
-    }
-    entries.add(value.substring(start).trim());
-    return entries.stream().filter(e -> !e.isEmpty()).toList();
   }
 }

@@ -7,15 +7,16 @@ import javax.sip.address.SipURI;
 
 /**
  * Where a transfer sends the caller, resolved: a phone number (SBC-edge routes it by least-cost
- * routing) or a SIP URI (dialled directly). Its {@link #uri()} is what goes into {@code Refer-To}.
+ * routing) or a SIP URI (dialled directly). Its {@link #uri()} is what the REFER names: {@code
+ * Refer-To} for the first target, an {@code X-Baton-Transfer-Fallback} entry for the others.
  */
-public sealed interface Destination {
+public sealed interface ReferTarget {
 
   /** {@code tel:+16465550111} or the SIP URI as written. */
   String uri();
 
   /** An E.164 number, referred to as a {@code tel:} URI (RFC 3966). */
-  record Number(String e164) implements Destination {
+  record Number(String e164) implements ReferTarget {
     @Override
     public String uri() {
       return "tel:" + e164;
@@ -23,7 +24,7 @@ public sealed interface Destination {
   }
 
   /** A {@code sip:} or {@code sips:} URI. */
-  record Sip(String value) implements Destination {
+  record Sip(String value) implements ReferTarget {
     @Override
     public String uri() {
       return value;
@@ -34,7 +35,7 @@ public sealed interface Destination {
    * Reads a phone number (E.164, or national in the default region) or a {@code sip:}/{@code sips:}
    * URI with a host; empty for anything else.
    */
-  static Optional<Destination> parse(String text, Numbers numbers) {
+  static Optional<ReferTarget> parse(String text, Numbers numbers) {
     if (text == null) {
       return Optional.empty();
     }
@@ -45,7 +46,7 @@ public sealed interface Destination {
     return numbers.toE164(s).map(Number::new);
   }
 
-  private static Optional<Destination> sipUri(String text) {
+  private static Optional<ReferTarget> sipUri(String text) {
     try {
       if (Messages.get().parseUri(text) instanceof SipURI sip
           && sip.getHost() != null
