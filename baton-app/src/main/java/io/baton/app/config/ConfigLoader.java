@@ -21,6 +21,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 
@@ -228,9 +229,26 @@ public final class ConfigLoader {
     }
     if (why != null && KEYED.matcher(why).matches()) {
       String top = path.split("[.\\[]", 2)[0];
-      return why.startsWith(top + ".") || why.startsWith(top + ":") ? why : path + "." + why;
+      return why.startsWith(top + ".") || why.startsWith(top + ":") ? why : join(path, why);
     }
     return path + ": " + why;
+  }
+
+  /**
+   * {@code path} and a message naming a key below it, without saying a key twice: where the
+   * record's check names keys the path already ends with ({@code sbcs.edge.transfer} and {@code
+   * transfer.callerId: ...}), they overlap ({@code sbcs.edge.transfer.callerId: ...}).
+   */
+  static String join(String path, String keyed) {
+    String key = keyed.substring(0, keyed.indexOf(':'));
+    List<String> segments = List.of(key.split("\\."));
+    for (int k = segments.size(); k >= 1; k--) {
+      String head = String.join(".", segments.subList(0, k));
+      if (path.equals(head) || path.endsWith("." + head)) {
+        return path.substring(0, path.length() - head.length()) + keyed;
+      }
+    }
+    return path + "." + keyed;
   }
 
   /** Deserialises a value written as text with a parser that throws IllegalArgumentException. */

@@ -109,6 +109,9 @@ class ConfigLoaderTest {
     assertThatThrownBy(() -> loader.load(write(sbc), BatonConfig.class))
         .isInstanceOf(ConfigException.class)
         .hasMessageStartingWith("sbcs.edge-1.media.ports: '9-1' is not first-last");
+    String transfer = sbc.replace("9-1", "20000-20099") + "    transfer: {defaultTimeout: 0s}\n";
+    assertThatThrownBy(() -> loader.load(write(transfer), BatonConfig.class))
+        .hasMessageStartingWith("sbcs.edge-1.transfer.defaultTimeout: PT0S is under one second");
     assertThatThrownBy(
             () -> loader.load(write("transfer:\n  sip: {listen: nowhere}\n"), BatonConfig.class))
         .hasMessageStartingWith("transfer.sip.listen: 'nowhere' is not host:port");
