@@ -3,7 +3,6 @@ package io.baton.store;
 import io.baton.routing.Rate;
 import io.baton.routing.RateDeckCsv;
 import io.baton.routing.RateIndex;
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.UncheckedIOException;
@@ -13,10 +12,13 @@ import java.sql.Date;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Savepoint;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.LongConsumer;
 
 /**
@@ -26,6 +28,9 @@ import java.util.function.LongConsumer;
 public final class RateDecks {
   /** Rows per JDBC batch of an import. */
   static final int BATCH = 5_000;
+
+  /** SQLState of a unique or primary key violation, on H2 and PostgreSQL alike. */
+  private static final String UNIQUE_VIOLATION = "23505";
 
   /** Errors an import reports line by line; it counts the rest. */
   public static final int MAX_REPORTED_ERRORS = 100;
@@ -307,95 +312,157 @@ public final class RateDecks {
    * Replaces {@code carrier}'s whole deck with the CSV {@code deck} ({@link RateDeckCsv}), all or
    * nothing: one transaction writes the rows as a new deck, in batches as they are read, and makes
    * it the carrier's current one; rolled back if any line is bad or two lines name the same prefix
-   * and date. The replaced deck's rows stay, unused, until {@link #purgeReplaced}.
+   * and date (the line of the second is reported). The replaced deck's rows stay, unused, until
+   * {@link #purgeReplaced}.
    *
    * @param progress told the number of lines read so far, every batch
    * @throws IllegalArgumentException if there is no such carrier
    */
   public ImportResult importCsv(String carrier, Reader deck, LongConsumer progress) {
-    List<LineError> errors = new ArrayList<>();
-    long[] counts = new long[2]; // rows, errors
-    try {
-      return db.inTransaction(
-          c -> {
-            int next = currentDeck(c, carrier, true) + 1;
-            long lines = read(carrier, next, deck, c, errors, counts, progress);
-            progress.accept(lines);
-            if (counts[1] > 0) {
-              c.rollback();
-              return new ImportResult(0, List.copyOf(errors), counts[1]);
-            }
-            try (PreparedStatement ps =
-                c.prepareStatement("UPDATE carriers SET deck = ? WHERE name = ?")) {
-              ps.setInt(1, next);
-              ps.setString(2, carrier);
-              ps.executeUpdate();
-            }
-            bumpVersion(c);
-            return new ImportResult(counts[0], List.of(), 0);
-          });
-    } catch (StoreException e) {
-      if (!errors.isEmpty() || counts[1] > 0) {
-        throw e;
-      }
-      // a constraint the lines cannot check alone: the same prefix and date twice
-      return new ImportResult(0, List.of(new LineError(0, duplicate(e))), 1);
+    return db.inTransaction(
+        c -> {
+          int next = currentDeck(c, carrier, true) + 1;
+          Import run = new Import(c, next);
+          try (RateDeckCsv.Lines lines = RateDeckCsv.read(carrier, deck)) {
+            run.readAll(lines, progress);
+          } catch (IOException e) {
+            throw new UncheckedIOException(e);
+          }
+          if (run.errorCount > 0) {
+            c.rollback();
+            return new ImportResult(0, List.copyOf(run.errors), run.errorCount);
+          }
+          try (PreparedStatement ps =
+              c.prepareStatement("UPDATE carriers SET deck = ? WHERE name = ?")) {
+            ps.setInt(1, next);
+            ps.setString(2, carrier);
+            ps.executeUpdate();
+          }
+          bumpVersion(c);
+          return new ImportResult(run.rows, List.of(), 0);
+        });
+  }
+
+  /**
+   * One import's writing: rows go in batches, each behind a savepoint so that a batch the database
+   * refuses (a prefix and date named twice) can be taken back and its offending line found; after
+   * the first error lines are only checked.
+   */
+  private static final class Import {
+    private final Connection c;
+    private final int deckNumber;
+    private final List<RateDeckCsv.Line> batch = new ArrayList<>(BATCH);
+    private final List<LineError> errors = new ArrayList<>();
+    private long rows;
+    private long errorCount;
+
+    Import(Connection c, int deckNumber) {
+      this.c = c;
+      this.deckNumber = deckNumber;
     }
-  }
 
-  private static String duplicate(StoreException e) {
-    return "the deck names a prefix and effective date twice, or breaks a constraint: "
-        + e.getMessage().lines().findFirst().orElse("");
-  }
-
-  private static long read(
-      String carrier,
-      int deckNumber,
-      Reader deck,
-      Connection c,
-      List<LineError> errors,
-      long[] counts,
-      LongConsumer progress)
-      throws SQLException {
-    BufferedReader in = deck instanceof BufferedReader b ? b : new BufferedReader(deck, 1 << 16);
-    long line = 0;
-    int batched = 0;
-    try (PreparedStatement ps = insert(c)) {
-      for (String text = in.readLine(); text != null; text = in.readLine()) {
-        line++;
-        if (text.isBlank() || (line == 1 && RateDeckCsv.isHeader(text))) {
-          continue;
-        }
-        switch (RateDeckCsv.parse(carrier, text)) {
+    void readAll(RateDeckCsv.Lines lines, LongConsumer progress) throws IOException, SQLException {
+      long reported = 0;
+      for (RateDeckCsv.Line line = lines.next(); line != null; line = lines.next()) {
+        switch (line.parsed()) {
           case RateDeckCsv.Parsed.Row row -> {
-            if (counts[1] == 0) { // after the first error only checking goes on
-              bind(ps, row.rate(), deckNumber);
-              ps.addBatch();
-              batched++;
-            }
-            counts[0]++;
-          }
-          case RateDeckCsv.Parsed.Bad bad -> {
-            counts[1]++;
-            if (errors.size() < MAX_REPORTED_ERRORS) {
-              errors.add(new LineError(line, bad.problem()));
+            rows++;
+            if (errorCount == 0) {
+              batch.add(line);
             }
           }
+          case RateDeckCsv.Parsed.Bad bad -> error(line.number(), bad.problem());
         }
-        if (batched == BATCH) {
-          ps.executeBatch();
-          batched = 0;
+        if (batch.size() == BATCH) {
+          flush();
         }
-        if (line % BATCH == 0) {
-          progress.accept(line);
+        if (lines.linesRead() - reported >= BATCH) {
+          reported = lines.linesRead();
+          progress.accept(reported);
         }
       }
-      if (batched > 0 && counts[1] == 0) {
-        ps.executeBatch();
+      if (errorCount == 0) {
+        flush();
       }
-      return line;
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+      progress.accept(lines.linesRead());
     }
+
+    private void error(long line, String problem) {
+      errorCount++;
+      batch.clear();
+      if (errors.size() < MAX_REPORTED_ERRORS) {
+        errors.add(new LineError(line, problem));
+      }
+    }
+
+    private void flush() throws SQLException {
+      if (batch.isEmpty()) {
+        return;
+      }
+      Savepoint before = c.setSavepoint();
+      try (PreparedStatement ps = insert(c)) {
+        for (RateDeckCsv.Line line : batch) {
+          bind(ps, rate(line), deckNumber);
+          ps.addBatch();
+        }
+        ps.executeBatch();
+        batch.clear();
+      } catch (SQLException e) {
+        c.rollback(before);
+        if (!UNIQUE_VIOLATION.equals(sqlState(e))) {
+          throw e;
+        }
+        RateDeckCsv.Line twice = firstRepeated();
+        Rate rate = rate(twice);
+        error(
+            twice.number(),
+            "prefix "
+                + rate.prefix()
+                + (rate.effective().equals(Rate.ALWAYS)
+                    ? " (no effective date)"
+                    : " effective " + rate.effective())
+                + " is named on an earlier line too");
+      }
+    }
+
+    /** The first line of the refused batch whose prefix and date an earlier line named. */
+    private RateDeckCsv.Line firstRepeated() throws SQLException {
+      Set<String> seen = new HashSet<>();
+      try (PreparedStatement ps =
+          c.prepareStatement(
+              "SELECT 1 FROM rate_deck WHERE carrier = ? AND deck = ? AND prefix = ?"
+                  + " AND effective_date = ?")) {
+        for (RateDeckCsv.Line line : batch) {
+          Rate rate = rate(line);
+          if (!seen.add(rate.prefix() + " " + rate.effective())) {
+            return line;
+          }
+          ps.setString(1, rate.carrier());
+          ps.setInt(2, deckNumber);
+          ps.setString(3, rate.prefix());
+          ps.setDate(4, Date.valueOf(rate.effective()));
+          try (ResultSet rs = ps.executeQuery()) {
+            if (rs.next()) {
+              return line;
+            }
+          }
+        }
+      }
+      throw new IllegalStateException("a batch was refused as a repeat but no line repeats");
+    }
+
+    private static Rate rate(RateDeckCsv.Line line) {
+      return ((RateDeckCsv.Parsed.Row) line.parsed()).rate();
+    }
+  }
+
+  /** The SQLState of {@code e} or of the first exception it chains (batches wrap theirs). */
+  private static String sqlState(SQLException e) {
+    for (SQLException x = e; x != null; x = x.getNextException()) {
+      if (x.getSQLState() != null) {
+        return x.getSQLState();
+      }
+    }
+    return e.getCause() instanceof SQLException cause ? cause.getSQLState() : null;
   }
 }

@@ -546,7 +546,31 @@ abstract class StoreContract {
           decks.importCsv("cheapnet", new java.io.StringReader(csv), n -> {});
 
       assertThat(result.committed()).isFalse();
-      assertThat(result.errors().get(0).problem()).startsWith("the deck names a prefix");
+      assertThat(result.errors())
+          .containsExactly(
+              new RateDecks.LineError(
+                  2, "prefix +1646 effective 2026-01-01 is named on an earlier line too"));
+      assertThat(everything()).isEqualTo(before);
+    }
+
+    @Test
+    void aRepeatFarApartIsFoundInALaterBatch() {
+      StringBuilder csv = new StringBuilder();
+      for (int i = 0; i < RateDecks.BATCH + 10; i++) {
+        csv.append(1_000_000 + i).append(",0.001,,,,\n");
+      }
+      csv.append("1000003,0.002,,,,\n");
+      List<String> before = everything();
+
+      RateDecks.ImportResult result =
+          decks.importCsv("cheapnet", new java.io.StringReader(csv.toString()), n -> {});
+
+      assertThat(result.committed()).isFalse();
+      assertThat(result.errors())
+          .containsExactly(
+              new RateDecks.LineError(
+                  RateDecks.BATCH + 11,
+                  "prefix +1000003 (no effective date) is named on an earlier line too"));
       assertThat(everything()).isEqualTo(before);
     }
 

@@ -277,10 +277,9 @@ final class AdminApi {
   private void postRate(Context ctx, Principal who) throws JsonProcessingException {
     String carrier = existingCarrier(ctx);
     JsonNode body = fields(ctx, RATE_FIELDS);
-    // one row is checked as one CSV line would be: the same rules and messages
-    String line =
-        String.join(
-            ",",
+    // one row is checked as one CSV record would be: the same rules and messages
+    List<String> fields =
+        List.of(
             required(body, "prefix"),
             number(body, "rate"),
             number(body, "connectionFee"),
@@ -288,7 +287,7 @@ final class AdminApi {
             number(body, "incrementNext"),
             Optional.ofNullable(TransferApi.text(body, "effectiveDate")).orElse(""));
     Rate rate =
-        switch (RateDeckCsv.parse(carrier, line)) {
+        switch (RateDeckCsv.parse(carrier, fields)) {
           case RateDeckCsv.Parsed.Row row -> row.rate();
           case RateDeckCsv.Parsed.Bad bad -> throw fieldProblem(bad.problem());
         };
