@@ -119,7 +119,8 @@ public final class ApiKeys {
     cache.remove(hash(key), clock.instant());
   }
 
-  static String hash(String key) {
+  /** The hex SHA-256 of {@code key}: what is stored, and what stands for a key in memory. */
+  public static String hash(String key) {
     try {
       return HexFormat.of()
           .formatHex(
