@@ -6,6 +6,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -49,6 +50,27 @@ class MainTest {
   }
 
   @Test
+  void aTransferServerWithoutItsMasterKeyDoesNotStartAndSaysWhichKey() throws Exception {
+    Assumptions.assumeTrue(System.getenv("BATON_MASTER_KEY") == null, "BATON_MASTER_KEY is set");
+    Path config = dir.resolve("transfer.yaml");
+    Files.writeString(
+        config,
+        "database: {url: 'jdbc:h2:mem:main-test'}\n"
+            + "transfer:\n  sip: {listen: 127.0.0.1:17110}\n  http: 127.0.0.1:17180\n");
+    PrintStream err = System.err;
+    ByteArrayOutputStream captured = new ByteArrayOutputStream();
+    System.setErr(new PrintStream(captured, true));
+    try {
+      assertThat(Main.run("run", "transfer", "--config", config.toString())).isEqualTo(2);
+    } finally {
+      System.setErr(err);
+    }
+    assertThat(captured.toString())
+        .contains(
+            "baton: transfer.secrets.masterKey: environment variable BATON_MASTER_KEY is not set");
+  }
+
+  @Test
   void agentTransferSaysWhenTheCallCenterCannotBeReached() throws Exception {
     PrintStream out = System.out;
     ByteArrayOutputStream captured = new ByteArrayOutputStream();
@@ -57,7 +79,8 @@ class MainTest {
       // Nothing listens on 17105.
       int status =
           AgentCommand.transfer(
-              io.baton.sip.HostPort.parse("127.0.0.1:17105"),
+              new io.baton.callcenter.AgentHttpConfig(
+                  io.baton.sip.HostPort.parse("127.0.0.1:17105"), "agents-key-0123456789"),
               "alice",
               "target:support",
               System.out);

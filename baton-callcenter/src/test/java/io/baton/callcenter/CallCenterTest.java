@@ -7,7 +7,6 @@ import static org.awaitility.Awaitility.await;
 import io.baton.media.MediaPorts;
 import io.baton.media.PortPool;
 import io.baton.sip.HostPort;
-import io.baton.sip.HostPort;
 import io.baton.sip.Messages;
 import io.baton.sip.OutboundTransaction;
 import io.baton.sip.SipConfig;
