@@ -23,30 +23,30 @@ class MainTest {
   void aBadConfigurationExitsWith2AndSaysWhy() throws Exception {
     Path bad = dir.resolve("bad.yaml");
     Files.writeString(bad, "proxy:\n  sip: {listen: 127.0.0.1:17080}\n  routs: []\n");
-    PrintStream err = System.err;
-    ByteArrayOutputStream captured = new ByteArrayOutputStream();
-    System.setErr(new PrintStream(captured, true));
-    try {
-      assertThat(Main.run("check", "--config", bad.toString())).isEqualTo(2);
-    } finally {
-      System.setErr(err);
-    }
-    assertThat(captured.toString()).contains("baton: proxy.routs: unknown key");
+    assertThat(errorOf(2, "check", "--config", bad.toString()))
+        .contains("baton: proxy.routs: unknown key");
   }
 
   @Test
   void runRefusesAnElementTheConfigurationDoesNotDefine() throws Exception {
     Path one = dir.resolve("one.yaml");
     Files.writeString(one, "proxy:\n  sip: {listen: 127.0.0.1:17080}\n");
+    assertThat(errorOf(2, "run", "sbc-edge", "--config", one.toString()))
+        .contains("no element 'sbc-edge'")
+        .contains("[proxy]");
+  }
+
+  /** Runs {@code args}, checks the exit status is {@code status}; what it wrote to stderr. */
+  private static String errorOf(int status, String... args) {
     PrintStream err = System.err;
     ByteArrayOutputStream captured = new ByteArrayOutputStream();
     System.setErr(new PrintStream(captured, true));
     try {
-      assertThat(Main.run("run", "sbc-edge", "--config", one.toString())).isEqualTo(2);
+      assertThat(Main.run(args)).isEqualTo(status);
     } finally {
       System.setErr(err);
     }
-    assertThat(captured.toString()).contains("no element 'sbc-edge'").contains("[proxy]");
+    return captured.toString();
   }
 
   @Test
@@ -57,15 +57,7 @@ class MainTest {
         config,
         "database: {url: 'jdbc:h2:mem:main-test'}\n"
             + "transfer:\n  sip: {listen: 127.0.0.1:17110}\n  http: 127.0.0.1:17180\n");
-    PrintStream err = System.err;
-    ByteArrayOutputStream captured = new ByteArrayOutputStream();
-    System.setErr(new PrintStream(captured, true));
-    try {
-      assertThat(Main.run("run", "transfer", "--config", config.toString())).isEqualTo(2);
-    } finally {
-      System.setErr(err);
-    }
-    assertThat(captured.toString())
+    assertThat(errorOf(2, "run", "transfer", "--config", config.toString()))
         .contains(
             "baton: transfer.secrets.masterKey: environment variable BATON_MASTER_KEY is not set");
   }

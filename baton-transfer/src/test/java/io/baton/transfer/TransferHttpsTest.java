@@ -124,33 +124,24 @@ class TransferHttpsTest {
 
   @Test
   void aClientThatDoesNotTrustTheCertificateGetsNoAnswer() {
-    assertThatThrownBy(
-            () ->
-                HttpClient.newHttpClient()
-                    .send(
-                        request("https://127.0.0.1:18097/health").build(),
-                        HttpResponse.BodyHandlers.ofString()))
+    assertThatThrownBy(() -> getWithDefaults("https://127.0.0.1:18097/health"))
         .isInstanceOf(SSLHandshakeException.class);
   }
 
   @Test
   void plainHttpIsRefusedOnTheTlsPortAndServedNowhere() {
     assertThat(lab.server.httpPort()).as("no plain HTTP listener").isEqualTo(-1);
-    assertThatThrownBy(
-            () ->
-                HttpClient.newHttpClient()
-                    .send(
-                        request("http://127.0.0.1:18097/health").build(),
-                        HttpResponse.BodyHandlers.ofString()))
+    assertThatThrownBy(() -> getWithDefaults("http://127.0.0.1:18097/health"))
         .isInstanceOf(IOException.class);
-    assertThatThrownBy(
-            () ->
-                HttpClient.newHttpClient()
-                    .send(
-                        request("http://127.0.0.1:18096/health").build(),
-                        HttpResponse.BodyHandlers.ofString()))
+    assertThatThrownBy(() -> getWithDefaults("http://127.0.0.1:18096/health"))
         .as("the port plain HTTP would have used")
         .isInstanceOf(IOException.class);
+  }
+
+  /** A GET by a client with the JVM's defaults (its own trust store). */
+  private static HttpResponse<String> getWithDefaults(String url) throws Exception {
+    return HttpClient.newHttpClient()
+        .send(request(url).build(), HttpResponse.BodyHandlers.ofString());
   }
 
   @Test
