@@ -2,7 +2,7 @@ package io.baton.app;
 
 import io.baton.app.config.BatonConfig;
 import io.baton.app.config.ConfigException;
-import io.baton.sip.HostPort;
+import io.baton.callcenter.AgentHttpConfig;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
@@ -19,7 +19,8 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code baton agent transfer --agent alice --to target:support}: what an agent's desktop does, a
- * request to the call center's agents' endpoint ({@code callcenter.http}), which then asks Baton.
+ * request to the call center's agents' endpoint ({@code callcenter.http.listen}) with its key
+ * ({@code callcenter.http.key}), which then asks Baton.
  */
 @Command(
     name = "agent",
@@ -60,17 +61,18 @@ final class AgentCommand implements Runnable {
   }
 
   /**
-   * POSTs {@code {"to": to}} to {@code /agents/{agent}/transfer} at {@code http}.
+   * POSTs {@code {"to": to}} to {@code /agents/{agent}/transfer} at {@code http.listen()}, with its
+   * key.
    *
    * @return 0 if the call center answered 202, else 1
    */
-  static int transfer(HostPort http, String agent, String to, PrintStream out)
+  static int transfer(AgentHttpConfig http, String agent, String to, PrintStream out)
       throws InterruptedException {
     String body = "{\"to\":\"" + to.replace("\\", "\\\\").replace("\"", "\\\"") + "\"}";
     URI uri =
         URI.create(
             "http://"
-                + http
+                + http.listen()
                 + "/agents/"
                 + URLEncoder.encode(agent, StandardCharsets.UTF_8)
                 + "/transfer");
@@ -81,6 +83,7 @@ final class AgentCommand implements Runnable {
                   HttpRequest.newBuilder(uri)
                       .timeout(Duration.ofSeconds(40))
                       .header("Content-Type", "application/json")
+                      .header("Authorization", "Bearer " + http.key())
                       .POST(HttpRequest.BodyPublishers.ofString(body))
                       .build(),
                   HttpResponse.BodyHandlers.ofString());

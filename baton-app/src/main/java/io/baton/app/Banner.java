@@ -21,8 +21,7 @@ final class Banner {
     }
     if (cfg.transfer() != null && node.running().contains("transfer")) {
       b.append(
-          String.format(
-              "  %-12s http://%s  (API, /v1/openapi.json)%n", "api", cfg.transfer().http()));
+          String.format("  %-12s %s  (API, /v1/openapi.json)%n", "api", cfg.transfer().baseUrl()));
     }
     node.edgeName()
         .ifPresent(
@@ -45,8 +44,9 @@ final class Banner {
           .append("\n  agents ")
           .append(String.join(", ", cc.agents().stream().map(a -> a.name()).toList()))
           .append(" at http://")
-          .append(cc.http())
-          .append("/agents; an agent transfers its caller:\n  bin/baton agent transfer --agent ")
+          .append(cc.http().listen())
+          .append("/agents (with Authorization: Bearer <callcenter.http.key>); an agent")
+          .append(" transfers its caller:\n  bin/baton agent transfer --agent ")
           .append(cc.agents().isEmpty() ? "<name>" : cc.agents().get(0).name())
           .append(" --to target:support\n");
     }
@@ -57,8 +57,8 @@ final class Banner {
                   cfg,
                   "$(curl -s -H 'Authorization: Bearer "
                       + key(cfg, null)
-                      + "' http://"
-                      + cfg.transfer().http()
+                      + "' "
+                      + cfg.transfer().baseUrl()
                       + "/v1/calls?limit=1 | grep -o '\"c-[0-9a-f]*\"' | head -1 | tr -d '\"')",
                   null))
           .append("\n");
@@ -79,8 +79,8 @@ final class Banner {
   private static String curl(BatonConfig cfg, String callId, String did) {
     return "curl -s -X POST -H 'Authorization: Bearer "
         + key(cfg, did)
-        + "' -H 'Content-Type: application/json' -d '{\"to\":\"target:sales\"}' http://"
-        + cfg.transfer().http()
+        + "' -H 'Content-Type: application/json' -d '{\"to\":\"target:sales\"}' "
+        + cfg.transfer().baseUrl()
         + "/v1/calls/"
         + callId
         + "/transfer";

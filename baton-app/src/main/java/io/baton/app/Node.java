@@ -16,6 +16,7 @@ import io.baton.sbc.Sbc;
 import io.baton.sip.HepExporter;
 import io.baton.sip.PeerNames;
 import io.baton.store.Database;
+import io.baton.store.SecretCipher;
 import io.baton.store.Seeder;
 import io.baton.transfer.TransferServer;
 import io.baton.ua.UserAgent;
@@ -87,6 +88,9 @@ public final class Node implements AutoCloseable {
       return node;
     } catch (RuntimeException | SipException e) {
       node.close();
+      if (e instanceof IllegalArgumentException bad) {
+        throw new ConfigException(bad.getMessage(), bad); // a setting read at start, e.g. a key
+      }
       if (e instanceof RuntimeException re) {
         throw re;
       }
@@ -157,11 +161,25 @@ public final class Node implements AutoCloseable {
     if (database == null) {
       database = Database.open(config.database());
       if (config.seed() != null) {
-        int changed = Seeder.apply(database, config.seed());
+        int changed = Seeder.apply(database, config.seed(), this::secrets);
         LOG.info("seed data applied ({} rows written)", changed);
       }
     }
     return database;
+  }
+
+  /** What seals the seed's webhook secrets: the transfer server's master key. */
+  private SecretCipher secrets() {
+    if (config.transfer() == null) {
+      throw new ConfigException(
+          "seed: a tenant's webhook secret is sealed with transfer.secrets, and there is no"
+              + " transfer: section");
+    }
+    try {
+      return config.transfer().secrets().cipher();
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(e.getMessage(), e);
+    }
   }
 
   private CallRegistry registry() {

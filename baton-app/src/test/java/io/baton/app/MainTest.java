@@ -6,6 +6,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -22,30 +23,43 @@ class MainTest {
   void aBadConfigurationExitsWith2AndSaysWhy() throws Exception {
     Path bad = dir.resolve("bad.yaml");
     Files.writeString(bad, "proxy:\n  sip: {listen: 127.0.0.1:17080}\n  routs: []\n");
-    PrintStream err = System.err;
-    ByteArrayOutputStream captured = new ByteArrayOutputStream();
-    System.setErr(new PrintStream(captured, true));
-    try {
-      assertThat(Main.run("check", "--config", bad.toString())).isEqualTo(2);
-    } finally {
-      System.setErr(err);
-    }
-    assertThat(captured.toString()).contains("baton: proxy.routs: unknown key");
+    assertThat(errorOf(2, "check", "--config", bad.toString()))
+        .contains("baton: proxy.routs: unknown key");
   }
 
   @Test
   void runRefusesAnElementTheConfigurationDoesNotDefine() throws Exception {
     Path one = dir.resolve("one.yaml");
     Files.writeString(one, "proxy:\n  sip: {listen: 127.0.0.1:17080}\n");
+    assertThat(errorOf(2, "run", "sbc-edge", "--config", one.toString()))
+        .contains("no element 'sbc-edge'")
+        .contains("[proxy]");
+  }
+
+  /** Runs {@code args}, checks the exit status is {@code status}; what it wrote to stderr. */
+  private static String errorOf(int status, String... args) {
     PrintStream err = System.err;
     ByteArrayOutputStream captured = new ByteArrayOutputStream();
     System.setErr(new PrintStream(captured, true));
     try {
-      assertThat(Main.run("run", "sbc-edge", "--config", one.toString())).isEqualTo(2);
+      assertThat(Main.run(args)).isEqualTo(status);
     } finally {
       System.setErr(err);
     }
-    assertThat(captured.toString()).contains("no element 'sbc-edge'").contains("[proxy]");
+    return captured.toString();
+  }
+
+  @Test
+  void aTransferServerWithoutItsMasterKeyDoesNotStartAndSaysWhichKey() throws Exception {
+    Assumptions.assumeTrue(System.getenv("BATON_MASTER_KEY") == null, "BATON_MASTER_KEY is set");
+    Path config = dir.resolve("transfer.yaml");
+    Files.writeString(
+        config,
+        "database: {url: 'jdbc:h2:mem:main-test'}\n"
+            + "transfer:\n  sip: {listen: 127.0.0.1:17110}\n  http: 127.0.0.1:17180\n");
+    assertThat(errorOf(2, "run", "transfer", "--config", config.toString()))
+        .contains(
+            "baton: transfer.secrets.masterKey: environment variable BATON_MASTER_KEY is not set");
   }
 
   @Test
@@ -57,7 +71,8 @@ class MainTest {
       // Nothing listens on 17105.
       int status =
           AgentCommand.transfer(
-              io.baton.sip.HostPort.parse("127.0.0.1:17105"),
+              new io.baton.callcenter.AgentHttpConfig(
+                  io.baton.sip.HostPort.parse("127.0.0.1:17105"), "agents-key-0123456789"),
               "alice",
               "target:support",
               System.out);

@@ -10,6 +10,7 @@ import io.baton.store.ApiKeys;
 import io.baton.store.Database;
 import io.baton.store.DatabaseConfig;
 import io.baton.store.RateDecks;
+import io.baton.store.SecretsConfig;
 import io.baton.transfer.TransferServer;
 import io.baton.transfer.TransferServerConfig;
 import java.io.ByteArrayOutputStream;
@@ -56,7 +57,13 @@ class RoutesImportTest {
                 null,
                 null,
                 null,
-                null),
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                SecretsConfig.of("routes-import-test-master-key-0123456789")),
             new InMemoryCallRegistry(Clock.systemUTC(), Duration.ofMinutes(1)),
             db,
             new Numbers("US"),

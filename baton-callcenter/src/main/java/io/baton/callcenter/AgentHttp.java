@@ -11,6 +11,8 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -30,9 +32,10 @@ import org.slf4j.LoggerFactory;
  *       202} and the transfer)
  * </ul>
  *
- * Errors are {@code application/problem+json} (RFC 9457): {@code 400} a body without {@code to},
- * {@code 404} no such agent, {@code 409} the agent talks to nobody or a transfer already runs,
- * {@code 502} Baton did not answer.
+ * Every request carries {@code Authorization: Bearer <callcenter.http.key>} (RFC 6750 §2.1),
+ * compared in constant time. Errors are {@code application/problem+json} (RFC 9457): {@code 401} no
+ * or a wrong key, {@code 400} a body without {@code to}, {@code 404} no such agent, {@code 409} the
+ * agent talks to nobody or a transfer already runs, {@code 502} Baton did not answer.
  */
 final class AgentHttp implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(AgentHttp.class);
@@ -41,15 +44,18 @@ final class AgentHttp implements AutoCloseable {
 
   private final HttpServer server;
   private final CallCenter center;
+  private final byte[] keyDigest;
 
-  private AgentHttp(HttpServer server, CallCenter center) {
+  private AgentHttp(HttpServer server, CallCenter center, String key) {
     this.server = server;
     this.center = center;
+    this.keyDigest = sha256(key);
   }
 
-  static AgentHttp start(HostPort listen, CallCenter center) throws IOException {
+  static AgentHttp start(AgentHttpConfig config, CallCenter center) throws IOException {
+    HostPort listen = config.listen();
     HttpServer server = HttpServer.create(new InetSocketAddress(listen.host(), listen.port()), 0);
-    AgentHttp http = new AgentHttp(server, center);
+    AgentHttp http = new AgentHttp(server, center, config.key());
     server.createContext("/agents", http::handle);
     server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
     server.start();
@@ -67,7 +73,10 @@ final class AgentHttp implements AutoCloseable {
       String path = exchange.getRequestURI().getPath();
       String method = exchange.getRequestMethod();
       Matcher transfer = TRANSFER.matcher(path);
-      if (path.equals("/agents") && method.equals("GET")) {
+      if (!authorised(exchange.getRequestHeaders().getFirst("Authorization"))) {
+        exchange.getResponseHeaders().set("WWW-Authenticate", "Bearer realm=\"baton-agents\"");
+        problem(exchange, 401, "Unauthorized", "send Authorization: Bearer <callcenter.http.key>");
+      } else if (path.equals("/agents") && method.equals("GET")) {
         send(exchange, 200, "application/json", agents());
       } else if (transfer.matches() && method.equals("POST")) {
         transfer(exchange, transfer.group(1));
@@ -78,6 +87,26 @@ final class AgentHttp implements AutoCloseable {
       }
     } catch (RuntimeException e) {
       LOG.warn("callcenter: agents' HTTP request failed", e);
+    }
+  }
+
+  /**
+   * Whether {@code authorization} carries the key. Digests are compared, with {@link
+   * MessageDigest#isEqual} (constant time): neither the key's length nor where a guess first
+   * differs shows in the time the answer takes.
+   */
+  private boolean authorised(String authorization) {
+    if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+      return false;
+    }
+    return MessageDigest.isEqual(keyDigest, sha256(authorization.substring(7).strip()));
+  }
+
+  private static byte[] sha256(String text) {
+    try {
+      return MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 unavailable", e);
     }
   }
 

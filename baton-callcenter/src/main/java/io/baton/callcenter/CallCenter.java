@@ -102,7 +102,8 @@ public final class CallCenter implements AutoCloseable {
       return cc;
     } catch (IOException e) {
       closeAll(center, agents);
-      throw new SipException("callcenter.http: cannot listen on " + config.http() + ": " + e, e);
+      throw new SipException(
+          "callcenter.http.listen: cannot listen on " + config.http().listen() + ": " + e, e);
     } catch (SipException | RuntimeException e) {
       closeAll(center, agents);
       throw e;

@@ -1,7 +1,6 @@
 package io.baton.callcenter;
 
 import io.baton.media.MediaPorts;
-import io.baton.sip.HostPort;
 import io.baton.sip.SipConfig;
 import java.util.HashSet;
 import java.util.List;
@@ -10,10 +9,11 @@ import java.util.Set;
 
 /**
  * The destination server of the lab (the {@code callcenter:} block), e.g. {@code sip: {listen:
- * 127.0.0.1:5100}}, {@code media: {address: 127.0.0.1, ports: 30000-30999}}, {@code http:
- * 127.0.0.1:5105}, {@code api: {url, key}}, {@code agents}, {@code queues} and {@code ivr}.
+ * 127.0.0.1:5100}}, {@code media: {address: 127.0.0.1, ports: 30000-30999}}, {@code http: {listen:
+ * 127.0.0.1:5105, key}}, {@code api: {url, key}}, {@code agents}, {@code queues} and {@code ivr}.
  *
- * @param http where agents' requests arrive ({@code POST /agents/{name}/transfer})
+ * @param http where agents' requests arrive ({@code POST /agents/{name}/transfer}) and the key they
+ *     must carry
  * @param api how it asks Baton to transfer calls
  * @param agents the simulated agents, each a user agent on its own SIP address
  * @param queues queue name → the agents who answer it
@@ -22,7 +22,7 @@ import java.util.Set;
 public record CallCenterConfig(
     SipConfig sip,
     MediaPorts media,
-    HostPort http,
+    AgentHttpConfig http,
     BatonApiConfig api,
     List<AgentConfig> agents,
     Map<String, List<String>> queues,

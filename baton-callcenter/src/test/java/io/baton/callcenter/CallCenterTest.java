@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.baton.media.MediaPorts;
 import io.baton.media.PortPool;
+import io.baton.sip.HostPort;
 import io.baton.sip.Messages;
 import io.baton.sip.OutboundTransaction;
 import io.baton.sip.SipConfig;
@@ -274,19 +275,58 @@ class CallCenterTest {
     outgoing.hangUp();
   }
 
+  @Test
+  void theAgentsEndpointAnswersOnlyRequestsCarryingItsKey() throws Exception {
+    HttpClient http = HttpClient.newHttpClient();
+    for (String authorization :
+        new String[] {null, "Bearer wrong-key-0123456789", "Basic " + TestConfig.AGENTS_KEY}) {
+      for (HttpResponse<String> r :
+          List.of(
+              send(http, request("/agents", authorization).GET()),
+              send(
+                  http,
+                  request("/agents/alice/transfer", authorization)
+                      .POST(HttpRequest.BodyPublishers.ofString("{\"to\":\"target:support\"}"))))) {
+        assertThat(r.statusCode()).as(authorization + ": " + r.body()).isEqualTo(401);
+        assertThat(r.headers().firstValue("Content-Type")).contains("application/problem+json");
+        assertThat(r.headers().firstValue("WWW-Authenticate"))
+            .contains("Bearer realm=\"baton-agents\"");
+      }
+    }
+    assertThat(get(http, "/agents").statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  void theAgentsKeyIsRequiredAndLongEnough() {
+    HostPort at = new HostPort("127.0.0.1", 15605);
+    assertThatThrownBy(() -> new AgentHttpConfig(at, null))
+        .hasMessage("callcenter.http.key: missing");
+    assertThatThrownBy(() -> new AgentHttpConfig(at, "short"))
+        .hasMessageStartingWith("callcenter.http.key: must be 16 to 200");
+    assertThat(new AgentHttpConfig(at, TestConfig.AGENTS_KEY).toString())
+        .doesNotContain(TestConfig.AGENTS_KEY);
+  }
+
+  private HttpRequest.Builder request(String path, String authorization) {
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(java.net.URI.create("http://" + center.httpAddress() + path));
+    return authorization == null ? b : b.header("Authorization", authorization);
+  }
+
+  private static HttpResponse<String> send(HttpClient http, HttpRequest.Builder request)
+      throws Exception {
+    return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
   private HttpResponse<String> post(HttpClient http, String path, String body) throws Exception {
-    return http.send(
-        HttpRequest.newBuilder(java.net.URI.create("http://" + center.httpAddress() + path))
-            .POST(HttpRequest.BodyPublishers.ofString(body))
-            .build(),
-        HttpResponse.BodyHandlers.ofString());
+    return send(
+        http,
+        request(path, "Bearer " + TestConfig.AGENTS_KEY)
+            .POST(HttpRequest.BodyPublishers.ofString(body)));
   }
 
   private HttpResponse<String> get(HttpClient http, String path) throws Exception {
-    return http.send(
-        HttpRequest.newBuilder(java.net.URI.create("http://" + center.httpAddress() + path))
-            .build(),
-        HttpResponse.BodyHandlers.ofString());
+    return send(http, request(path, "Bearer " + TestConfig.AGENTS_KEY));
   }
 
   @Test

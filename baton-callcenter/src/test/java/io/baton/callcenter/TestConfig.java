@@ -13,6 +13,7 @@ import java.util.Map;
  */
 final class TestConfig {
   static final String API = "http://127.0.0.1:15609";
+  static final String AGENTS_KEY = "test-agents-key-0123456789";
 
   private TestConfig() {}
 
@@ -57,7 +58,7 @@ final class TestConfig {
     return new CallCenterConfig(
         SipConfig.at("127.0.0.1:15600"),
         new MediaPorts("127.0.0.1", "43300-43399"),
-        new HostPort("127.0.0.1", 15605),
+        new AgentHttpConfig(new HostPort("127.0.0.1", 15605), AGENTS_KEY),
         new BatonApiConfig(API, "test-key", Duration.ofMillis(200), Duration.ofSeconds(2)),
         List.of(
             new AgentConfig("alice", SipConfig.at("127.0.0.1:15603")),

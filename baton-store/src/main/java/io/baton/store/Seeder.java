@@ -11,34 +11,47 @@ import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Writes {@link SeedData} to the database: inserts what is missing and updates what the seed
- * changed (a tenant's webhook included), in one transaction, so running it on every start is safe.
- * Rows the seed does not mention are left alone, as are values it does not carry (whether a DID or
- * carrier is enabled, an API key's label, a carrier's caller identity when the seed names none).
- * Plain SELECT/INSERT/UPDATE, so the same code runs on H2 and PostgreSQL.
+ * changed (a tenant's webhook included, its secret sealed), in one transaction, so running it on
+ * every start is safe. Rows the seed does not mention are left alone, as are values it does not
+ * carry (whether a DID or carrier is enabled, an API key's label, a carrier's caller identity when
+ * the seed names none). Plain SELECT/INSERT/UPDATE, so the same code runs on H2 and PostgreSQL.
  */
 public final class Seeder {
   private static final Logger LOG = LoggerFactory.getLogger(Seeder.class);
 
   private Seeder() {}
 
+  /** Applies a seed that has no webhooks (it needs no master key). */
+  public static int apply(Database db, SeedData seed) {
+    return apply(
+        db,
+        seed,
+        () -> {
+          throw new IllegalArgumentException(
+              "seed: a tenant's webhook secret is sealed with transfer.secrets: configure it");
+        });
+  }
+
   /**
    * Applies {@code seed}.
    *
+   * @param secrets seals webhook secrets (asked only if the seed has a webhook)
    * @return the number of rows inserted or changed (0 when the database already holds the seed)
    */
-  public static int apply(Database db, SeedData seed) {
+  public static int apply(Database db, SeedData seed, Supplier<SecretCipher> secrets) {
     int written =
         db.inTransaction(
             c -> {
               int n = 0;
               for (TenantSeed t : seed.tenants()) {
-                n += tenant(c, t);
+                n += tenant(c, t, secrets);
               }
               for (String key : seed.adminKeys()) {
                 n += apiKey(c, key, null, true);
@@ -56,7 +69,8 @@ public final class Seeder {
     return written;
   }
 
-  private static int tenant(Connection c, TenantSeed t) throws SQLException {
+  private static int tenant(Connection c, TenantSeed t, Supplier<SecretCipher> secrets)
+      throws SQLException {
     int n = upsert(c, "tenants", List.of(col("id", t.id())), List.of(col("name", t.name())));
     for (String key : t.apiKeys()) {
       n += apiKey(c, key, t.id(), false);
@@ -78,14 +92,40 @@ public final class Seeder {
               List.of(col("tenant_id", t.id()), col("redirect_to", d.redirectTo())));
     }
     if (t.webhook() != null) {
-      n +=
-          upsert(
-              c,
-              "webhooks",
-              List.of(col("tenant_id", t.id())),
-              List.of(col("url", t.webhook().url()), col("secret", t.webhook().secret())));
+      n += webhook(c, t.id(), t.webhook(), secrets.get());
     }
     return n;
+  }
+
+  /**
+   * Writes the tenant's webhook with its secret sealed, unless the row already holds that URL and
+   * that secret sealed under the current key (a seal differs every time, so values are compared
+   * opened).
+   */
+  private static int webhook(Connection c, String tenant, WebhookSeed webhook, SecretCipher cipher)
+      throws SQLException {
+    String context = WebhookSeed.sealContext(tenant);
+    try (PreparedStatement find =
+        c.prepareStatement("SELECT url, secret, secret_key_id FROM webhooks WHERE tenant_id = ?")) {
+      find.setString(1, tenant);
+      try (ResultSet rs = find.executeQuery()) {
+        if (rs.next()
+            && rs.getString(1).equals(webhook.url())
+            && cipher.currentKeyId().equals(rs.getString(3))
+            && webhook.secret().equals(opened(cipher, rs.getString(3), rs.getString(2), context))) {
+          return 0;
+        }
+      }
+    }
+    SecretCipher.Sealed sealed = cipher.seal(webhook.secret(), context);
+    return upsert(
+        c,
+        "webhooks",
+        List.of(col("tenant_id", tenant)),
+        List.of(
+            col("url", webhook.url()),
+            col("secret", sealed.text()),
+            col("secret_key_id", sealed.keyId())));
   }
 
   private static int apiKey(Connection c, String key, String tenantId, boolean admin)
@@ -151,6 +191,18 @@ public final class Seeder {
         }
       }
       return out;
+    }
+  }
+
+  /** The secret sealed in a row, or null if it does not open (the seed's then replaces it). */
+  private static String opened(SecretCipher cipher, String keyId, String text, String context) {
+    try {
+      return cipher.open(new SecretCipher.Sealed(keyId, text), context);
+    } catch (IllegalStateException e) {
+      LOG.warn(
+          "seed: a stored webhook secret does not open ({}); the seed's replaces it",
+          e.getMessage());
+      return null;
     }
   }
 

@@ -50,6 +50,14 @@ public record WebhookSeed(String url, String secret) {
     }
   }
 
+  /**
+   * The context a tenant's webhook secret is sealed for ({@link SecretCipher}): it opens as that
+   * tenant's only.
+   */
+  public static String sealContext(String tenant) {
+    return "webhooks.secret/" + tenant;
+  }
+
   /** What is wrong with {@code secret} as a signing key, if anything. */
   public static Optional<String> secretProblem(String secret) {
     if (secret == null) {

@@ -55,6 +55,8 @@ abstract class StoreContract {
           "api_keys",
           "tenants");
 
+  static final String MASTER_KEY = "store-test-master-key-0000000000000000";
+
   Database db;
 
   /** Why this engine cannot be tested here (e.g. not reachable), or null if it can. */
@@ -302,6 +304,52 @@ abstract class StoreContract {
       keys.add("shared", "globex", false, "second");
 
       assertThat(keys.authenticate("shared")).contains(Principal.tenant("acme"));
+    }
+
+    @Test
+    void aCachedLookupIsReusedForItsTtlUnknownKeysIncluded() {
+      MutableClock clock = new MutableClock();
+      ApiKeys cached = new ApiKeys(db, clock, java.time.Duration.ofSeconds(30), 100);
+      cached.add("acme-key", "acme", false, "test");
+
+      for (int i = 0; i < 1000; i++) {
+        assertThat(cached.authenticate("acme-key")).contains(Principal.tenant("acme"));
+        assertThat(cached.authenticate("unknown-key")).isEmpty();
+      }
+      assertThat(cached.queries()).as("one query per key").isEqualTo(2);
+
+      sql("DELETE FROM api_keys");
+      clock.advance(java.time.Duration.ofSeconds(29));
+      assertThat(cached.authenticate("acme-key")).as("within the TTL").isPresent();
+      clock.advance(java.time.Duration.ofSeconds(1));
+      assertThat(cached.authenticate("acme-key")).as("deleted, the TTL over").isEmpty();
+      assertThat(cached.queries()).isEqualTo(3);
+    }
+
+    @Test
+    void aKeyAddedHereWorksAtOnceEvenIfItWasLookedUpAsUnknown() {
+      ApiKeys cached = new ApiKeys(db, new MutableClock(), java.time.Duration.ofMinutes(5), 100);
+      assertThat(cached.authenticate("new-key")).isEmpty();
+
+      cached.add("new-key", "acme", false, "test");
+
+      assertThat(cached.authenticate("new-key")).contains(Principal.tenant("acme"));
+    }
+
+    @Test
+    void aFloodOfDistinctKeysKeepsTheCacheBounded() {
+      ApiKeys cached = new ApiKeys(db, new MutableClock(), java.time.Duration.ofMinutes(5), 50);
+      cached.add("acme-key", "acme", false, "test");
+
+      for (int i = 0; i < 500; i++) {
+        cached.authenticate("guess-" + i);
+        cached.authenticate("acme-key"); // used all along: never the least recently used
+      }
+
+      assertThat(cached.queries()).isEqualTo(501);
+      assertThat(cached.cached()).isEqualTo(50);
+      cached.authenticate("acme-key");
+      assertThat(cached.queries()).as("the key in use stayed cached").isEqualTo(501);
     }
   }
 
@@ -738,49 +786,90 @@ abstract class StoreContract {
     }
 
     @Test
-    void aTenantsWebhookIsWrittenAndUpdated() {
-      TenantSeed acme = LAB_SEED.tenants().get(0);
-      SeedData withWebhook =
-          new SeedData(
-              List.of(),
-              List.of(
-                  new TenantSeed(
-                      acme.id(),
-                      acme.name(),
-                      acme.apiKeys(),
-                      acme.dids(),
-                      acme.targets(),
-                      new WebhookSeed("http://127.0.0.1:9000/baton", "lab-webhook-secret-1"))),
-              List.of());
+    void aTenantsWebhookIsWrittenWithItsSecretSealedAndUpdated() {
+      SecretCipher cipher = SecretsConfig.of(MASTER_KEY).cipher();
       Seeder.apply(db, LAB_SEED);
 
-      assertThat(Seeder.apply(db, withWebhook)).isEqualTo(1);
-      assertThat(Seeder.apply(db, withWebhook)).isZero();
-      assertThat(webhooks())
-          .containsExactly("acme|http://127.0.0.1:9000/baton|lab-webhook-secret-1");
+      assertThat(
+              Seeder.apply(
+                  db,
+                  withWebhook("http://127.0.0.1:9000/baton", "lab-webhook-secret-1"),
+                  () -> cipher))
+          .isEqualTo(1);
+      assertThat(
+              Seeder.apply(
+                  db,
+                  withWebhook("http://127.0.0.1:9000/baton", "lab-webhook-secret-1"),
+                  () -> cipher))
+          .as("the same secret, sealed anew, is no change")
+          .isZero();
+      assertThat(everything()).noneMatch(row -> row.contains("lab-webhook-secret-1"));
+      assertThat(webhook(cipher))
+          .isEqualTo("acme|http://127.0.0.1:9000/baton|lab-webhook-secret-1");
 
       Seeder.apply(
-          db,
-          new SeedData(
-              List.of(),
-              List.of(
-                  new TenantSeed(
-                      acme.id(),
-                      acme.name(),
-                      acme.apiKeys(),
-                      acme.dids(),
-                      acme.targets(),
-                      new WebhookSeed("https://hooks.example.com/b", "lab-webhook-secret-2"))),
-              List.of()));
-      assertThat(webhooks())
-          .containsExactly("acme|https://hooks.example.com/b|lab-webhook-secret-2");
+          db, withWebhook("https://hooks.example.com/b", "lab-webhook-secret-2"), () -> cipher);
+      assertThat(webhook(cipher))
+          .isEqualTo("acme|https://hooks.example.com/b|lab-webhook-secret-2");
     }
 
-    private List<String> webhooks() {
-      return everything().stream()
-          .filter(row -> row.startsWith("webhooks|"))
-          .map(row -> row.substring("webhooks|".length()))
-          .toList();
+    @Test
+    void aSeedWithAWebhookNeedsAMasterKey() {
+      assertThatThrownBy(
+              () ->
+                  Seeder.apply(
+                      db, withWebhook("https://hooks.example.com/b", "lab-webhook-secret-3")))
+          .hasMessageContaining("transfer.secrets");
+    }
+
+    @Test
+    void aSecretSealedUnderAnotherKeyIsResealedUnderTheCurrentOne() {
+      SecretCipher before = SecretsConfig.of(MASTER_KEY).cipher();
+      SecretCipher after =
+          new SecretsConfig(MASTER_KEY.replace('0', '1'), "k2", Map.of("k1", MASTER_KEY)).cipher();
+      SeedData seed = withWebhook("https://hooks.example.com/b", "lab-webhook-secret-4");
+      Seeder.apply(db, seed, () -> before);
+
+      assertThat(Seeder.apply(db, seed, () -> after)).isEqualTo(1);
+      assertThat(Seeder.apply(db, seed, () -> after)).isZero();
+      assertThat(webhook(after)).endsWith("|lab-webhook-secret-4");
+    }
+
+    private SeedData withWebhook(String url, String secret) {
+      TenantSeed acme = LAB_SEED.tenants().get(0);
+      return new SeedData(
+          List.of(),
+          List.of(
+              new TenantSeed(
+                  acme.id(),
+                  acme.name(),
+                  acme.apiKeys(),
+                  acme.dids(),
+                  acme.targets(),
+                  new WebhookSeed(url, secret))),
+          List.of());
+    }
+
+    /** The one webhook row as {@code tenant|url|secret}, the secret opened with {@code cipher}. */
+    private String webhook(SecretCipher cipher) {
+      return db.withConnection(
+          c -> {
+            try (Statement s = c.createStatement();
+                ResultSet rs =
+                    s.executeQuery("SELECT tenant_id, url, secret, secret_key_id FROM webhooks")) {
+              assertThat(rs.next()).isTrue();
+              String row =
+                  rs.getString(1)
+                      + "|"
+                      + rs.getString(2)
+                      + "|"
+                      + cipher.open(
+                          new SecretCipher.Sealed(rs.getString(4), rs.getString(3)),
+                          WebhookSeed.sealContext(rs.getString(1)));
+              assertThat(rs.next()).isFalse();
+              return row;
+            }
+          });
     }
   }
 

@@ -35,7 +35,7 @@ public final class LabFixture {
 
   /** The API base URL of the running lab. */
   public static String apiBase() {
-    return "http://" + lab().config().transfer().http();
+    return lab().config().transfer().baseUrl();
   }
 
   /** {@code config/lab.yaml} of the repository this module is built in. */

@@ -7,8 +7,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import io.baton.routing.Numbers;
+import io.baton.sip.HostPort;
 import io.baton.store.ApiKeys;
 import io.baton.store.Principal;
+import io.baton.store.SecretRef;
 import io.baton.store.WebhookSeed;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
@@ -20,6 +22,10 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.HexFormat;
@@ -30,6 +36,13 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
+import org.eclipse.jetty.http.HttpVersion;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.SslConnectionFactory;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -55,6 +68,12 @@ final class TransferApi {
   /** One endpoint; {@code authenticated} ones need a Bearer key and count against its rate. */
   record Route(HandlerType method, String path, boolean authenticated, ApiHandler handler) {}
 
+  /**
+   * The request limits, checked in this order: per client address (every request), failed
+   * authentications per client address (before a key is looked up), per API key (after).
+   */
+  record Limits(RateLimiter clients, RateLimiter failedAuth, RateLimiter keys) {}
+
   /** A handler that knows who is asking (null on public routes). */
   @FunctionalInterface
   interface ApiHandler {
@@ -73,33 +92,38 @@ final class TransferApi {
 
   private final TransferService service;
   private final ApiKeys keys;
-  private final RateLimiter limiter;
+  private final Limits limits;
   private final Numbers numbers;
   private final TransferServerConfig config;
   private final Webhooks webhooks;
+  private final WebhookTargets webhookTargets;
   private final EventStreams streams;
   private final OperatorApi operator;
   private final AdminApi admin;
   private final ObjectMapper json;
   private final byte[] openApi = openApiDocument();
+  private volatile ServerConnector plain;
+  private volatile ServerConnector secured;
 
   TransferApi(
       TransferService service,
       ApiKeys keys,
-      RateLimiter limiter,
+      Limits limits,
       Numbers numbers,
       TransferServerConfig config,
       Webhooks webhooks,
+      WebhookTargets webhookTargets,
       EventStreams streams,
       OperatorApi operator,
       AdminApi admin,
       ObjectMapper json) {
     this.service = service;
     this.keys = keys;
-    this.limiter = limiter;
+    this.limits = limits;
     this.numbers = numbers;
     this.config = config;
     this.webhooks = webhooks;
+    this.webhookTargets = webhookTargets;
     this.streams = streams;
     this.operator = operator;
     this.admin = admin;
@@ -127,13 +151,42 @@ final class TransferApi {
         new Route(HandlerType.GET, "/health", false, this::getHealth));
   }
 
-  /** A server with every route and error mapping, not yet started. */
+  /**
+   * A server with every route and error mapping, not yet started, listening on {@code
+   * transfer.http} and (over TLS) on {@code transfer.https}, whichever are set.
+   */
   Javalin create() {
+    SslContextFactory.Server tls = config.https() == null ? null : tls(config.https());
     return Javalin.create(
         cfg -> {
           cfg.startup.showJavalinBanner = false;
           cfg.concurrency.useVirtualThreads = true;
           cfg.jetty.modifyServer(server -> server.setErrorHandler(new ProblemErrorHandler(json)));
+          if (config.http() != null) {
+            cfg.jetty.addConnector(
+                (server, http) -> {
+                  plain =
+                      listen(
+                          new ServerConnector(server, new HttpConnectionFactory(http)),
+                          config.http());
+                  return plain;
+                });
+          }
+          if (tls != null) {
+            cfg.jetty.addConnector(
+                (server, http) -> {
+                  HttpConfiguration secure = new HttpConfiguration(http);
+                  secure.addCustomizer(new SecureRequestCustomizer());
+                  secured =
+                      listen(
+                          new ServerConnector(
+                              server,
+                              new SslConnectionFactory(tls, HttpVersion.HTTP_1_1.asString()),
+                              new HttpConnectionFactory(secure)),
+                          config.https().listen());
+                  return secured;
+                });
+          }
           for (Route route :
               java.util.stream.Stream.concat(routes().stream(), operator.pages().stream())
                   .toList()) {
@@ -165,6 +218,65 @@ final class TransferApi {
                     ctx, ProblemType.INTERNAL_ERROR, "the server could not handle this request");
               });
         });
+  }
+
+  private static ServerConnector listen(ServerConnector connector, HostPort at) {
+    connector.setHost(at.host());
+    connector.setPort(at.port());
+    return connector;
+  }
+
+  /** The server's TLS context: its key store, checked here so a problem names its key. */
+  private static SslContextFactory.Server tls(TransferServerConfig.Https https) {
+    Path keyStore = Path.of(https.keyStore());
+    if (!Files.isReadable(keyStore)) {
+      throw new IllegalArgumentException(
+          "transfer.https.keyStore: cannot read " + keyStore.toAbsolutePath());
+    }
+    String password =
+        new String(
+            SecretRef.resolve("transfer.https.password", https.password()), StandardCharsets.UTF_8);
+    try (InputStream in = Files.newInputStream(keyStore)) {
+      KeyStore.getInstance("PKCS12").load(in, password.toCharArray());
+    } catch (IOException | GeneralSecurityException e) {
+      throw new IllegalArgumentException(
+          "transfer.https.keyStore: "
+              + keyStore
+              + " does not open with transfer.https.password ("
+              + e.getMessage()
+              + ")");
+    }
+    SslContextFactory.Server tls = new SslContextFactory.Server();
+    tls.setKeyStorePath(keyStore.toAbsolutePath().toString());
+    tls.setKeyStorePassword(password);
+    return tls;
+  }
+
+  /** Where API keys are looked up (tests count the lookups that reached the database). */
+  ApiKeys apiKeys() {
+    return keys;
+  }
+
+  /** The port plain HTTP is served on, or -1 if none. */
+  int httpPort() {
+    return plain == null ? -1 : plain.getLocalPort();
+  }
+
+  /** The port HTTPS is served on, or -1 if none. */
+  int httpsPort() {
+    return secured == null ? -1 : secured.getLocalPort();
+  }
+
+  /** {@code http://127.0.0.1:8080, https://127.0.0.1:8443}: where the started server listens. */
+  String listening() {
+    List<String> urls = new java.util.ArrayList<>();
+    if (plain != null) {
+      urls.add("http://" + new HostPort(plain.getHost(), plain.getLocalPort()));
+    }
+    if (secured != null) {
+      urls.add("https://" + new HostPort(secured.getHost(), secured.getLocalPort()));
+    }
+    return String.join(", ", urls);
   }
 
   // ---- handlers: parse → service → outcome
@@ -307,7 +419,7 @@ final class TransferApi {
       }
     }
     String url = text(body, "url");
-    WebhookSeed.urlProblem(url).ifPresent(p -> badField("url: " + p));
+    webhookTargets.problem(url).ifPresent(TransferApi::badField);
     String given = text(body, "secret");
     String secret = given == null ? newSecret() : given;
     WebhookSeed.secretProblem(secret).ifPresent(p -> badField("secret: " + p));
@@ -422,18 +534,45 @@ final class TransferApi {
 
   // ---- authentication, rate limit, writing
 
-  /** The principal behind the request's Bearer key, within its rate (RFC 6750 §3). */
+  /**
+   * The principal behind the request's Bearer key (RFC 6750 §3), within the limits: the client
+   * address's rate first, so a flood is turned away before it costs a key lookup; then, on routes
+   * that need a key, the address's failed authentications, so guessing keys stays slow however many
+   * are tried; then the key's own rate.
+   */
   private Principal who(Route route, Context ctx) {
+    String client = ClientAddress.key(ctx.req().getRemoteAddr());
+    limit(
+        ctx,
+        limits.clients().acquire(client),
+        "requests from " + client + " are limited to " + rate(config.clients().requests()));
     if (!route.authenticated()) {
       return null;
     }
+    limit(
+        ctx,
+        limits.failedAuth().check(client),
+        "too many failed authentications from "
+            + client
+            + ", limited to "
+            + rate(config.clients().failedAuth()));
     String key = bearerKey(ctx.header("Authorization"));
-    String token = ctx.queryParam(ACCESS_TOKEN);
-    if (key == null && token != null && route.path().equals(EVENTS)) {
-      return eventToken(token);
-    }
-    Optional<Principal> who = key == null ? Optional.empty() : keys.authenticate(key);
+    String token = key == null ? ctx.queryParam(ACCESS_TOKEN) : null;
+    boolean byToken = token != null && route.path().equals(EVENTS);
+    Optional<Principal> who =
+        byToken
+            ? operator.tokens().redeem(token)
+            : key == null ? Optional.empty() : keys.authenticate(key);
     if (who.isEmpty()) {
+      if (key != null || byToken) {
+        limits.failedAuth().acquire(client);
+      }
+      if (byToken) {
+        throw new ProblemException(
+            ProblemType.UNAUTHORIZED,
+            "access_token: unknown, expired or already used; get a new one with POST"
+                + " /v1/event-tokens");
+      }
       ctx.header(
           "WWW-Authenticate",
           key == null
@@ -443,36 +582,36 @@ final class TransferApi {
           ProblemType.UNAUTHORIZED,
           key == null ? "send Authorization: Bearer <API key>" : "the API key is not known");
     }
-    Optional<Duration> wait = limiter.acquire(key);
-    if (wait.isPresent()) {
-      long seconds = Math.max(1, (wait.get().toMillis() + 999) / 1000);
-      ctx.header("Retry-After", Long.toString(seconds));
-      throw new ProblemException(
-          ProblemType.RATE_LIMITED,
-          "this API key is limited to "
-              + config.rateLimit().perSecond()
-              + " requests/s (bursts of "
-              + config.rateLimit().burst()
-              + "); retry in "
-              + seconds
-              + " s");
+    if (key != null) {
+      limit(
+          ctx,
+          limits.keys().acquire(ApiKeys.hash(key)),
+          "this API key is limited to " + rate(config.rateLimit()));
     }
     return who.get();
   }
 
-  /**
-   * The principal of an {@code access_token} (RFC 6750 §2.3), which opens only event streams: a
-   * browser's {@code EventSource} cannot send {@code Authorization}.
-   */
-  private Principal eventToken(String token) {
-    return operator
-        .tokens()
-        .verify(token)
-        .orElseThrow(
-            () ->
-                new ProblemException(
-                    ProblemType.UNAUTHORIZED,
-                    "access_token: unknown or expired; get a new one with POST /v1/event-tokens"));
+  /** Ends the request with {@code 429} and {@code Retry-After} if it has to {@code wait}. */
+  private static void limit(Context ctx, Optional<Duration> wait, String limited) {
+    if (wait.isPresent()) {
+      long seconds = Math.max(1, (wait.get().toMillis() + 999) / 1000);
+      ctx.header("Retry-After", Long.toString(seconds));
+      throw new ProblemException(
+          ProblemType.RATE_LIMITED, limited + "; retry in " + seconds + " s");
+    }
+  }
+
+  /** {@code 20/s (bursts of 40)}; below one a second, per minute. */
+  private static String rate(TransferServerConfig.RateLimit limit) {
+    String rate =
+        limit.perSecond() >= 1
+            ? trim(limit.perSecond()) + "/s"
+            : trim(limit.perSecond() * 60) + "/min";
+    return rate + " (bursts of " + limit.burst() + ")";
+  }
+
+  private static String trim(double d) {
+    return d == Math.rint(d) ? Long.toString((long) d) : Double.toString(d);
   }
 
   static String bearerKey(String authorization) {

@@ -41,6 +41,7 @@ public final class TransferServer implements AutoCloseable {
   private final WebhookDeliverer deliverer;
   private final ScheduledFuture<?> housekeeping;
   private final Javalin http;
+  private final TransferApi api;
   private final List<String> routes;
 
   private TransferServer(
@@ -54,6 +55,7 @@ public final class TransferServer implements AutoCloseable {
       WebhookDeliverer deliverer,
       ScheduledFuture<?> housekeeping,
       Javalin http,
+      TransferApi api,
       List<String> routes) {
     this.userAgent = userAgent;
     this.service = service;
@@ -65,6 +67,7 @@ public final class TransferServer implements AutoCloseable {
     this.deliverer = deliverer;
     this.housekeeping = housekeeping;
     this.http = http;
+    this.api = api;
     this.routes = routes;
   }
 
@@ -105,13 +108,23 @@ public final class TransferServer implements AutoCloseable {
       Clock clock,
       ScheduledExecutorService scheduler)
       throws SipException {
+    if (config.secrets() == null) {
+      throw new IllegalArgumentException("transfer.secrets: missing");
+    }
     ObjectMapper json = TransferApi.objectMapper();
     TransferStore store = new TransferStore(db);
     Directory directory = new Directory(db);
-    Webhooks webhooks = new Webhooks(db);
+    Webhooks webhooks = new Webhooks(db, config.secrets().cipher());
+    webhooks.sealStored();
+    WebhookTargets targets =
+        new WebhookTargets(
+            config.webhooks().allowHttpHosts(),
+            config.webhooks().allowPrivate(),
+            ownAddresses(config),
+            WebhookTargets.systemResolver());
     WebhookOutbox outbox = new WebhookOutbox(db);
     WebhookDeliverer deliverer =
-        new WebhookDeliverer(outbox, webhooks, config.webhooks(), clock, scheduler);
+        new WebhookDeliverer(outbox, webhooks, config.webhooks(), targets, clock, scheduler);
     EventStreams streams = new EventStreams();
     Events events = new Events(db, webhooks, outbox, streams, deliverer::wake, json, clock);
     TransferUserAgent userAgent = new TransferUserAgent();
@@ -171,14 +184,19 @@ public final class TransferServer implements AutoCloseable {
             TimeUnit.MILLISECONDS);
     try {
       userAgent.start(name, config.sip(), service);
+      TransferServerConfig.Clients clients = config.clients();
       TransferApi api =
           new TransferApi(
               service,
-              new ApiKeys(db),
-              new RateLimiter(config.rateLimit(), clock),
+              new ApiKeys(db, clock, config.keyCache().ttl(), config.keyCache().size()),
+              new TransferApi.Limits(
+                  new RateLimiter(clients.requests(), clients.tracked(), clock),
+                  new RateLimiter(clients.failedAuth(), clients.tracked(), clock),
+                  new RateLimiter(config.rateLimit(), clients.tracked(), clock)),
               numbers,
               config,
               webhooks,
+              targets,
               streams,
               new OperatorApi(
                   service,
@@ -192,9 +210,9 @@ public final class TransferServer implements AutoCloseable {
                   clock),
               new AdminApi(db, numbers, json),
               json);
-      Javalin http = api.create().start(config.http().host(), config.http().port());
+      Javalin http = api.create().start();
       List<String> routes = api.routes().stream().map(r -> r.method() + " " + r.path()).toList();
-      LOG.info("{}: API on http://{}:{} {}", name, config.http().host(), http.port(), routes);
+      LOG.info("{}: API on {} {}", name, api.listening(), routes);
       return new TransferServer(
           userAgent,
           service,
@@ -206,6 +224,7 @@ public final class TransferServer implements AutoCloseable {
           deliverer,
           housekeeping,
           http,
+          api,
           routes);
     } catch (RuntimeException | SipException e) {
       housekeeping.cancel(false);
@@ -216,6 +235,19 @@ public final class TransferServer implements AutoCloseable {
       userAgent.close();
       throw e;
     }
+  }
+
+  /** Where this server listens: a webhook may never point there. */
+  private static List<HostPort> ownAddresses(TransferServerConfig config) {
+    List<HostPort> own = new java.util.ArrayList<>();
+    own.add(config.sip().listen());
+    if (config.http() != null) {
+      own.add(config.http());
+    }
+    if (config.https() != null) {
+      own.add(config.https().listen());
+    }
+    return own;
   }
 
   private static void tidy(TransferService service, CallEvents callEvents) {
@@ -230,9 +262,22 @@ public final class TransferServer implements AutoCloseable {
     }
   }
 
-  /** The port the API listens on (the configured one, or the one picked for port 0). */
+  /**
+   * The port the API listens on over plain HTTP (the configured one, or the one picked for port 0),
+   * or -1 if it is served over HTTPS only.
+   */
   public int httpPort() {
-    return http.port();
+    return api.httpPort();
+  }
+
+  /** The port the API listens on over HTTPS, or -1 if it has no {@code transfer.https}. */
+  public int httpsPort() {
+    return api.httpsPort();
+  }
+
+  /** Where the API looks keys up. */
+  ApiKeys apiKeys() {
+    return api.apiKeys();
   }
 
   /** Where the SIP user agent listens. */

@@ -2,7 +2,10 @@ package io.baton.transfer;
 
 import io.baton.sip.HostPort;
 import io.baton.sip.SipConfig;
+import io.baton.store.SecretRef;
+import io.baton.store.SecretsConfig;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * The {@code transfer:} block: where the transfer server listens for SIP and HTTP, the limits of
@@ -10,7 +13,7 @@ import java.time.Duration;
  * each component.
  *
  * @param sip the SIP user agent (sends REFERs, receives their NOTIFYs)
- * @param http the REST API's address
+ * @param http the REST API's address over plain HTTP; null to serve it over {@code https} only
  * @param defaultTimeout {@code timeoutSeconds} of a transfer target that names none (30s)
  * @param maxTimeout the largest {@code timeoutSeconds} a request may ask for (300s)
  * @param notifyGrace how long past the sum of its targets' timeouts a transfer waits for the final
@@ -25,6 +28,12 @@ import java.time.Duration;
  * @param webhooks how events are delivered to tenants' webhooks
  * @param capture how many SIP messages are kept in memory for the calls' ladder diagrams
  * @param cdrs how call detail records are written and costed
+ * @param https the REST API over TLS as well (or only), if set
+ * @param clients requests and failed authentications allowed per client address, counted before the
+ *     API key is looked up
+ * @param keyCache how long and how many API key lookups are reused
+ * @param secrets the master keys that seal tenants' webhook secrets in the database (required to
+ *     start the server)
  */
 public record TransferServerConfig(
     SipConfig sip,
@@ -38,14 +47,18 @@ public record TransferServerConfig(
     Duration eventHeartbeat,
     WebhookDelivery webhooks,
     Capture capture,
-    Cdrs cdrs) {
+    Cdrs cdrs,
+    Https https,
+    Clients clients,
+    KeyCache keyCache,
+    SecretsConfig secrets) {
 
   public TransferServerConfig {
     if (sip == null) {
       throw new IllegalArgumentException("transfer.sip: missing");
     }
-    if (http == null) {
-      throw new IllegalArgumentException("transfer.http: missing");
+    if (http == null && https == null) {
+      throw new IllegalArgumentException("transfer.http: missing (and no transfer.https)");
     }
     defaultTimeout = defaultTimeout == null ? Duration.ofSeconds(30) : defaultTimeout;
     maxTimeout = maxTimeout == null ? Duration.ofSeconds(300) : maxTimeout;
@@ -57,6 +70,8 @@ public record TransferServerConfig(
     webhooks = webhooks == null ? WebhookDelivery.DEFAULT : webhooks;
     capture = capture == null ? Capture.DEFAULT : capture;
     cdrs = cdrs == null ? Cdrs.DEFAULT : cdrs;
+    clients = clients == null ? Clients.DEFAULT : clients;
+    keyCache = keyCache == null ? KeyCache.DEFAULT : keyCache;
     if (maxTimeout.toSeconds() < 1) {
       throw new IllegalArgumentException(
           "transfer.maxTimeout: " + maxTimeout + " is shorter than one second");
@@ -100,7 +115,16 @@ public record TransferServerConfig(
         eventHeartbeat,
         webhooks,
         null,
+        null,
+        null,
+        null,
+        null,
         null);
+  }
+
+  /** Where clients reach the API: its plain HTTP address if it has one, else its HTTPS one. */
+  public String baseUrl() {
+    return http != null ? "http://" + http : "https://" + https.listen();
   }
 
   static void positive(String key, Duration d) {
@@ -110,22 +134,100 @@ public record TransferServerConfig(
   }
 
   /**
-   * A token bucket per API key: {@code burst} requests at once, refilled at {@code perSecond}.
+   * A token bucket: {@code burst} requests at once, refilled at {@code perSecond} (the {@code
+   * transfer.rateLimit:} block per API key, 20/s in bursts of 40, and the blocks of {@code
+   * transfer.clients}). Problems name the key relative to the block; the configuration loader puts
+   * the block's path in front.
    *
-   * @param perSecond sustained requests per second (20)
-   * @param burst requests allowed at once (40)
+   * @param perSecond sustained requests per second
+   * @param burst requests allowed at once
    */
   public record RateLimit(double perSecond, int burst) {
     public static final RateLimit DEFAULT = new RateLimit(20, 40);
 
     public RateLimit {
       if (!(perSecond > 0) || Double.isInfinite(perSecond)) {
-        throw new IllegalArgumentException(
-            "transfer.rateLimit.perSecond: " + perSecond + " is not a positive number");
+        throw new IllegalArgumentException("perSecond: " + perSecond + " is not a positive number");
       }
       if (burst < 1) {
-        throw new IllegalArgumentException("transfer.rateLimit.burst: " + burst + " is below 1");
+        throw new IllegalArgumentException("burst: " + burst + " is below 1");
       }
+    }
+  }
+
+  /**
+   * The {@code transfer.clients:} block: limits per client address (an IPv4 address, or the /64 an
+   * IPv6 address is in, since one host gets a whole /64), checked before the API key is looked up,
+   * so neither a flood nor key guessing reaches the database at more than these rates.
+   *
+   * @param requests every request from the address (100/s in bursts of 200)
+   * @param failedAuth authentications that failed (unknown key or token): an address out of these
+   *     is answered 429 until one is refilled (one per 10 s, in bursts of 20)
+   * @param tracked addresses remembered at most; the least recently seen are forgotten first
+   *     (100000)
+   */
+  public record Clients(RateLimit requests, RateLimit failedAuth, int tracked) {
+    public static final Clients DEFAULT =
+        new Clients(new RateLimit(100, 200), new RateLimit(0.1, 20), 100_000);
+
+    public Clients {
+      requests = requests == null ? DEFAULT.requests : requests;
+      failedAuth = failedAuth == null ? DEFAULT.failedAuth : failedAuth;
+      if (tracked < 1) {
+        throw new IllegalArgumentException("transfer.clients.tracked: " + tracked + " is below 1");
+      }
+    }
+  }
+
+  /**
+   * The {@code transfer.keyCache:} block: API key lookups (a known key's principal, or that a key
+   * is unknown) reused without asking the database.
+   *
+   * @param ttl how long one is reused (30s): a key deleted from the database stops working within
+   *     it
+   * @param size lookups kept at most (10000), the least recently used forgotten first
+   */
+  public record KeyCache(Duration ttl, int size) {
+    public static final KeyCache DEFAULT = new KeyCache(null, 10_000);
+
+    public KeyCache {
+      ttl = ttl == null ? Duration.ofSeconds(30) : ttl;
+      if (ttl.isNegative()) {
+        throw new IllegalArgumentException("transfer.keyCache.ttl: " + ttl + " is negative");
+      }
+      if (size < 1) {
+        throw new IllegalArgumentException("transfer.keyCache.size: " + size + " is below 1");
+      }
+    }
+  }
+
+  /**
+   * The {@code transfer.https:} block: the API over TLS.
+   *
+   * @param listen the address to serve HTTPS on
+   * @param keyStore a PKCS#12 (or JKS) file with the server's private key and certificate chain
+   * @param password the key store's password: {@code env:NAME}, {@code file:PATH} or the value
+   */
+  public record Https(HostPort listen, String keyStore, String password) {
+    public Https {
+      if (listen == null) {
+        throw new IllegalArgumentException("transfer.https.listen: missing");
+      }
+      if (keyStore == null || keyStore.isBlank()) {
+        throw new IllegalArgumentException("transfer.https.keyStore: missing");
+      }
+      SecretRef.check("transfer.https.password", password);
+    }
+
+    @Override
+    public String toString() {
+      return "Https[listen="
+          + listen
+          + ", keyStore="
+          + keyStore
+          + ", password="
+          + SecretRef.redacted(password)
+          + "]";
     }
   }
 
@@ -139,14 +241,21 @@ public record TransferServerConfig(
    * @param retryMax the longest wait between two attempts (10m)
    * @param giveUpAfter an event still undelivered this long after it happened is dropped (72h)
    * @param poll how often the outbox is looked at besides the wake-ups of new events (5s)
+   * @param allowHttpHosts hosts a webhook may reach over plain {@code http://} (none: {@code
+   *     https://} only)
+   * @param allowPrivate hosts (by name) and address ranges (CIDR, or one address) a webhook may
+   *     reach although they are loopback, link-local, private or otherwise not public (none)
    */
   public record WebhookDelivery(
       Duration timeout,
       Duration retryInitial,
       Duration retryMax,
       Duration giveUpAfter,
-      Duration poll) {
-    public static final WebhookDelivery DEFAULT = new WebhookDelivery(null, null, null, null, null);
+      Duration poll,
+      List<String> allowHttpHosts,
+      List<String> allowPrivate) {
+    public static final WebhookDelivery DEFAULT =
+        new WebhookDelivery(null, null, null, null, null, null, null);
 
     public WebhookDelivery {
       timeout = timeout == null ? Duration.ofSeconds(10) : timeout;
@@ -162,6 +271,9 @@ public record TransferServerConfig(
       }
       positive("transfer.webhooks.giveUpAfter", giveUpAfter);
       positive("transfer.webhooks.poll", poll);
+      allowHttpHosts = allowHttpHosts == null ? List.of() : List.copyOf(allowHttpHosts);
+      allowPrivate = allowPrivate == null ? List.of() : List.copyOf(allowPrivate);
+      WebhookTargets.checkAllowances(allowHttpHosts, allowPrivate);
     }
 
     /** The wait after the {@code attempts}-th failed attempt (1-based). */

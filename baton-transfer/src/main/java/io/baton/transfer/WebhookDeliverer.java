@@ -1,10 +1,6 @@
 package io.baton.transfer;
 
-import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -12,10 +8,17 @@ import java.time.Instant;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.eclipse.jetty.client.BytesRequestContent;
+import org.eclipse.jetty.client.HttpClient;
+import org.eclipse.jetty.http.HttpField;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.util.SocketAddressResolver;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,7 +27,9 @@ import org.slf4j.LoggerFactory;
  * next only after a 2xx (FIFO); a failure is retried with exponential backoff and holds the
  * tenant's later events back. Work starts when an event is queued ({@link #wake()}), when a retry
  * is due, at start (rows a previous run left) and every {@code poll}; timers run on the injected
- * scheduler, the HTTP calls on virtual threads.
+ * scheduler, the HTTP calls on virtual threads. Every connection goes to an address {@link
+ * WebhookTargets} passed just before (resolved anew each time, so a host that now resolves to a
+ * forbidden address is refused); redirects are not followed (a {@code 3xx} is a failed attempt).
  */
 final class WebhookDeliverer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(WebhookDeliverer.class);
@@ -46,6 +51,7 @@ final class WebhookDeliverer implements AutoCloseable {
       WebhookOutbox outbox,
       Webhooks webhooks,
       TransferServerConfig.WebhookDelivery config,
+      WebhookTargets targets,
       Clock clock,
       ScheduledExecutorService scheduler) {
     this.outbox = outbox;
@@ -53,11 +59,31 @@ final class WebhookDeliverer implements AutoCloseable {
     this.config = config;
     this.clock = clock;
     this.scheduler = scheduler;
-    this.http =
-        HttpClient.newBuilder()
-            .connectTimeout(config.timeout())
-            .followRedirects(HttpClient.Redirect.NEVER)
-            .build();
+    this.http = new HttpClient();
+    http.setFollowRedirects(false);
+    http.setConnectTimeout(config.timeout().toMillis());
+    http.setUserAgentField(new HttpField(HttpHeader.USER_AGENT, "Baton-Webhooks/1"));
+    http.setSocketAddressResolver(checked(targets));
+    try {
+      http.start();
+    } catch (Exception e) {
+      throw new IllegalStateException("cannot start the webhook HTTP client", e);
+    }
+  }
+
+  /** Resolves a webhook's host to the addresses {@code targets} passes, off Jetty's threads. */
+  private static SocketAddressResolver checked(WebhookTargets targets) {
+    return (host, port, context, promise) ->
+        Thread.ofVirtual()
+            .name("webhook-resolve")
+            .start(
+                () -> {
+                  try {
+                    promise.succeeded(targets.addresses(host, port));
+                  } catch (WebhookTargets.Refused e) {
+                    promise.failed(e);
+                  }
+                });
   }
 
   /** Delivers what a previous run left, then polls. */
@@ -168,18 +194,28 @@ final class WebhookDeliverer implements AutoCloseable {
     byte[] body = d.body().getBytes(StandardCharsets.UTF_8);
     long now = clock.instant().getEpochSecond();
     try {
-      HttpRequest request =
-          HttpRequest.newBuilder(URI.create(webhook.url()))
-              .timeout(config.timeout())
-              .header("Content-Type", "application/json")
-              .header("User-Agent", "Baton-Webhooks/1")
-              .header(EVENT_ID_HEADER, Long.toString(d.eventId()))
-              .header(WebhookSignature.HEADER, WebhookSignature.header(webhook.secret(), now, body))
-              .POST(HttpRequest.BodyPublishers.ofByteArray(body))
-              .build();
-      int status = http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+      int status =
+          http.POST(URI.create(webhook.url()))
+              .timeout(config.timeout().toMillis(), TimeUnit.MILLISECONDS)
+              .headers(
+                  h ->
+                      h.put(EVENT_ID_HEADER, Long.toString(d.eventId()))
+                          .put(
+                              WebhookSignature.HEADER,
+                              WebhookSignature.header(webhook.secret(), now, body)))
+              .body(new BytesRequestContent("application/json", body))
+              .send()
+              .getStatus();
       return status >= 200 && status < 300 ? Optional.empty() : Optional.of("HTTP " + status);
-    } catch (IOException | IllegalArgumentException e) {
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause() == null ? e : e.getCause();
+      return Optional.of(
+          cause instanceof WebhookTargets.Refused
+              ? "refused: " + cause.getMessage()
+              : cause.getClass().getSimpleName() + ": " + cause.getMessage());
+    } catch (TimeoutException e) {
+      return Optional.of("no answer within " + config.timeout());
+    } catch (IllegalArgumentException e) {
       return Optional.of(e.getClass().getSimpleName() + ": " + e.getMessage());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -201,6 +237,10 @@ final class WebhookDeliverer implements AutoCloseable {
     if (p != null) {
       p.cancel(false);
     }
-    http.shutdownNow();
+    try {
+      http.stop();
+    } catch (Exception e) {
+      LOG.warn("stopping the webhook HTTP client failed: {}", e.toString());
+    }
   }
 }

@@ -7,6 +7,8 @@ import io.baton.contract.TransferMode;
 import io.baton.store.Database;
 import io.baton.store.DatabaseConfig;
 import io.baton.store.Principal;
+import io.baton.store.SecretCipher;
+import io.baton.store.SecretsConfig;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Instant;
@@ -32,6 +34,8 @@ import org.junit.jupiter.api.TestInstance;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class EventStoreContract {
   private static final Instant T0 = Instant.parse("2026-05-01T12:00:00Z");
+  private static final String MASTER_KEY = TransferFixture.MASTER_KEY;
+  private static final SecretCipher CIPHER = SecretsConfig.of(MASTER_KEY).cipher();
 
   Database db;
   private String skipReason;
@@ -315,7 +319,7 @@ abstract class EventStoreContract {
           }
           return null;
         });
-    Webhooks webhooks = new Webhooks(db);
+    Webhooks webhooks = new Webhooks(db, CIPHER);
     WebhookOutbox outbox = new WebhookOutbox(db);
     assertThat(exists(webhooks, "acme")).isFalse();
 
@@ -334,5 +338,67 @@ abstract class EventStoreContract {
     assertThat(webhooks.delete("acme")).isFalse();
     assertThat(webhooks.find("acme")).isEmpty();
     assertThat(outbox.heads()).isEmpty();
+  }
+
+  @Test
+  void webhookSecretsAreStoredSealedAndPlainOrOldKeyRowsAreResealed() throws Exception {
+    db.inTransaction(
+        c -> {
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "INSERT INTO tenants (id, name) VALUES ('acme', 'ACME'), ('globex', 'Globex')")) {
+            ps.executeUpdate();
+          }
+          // as V3 wrote them, before secrets were sealed
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "INSERT INTO webhooks (tenant_id, url, secret) VALUES"
+                      + " ('globex', 'https://globex.example/h', 'globex-plain-secret-01')")) {
+            ps.executeUpdate();
+          }
+          return null;
+        });
+    Webhooks webhooks = new Webhooks(db, CIPHER);
+    webhooks.put("acme", "https://acme.example/h", "acme-webhook-secret-01");
+
+    assertThat(rawSecrets())
+        .doesNotContain("acme|acme-webhook-secret-01|k1")
+        .anyMatch(row -> row.startsWith("acme|") && row.endsWith("|k1"))
+        .contains("globex|globex-plain-secret-01|null");
+    assertThat(webhooks.find("globex").orElseThrow().secret())
+        .as("a plain row still works until it is sealed")
+        .isEqualTo("globex-plain-secret-01");
+
+    assertThat(webhooks.sealStored()).isEqualTo(1);
+    assertThat(webhooks.sealStored()).isZero();
+    assertThat(rawSecrets()).noneMatch(row -> row.contains("plain-secret") || row.endsWith("null"));
+    assertThat(webhooks.find("globex").orElseThrow().secret()).isEqualTo("globex-plain-secret-01");
+
+    Webhooks rotated =
+        new Webhooks(
+            db,
+            new SecretsConfig(
+                    "a-new-master-key-0123456789abcdef0123", "k2", Map.of("k1", MASTER_KEY))
+                .cipher());
+    assertThat(rotated.sealStored()).isEqualTo(2);
+    assertThat(rawSecrets()).allMatch(row -> row.endsWith("|k2"));
+    assertThat(rotated.find("acme").orElseThrow().secret()).isEqualTo("acme-webhook-secret-01");
+    assertThat(rotated.find("acme").toString()).doesNotContain("acme-webhook-secret-01");
+  }
+
+  /** Every webhook row as {@code tenant|secret column|key id}. */
+  private List<String> rawSecrets() {
+    return db.withConnection(
+        c -> {
+          List<String> rows = new ArrayList<>();
+          try (PreparedStatement ps =
+                  c.prepareStatement("SELECT tenant_id, secret, secret_key_id FROM webhooks");
+              ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+              rows.add(rs.getString(1) + "|" + rs.getString(2) + "|" + rs.getString(3));
+            }
+          }
+          return rows;
+        });
   }
 }

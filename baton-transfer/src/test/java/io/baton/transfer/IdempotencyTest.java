@@ -32,7 +32,12 @@ class IdempotencyTest {
     // 100 requests at once from one key: the rate limit is not what this test is about.
     lab =
         TransferFixture.start(
-            "idempotency", 15430, 15431, 18083, new TransferServerConfig.RateLimit(1000, 1000));
+            "idempotency",
+            15430,
+            15431,
+            18083,
+            TransferFixture.Options.DEFAULT.rateLimit(
+                new TransferServerConfig.RateLimit(1000, 1000)));
   }
 
   @AfterAll

@@ -195,10 +195,14 @@ class OperatorApiTest {
   }
 
   @Test
-  void anEventTokenOpensTheEventStreamOnlyAndOnlyForItsTenant() throws Exception {
-    HttpResponse<String> issued = lab.post("/v1/event-tokens", ACME_KEY, "");
-    assertThat(issued.statusCode()).isEqualTo(201);
-    String token = lab.json(issued).get("token").asText();
+  void anEventTokenOpensOneEventStreamOnlyAndOnlyForItsTenant() throws Exception {
+    String token = eventToken();
+    assertThat(lab.get("/v1/calls?access_token=" + token, null).statusCode())
+        .as("a token opens event streams only")
+        .isEqualTo(401);
+    HttpResponse<String> forged = lab.get("/v1/events?access_token=" + token + "x", null);
+    assertThat(forged.statusCode()).isEqualTo(401);
+    assertThat(forged.body()).contains("access_token");
 
     HttpResponse<InputStream> stream =
         lab.http.send(
@@ -209,21 +213,29 @@ class OperatorApiTest {
         new BufferedReader(new InputStreamReader(stream.body(), StandardCharsets.UTF_8))) {
       assertThat(r.readLine()).isEqualTo(": events of acme");
     }
-    assertThat(lab.get("/v1/calls?access_token=" + token, null).statusCode())
-        .as("a token opens event streams only")
-        .isEqualTo(401);
-    HttpResponse<String> forged = lab.get("/v1/events?access_token=" + token + "x", null);
-    assertThat(forged.statusCode()).isEqualTo(401);
-    assertThat(forged.body()).contains("access_token");
+    HttpResponse<String> again = lab.get("/v1/events?access_token=" + token, null);
+    assertThat(again.statusCode()).as("a second stream with the same token").isEqualTo(401);
+    assertThat(lab.json(again).get("detail").asText())
+        .isEqualTo(
+            "access_token: unknown, expired or already used; get a new one with POST"
+                + " /v1/event-tokens");
+
+    String unused = eventToken();
     lab.clock.freeze();
     try {
       lab.clock.advance(EventTokens.LIFETIME.plusSeconds(1));
-      assertThat(lab.get("/v1/events?access_token=" + token, null).statusCode())
+      assertThat(lab.get("/v1/events?access_token=" + unused, null).statusCode())
           .as("expired")
           .isEqualTo(401);
     } finally {
       lab.clock.thaw();
     }
+  }
+
+  private static String eventToken() throws Exception {
+    HttpResponse<String> issued = lab.post("/v1/event-tokens", ACME_KEY, "");
+    assertThat(issued.statusCode()).isEqualTo(201);
+    return lab.json(issued).get("token").asText();
   }
 
   @Test

@@ -14,6 +14,7 @@ import io.baton.sip.SipConfig;
 import io.baton.store.ApiKeys;
 import io.baton.store.Database;
 import io.baton.store.DatabaseConfig;
+import io.baton.store.SecretsConfig;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -53,24 +54,65 @@ final class TransferFixture implements AutoCloseable {
   volatile TransferServer server;
   final HttpClient http = HttpClient.newHttpClient();
 
-  private TransferFixture(
-      String name,
-      int sipPort,
-      int proxyPort,
-      int httpPort,
-      TransferServerConfig.RateLimit rateLimit)
+  /** The master key the fixture's server seals webhook secrets with. */
+  static final String MASTER_KEY = "transfer-test-master-key-0123456789abcdef";
+
+  /**
+   * What a test may change in the server's configuration.
+   *
+   * @param rateLimit per API key
+   * @param clients per client address
+   * @param keyCache API key lookups reused
+   * @param allowLoopback whether webhooks may go to {@code http://127.0.0.1} (the test receivers)
+   * @param https the API over TLS too (or only, with {@code plainHttp} false)
+   * @param plainHttp whether the API is served over plain HTTP
+   */
+  record Options(
+      TransferServerConfig.RateLimit rateLimit,
+      TransferServerConfig.Clients clients,
+      TransferServerConfig.KeyCache keyCache,
+      boolean allowLoopback,
+      TransferServerConfig.Https https,
+      boolean plainHttp) {
+    /** API keys may send 20 requests/s, in bursts of 40; webhooks may reach 127.0.0.1. */
+    static final Options DEFAULT =
+        new Options(new TransferServerConfig.RateLimit(20, 40), null, null, true, null, true);
+
+    Options rateLimit(TransferServerConfig.RateLimit limit) {
+      return new Options(limit, clients, keyCache, allowLoopback, https, plainHttp);
+    }
+
+    Options clients(TransferServerConfig.Clients limits) {
+      return new Options(rateLimit, limits, keyCache, allowLoopback, https, plainHttp);
+    }
+
+    Options keyCache(TransferServerConfig.KeyCache cache) {
+      return new Options(rateLimit, clients, cache, allowLoopback, https, plainHttp);
+    }
+
+    Options noLoopbackWebhooks() {
+      return new Options(rateLimit, clients, keyCache, false, https, plainHttp);
+    }
+
+    Options httpsOnly(TransferServerConfig.Https tls) {
+      return new Options(rateLimit, clients, keyCache, allowLoopback, tls, false);
+    }
+  }
+
+  private TransferFixture(String name, int sipPort, int proxyPort, int httpPort, Options options)
       throws Exception {
     db = Database.open(DatabaseConfig.inMemory(name + "-" + System.nanoTime()));
     seed();
     proxy = TestProxy.start(new HostPort("127.0.0.1", proxyPort));
+    List<String> loopback = options.allowLoopback() ? List.of("127.0.0.1") : List.of();
     config =
         new TransferServerConfig(
             new SipConfig(new HostPort("127.0.0.1", sipPort), List.of("udp"), 4, null),
-            new HostPort("127.0.0.1", httpPort),
+            options.plainHttp() ? new HostPort("127.0.0.1", httpPort) : null,
             Duration.ofSeconds(30),
             Duration.ofSeconds(300),
             Duration.ofMillis(300),
-            rateLimit,
+            options.rateLimit(),
             Duration.ofSeconds(1),
             null,
             Duration.ofSeconds(1),
@@ -79,24 +121,35 @@ final class TransferFixture implements AutoCloseable {
                 Duration.ofMillis(100),
                 Duration.ofMillis(400),
                 null,
-                Duration.ofMillis(500)));
-    server = startServer();
+                Duration.ofMillis(500),
+                loopback,
+                loopback),
+            null,
+            null,
+            options.https(),
+            options.clients(),
+            options.keyCache(),
+            SecretsConfig.of(MASTER_KEY));
+    try {
+      server = startServer();
+    } catch (Exception | Error e) {
+      proxy.close();
+      scheduler.shutdownNow();
+      http.close();
+      db.close();
+      throw e;
+    }
   }
 
-  /** A transfer server whose API keys may send 20 requests/s, in bursts of 40. */
+  /** A transfer server with {@link Options#DEFAULT}. */
   static TransferFixture start(String name, int sipPort, int proxyPort, int httpPort)
       throws Exception {
-    return start(name, sipPort, proxyPort, httpPort, new TransferServerConfig.RateLimit(20, 40));
+    return start(name, sipPort, proxyPort, httpPort, Options.DEFAULT);
   }
 
   static TransferFixture start(
-      String name,
-      int sipPort,
-      int proxyPort,
-      int httpPort,
-      TransferServerConfig.RateLimit rateLimit)
-      throws Exception {
-    return new TransferFixture(name, sipPort, proxyPort, httpPort, rateLimit);
+      String name, int sipPort, int proxyPort, int httpPort, Options options) throws Exception {
+    return new TransferFixture(name, sipPort, proxyPort, httpPort, options);
   }
 
   private TransferServer startServer() throws Exception {

@@ -75,10 +75,10 @@ class WebhookTest {
     JsonNode read = lab.json(lab.get("/v1/webhook", ACME_KEY));
     assertThat(fieldNames(read)).containsExactly("url");
 
-    JsonNode generated = put("{\"url\": \"https://example.com/hook\"}", 200);
+    JsonNode generated = put("{\"url\": \"https://93.184.216.34/hook\"}", 200);
     assertThat(generated.get("secret").asText()).matches("whsec_[0-9a-f]{48}");
     assertThat(lab.get("/v1/webhook", ACME_KEY).body())
-        .contains("https://example.com/hook")
+        .contains("https://93.184.216.34/hook")
         .doesNotContain(generated.get("secret").asText());
 
     assertThat(lab.delete("/v1/webhook", ACME_KEY).statusCode()).isEqualTo(204);
@@ -95,12 +95,12 @@ class WebhookTest {
     assertThat(put("{}", 400).get("detail").asText()).isEqualTo("url: missing");
     assertThat(put("{\"url\": 42}", 400).get("detail").asText()).isEqualTo("url: must be a string");
     assertThat(
-            put("{\"url\": \"http://example.com/x\", \"secret\": \"too-short\"}", 400)
+            put("{\"url\": \"" + receiver.url() + "\", \"secret\": \"too-short\"}", 400)
                 .get("detail")
                 .asText())
         .isEqualTo("secret: must be 16 to 200 characters long");
     assertThat(
-            put("{\"url\": \"http://example.com/x\", \"colour\": \"red\"}", 400)
+            put("{\"url\": \"" + receiver.url() + "\", \"colour\": \"red\"}", 400)
                 .get("detail")
                 .asText())
         .isEqualTo("colour: unknown field (expected url, secret)");

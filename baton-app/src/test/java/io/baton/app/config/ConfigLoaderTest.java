@@ -130,6 +130,7 @@ class ConfigLoaderTest {
   void aCallCenterFlowIsCheckedAtStartNamingTheVerb() throws IOException {
     String cc =
         "callcenter:\n  sip: {listen: 127.0.0.1:17100}\n  api: {key: k}\n"
+            + "  http: {key: agents-key-0123456789}\n"
             + "  ivr:\n    defaultFlow: menu\n    flows:\n      menu:\n"
             + "        - gather: {prompt: menu, choices: {'1': sales}}\n";
     assertThatThrownBy(() -> loader.load(write(cc), BatonConfig.class))
@@ -139,7 +140,9 @@ class ConfigLoaderTest {
     assertThatThrownBy(
             () ->
                 loader.load(
-                    write("callcenter:\n  sip: {listen: 127.0.0.1:17100}\n  api: {key: k}\n"),
+                    write(
+                        "callcenter:\n  sip: {listen: 127.0.0.1:17100}\n  api: {key: k}\n"
+                            + "  http: {key: agents-key-0123456789}\n"),
                     BatonConfig.class))
         .hasMessageContaining("callcenter.ivr: missing");
     assertThatThrownBy(
@@ -151,6 +154,56 @@ class ConfigLoaderTest {
                             "menu:\n        - hop: x\n        - gather")),
                     BatonConfig.class))
         .hasMessageContaining("hop");
+  }
+
+  @Test
+  void theApiProtectionsBindWithDefaultsAndBadValuesNameTheirKey() throws IOException {
+    BatonConfig lab = loader.load(LAB, BatonConfig.class);
+    assertThat(lab.transfer().clients().requests().perSecond()).isEqualTo(100);
+    assertThat(lab.transfer().clients().failedAuth().burst()).isEqualTo(20);
+    assertThat(lab.transfer().keyCache().ttl()).isEqualTo(Duration.ofSeconds(30));
+    assertThat(lab.transfer().secrets().keyId()).isEqualTo("k1");
+    assertThat(lab.transfer().secrets().cipher().currentKeyId()).isEqualTo("k1");
+    assertThat(lab.transfer().webhooks().allowPrivate()).containsExactly("127.0.0.1");
+    assertThat(lab.transfer().https()).isNull();
+    assertThat(lab.callcenter().http().listen()).isEqualTo(HostPort.parse("127.0.0.1:5105"));
+    BatonConfig outsideTheLab =
+        loader.load(write("transfer:\n  sip: {listen: 127.0.0.1:17110}\n"), BatonConfig.class);
+    assertThat(outsideTheLab.transfer().secrets().masterKey()).isEqualTo("env:BATON_MASTER_KEY");
+
+    String transfer = "transfer:\n  sip: {listen: 127.0.0.1:17110}\n";
+    assertThatThrownBy(
+            () ->
+                loader.load(
+                    write(transfer + "  clients: {failedAuth: {perSecond: 0, burst: 5}}\n"),
+                    BatonConfig.class))
+        .hasMessage("transfer.clients.failedAuth.perSecond: 0.0 is not a positive number");
+    assertThatThrownBy(
+            () -> loader.load(write(transfer + "  rateLimit: {burst: 0}\n"), BatonConfig.class))
+        .hasMessage("transfer.rateLimit.burst: 0 is below 1");
+    assertThatThrownBy(
+            () ->
+                loader.load(
+                    write(transfer + "  secrets: {masterKey: too-short}\n"), BatonConfig.class))
+        .hasMessageStartingWith("transfer.secrets.masterKey: 9 bytes, at least 32 needed");
+    assertThatThrownBy(
+            () ->
+                loader.load(
+                    write(transfer + "  webhooks: {allowPrivate: [10.0.0.0/99]}\n"),
+                    BatonConfig.class))
+        .hasMessageStartingWith("transfer.webhooks.allowPrivate[0]: ");
+    assertThatThrownBy(
+            () ->
+                loader.load(
+                    write(transfer + "  https: {listen: 127.0.0.1:17443, password: x}\n"),
+                    BatonConfig.class))
+        .hasMessage("transfer.https.keyStore: missing");
+    assertThatThrownBy(
+            () ->
+                loader.load(
+                    write("callcenter:\n  sip: {listen: 127.0.0.1:17100}\n  api: {key: k}\n"),
+                    BatonConfig.class))
+        .hasMessageContaining("callcenter.http.key: missing");
   }
 
   @Test

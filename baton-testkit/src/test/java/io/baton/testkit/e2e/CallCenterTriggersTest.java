@@ -13,6 +13,10 @@ import io.baton.sip.TargetDialog;
 import io.baton.testkit.LabFixture;
 import io.baton.ua.UaCall;
 import io.baton.ua.UserAgent;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.util.concurrent.TimeUnit;
 import javax.sip.message.Request;
 import javax.sip.message.Response;
@@ -152,6 +156,24 @@ class CallCenterTriggersTest extends LabTest {
         to,
         "--config",
         LabFixture.labConfig().toString());
+  }
+
+  @Test
+  void theLabsAgentsEndpointAnswersOnlyWithItsKey() throws Exception {
+    var at = LabFixture.lab().config().callcenter().http();
+    HttpClient http = HttpClient.newHttpClient();
+    HttpRequest.Builder agents =
+        HttpRequest.newBuilder(URI.create("http://" + at.listen() + "/agents"));
+
+    HttpResponse<String> without = http.send(agents.build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(without.statusCode()).isEqualTo(401);
+    assertThat(without.headers().firstValue("Content-Type")).contains("application/problem+json");
+    HttpResponse<String> with =
+        http.send(
+            agents.header("Authorization", "Bearer " + at.key()).build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(with.statusCode()).isEqualTo(200);
+    assertThat(with.body()).contains("\"alice\"");
   }
 
   @Test
