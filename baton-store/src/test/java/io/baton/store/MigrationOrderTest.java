@@ -13,6 +13,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
 import org.flywaydb.core.Flyway;
@@ -42,7 +43,7 @@ class MigrationOrderTest {
   }
 
   @Test
-  void aDatabaseAtAnEarlierVersionTakesTheRestInOrderAndKeepsItsData() throws SQLException {
+  void aDatabaseAtAnEarlierVersionTakesTheRestInOrderAndKeepsItsData() throws Exception {
     earlierBaton("classpath:db/migration").target("5").load().migrate();
     try (Connection c = DriverManager.getConnection(config().url());
         Statement s = c.createStatement()) {
@@ -51,8 +52,7 @@ class MigrationOrderTest {
 
     try (Database db = Database.open(config())) {
       assertThat(new Directory(db).tenantExists("acme")).isTrue();
-      assertThat(StoreContract.appliedMigrations(db))
-          .containsExactly("1", "2", "3", "4", "5", "6", "9");
+      assertThat(StoreContract.appliedMigrations(db)).isEqualTo(versions(migrations()));
     }
   }
 
@@ -69,7 +69,8 @@ class MigrationOrderTest {
     assertThatThrownBy(() -> Database.open(config()))
         .isInstanceOf(FlywayException.class)
         .hasMessageContaining("not applied");
-    assertThat(applied()).containsExactly("1", "2", "3", "4", "6", "9");
+    assertThat(applied())
+        .isEqualTo(versions(migrations()).stream().filter(v -> !v.equals("5")).toList());
   }
 
   /** The migrations Baton ships, as files. */
@@ -78,6 +79,15 @@ class MigrationOrderTest {
     try (Stream<Path> files = Files.list(shipped)) {
       return files.filter(f -> f.toString().endsWith(".sql")).sorted().toList();
     }
+  }
+
+  /** The versions of {@code migrations}, in order: {@code V12__x.sql} is 12. */
+  private static List<String> versions(List<Path> migrations) {
+    return migrations.stream()
+        .map(f -> f.getFileName().toString())
+        .map(name -> name.substring(1, name.indexOf("__")))
+        .sorted(Comparator.comparingInt(Integer::parseInt))
+        .toList();
   }
 
   /** The SQL migrations applied to {@link #config()}, read without opening (migrating) it. */

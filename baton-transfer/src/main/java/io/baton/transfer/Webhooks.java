@@ -43,7 +43,7 @@ final class Webhooks {
 
   /**
    * Seals every secret not yet sealed under the current master key: those stored in plain text
-   * before V9, and those sealed under a previous key ({@code transfer.secrets.previousKeys}).
+   * before V7, and those sealed under a previous key ({@code transfer.secrets.previousKeys}).
    *
    * @return how many were sealed anew
    */
