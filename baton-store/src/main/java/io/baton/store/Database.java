@@ -25,13 +25,16 @@ public final class Database implements AutoCloseable {
   /** Opens the pool and applies pending migrations. */
   public static Database open(DatabaseConfig config) {
     HikariConfig hc = new HikariConfig();
-    hc.setJdbcUrl(config.url());
+    hc.setJdbcUrl(durable(config.url()));
     hc.setUsername(config.user());
     hc.setPassword(config.password());
     hc.setMaximumPoolSize(config.poolSize());
     hc.setPoolName("baton-db");
     if (config.url().startsWith("jdbc:postgresql:")) {
       hc.addDataSourceProperty("reWriteBatchedInserts", "true"); // multi-row INSERTs for imports
+      // A commit returns once its WAL is flushed, whatever the server's default (docs/transfers.md,
+      // "Durability").
+      hc.addDataSourceProperty("options", "-c synchronous_commit=on");
     }
     HikariDataSource ds = new HikariDataSource(hc);
     try {
@@ -80,6 +83,17 @@ public final class Database implements AutoCloseable {
     } catch (SQLException e) {
       throw new StoreException(e);
     }
+  }
+
+  /**
+   * An H2 file database writes each commit to its file before the commit returns (the MVStore
+   * commits at once), not up to {@code WRITE_DELAY} (500 ms) later: a commit survives a kill -9 of
+   * the process (docs/transfers.md, "Durability").
+   */
+  static String durable(String url) {
+    return url.startsWith("jdbc:h2:") && !url.startsWith("jdbc:h2:mem:")
+        ? url.replaceAll("(?i);WRITE_DELAY=[^;]*", "") + ";WRITE_DELAY=0"
+        : url;
   }
 
   static String redact(String url) {

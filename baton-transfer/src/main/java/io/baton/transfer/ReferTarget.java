@@ -31,6 +31,11 @@ public sealed interface ReferTarget {
     }
   }
 
+  /** The destination whose {@link #uri()} is {@code uri} (as a transfer stores it). */
+  static Destination ofUri(String uri) {
+    return uri.startsWith("tel:") ? new Number(uri.substring(4)) : new Sip(uri);
+  }
+
   /**
    * Reads a phone number (E.164, or national in the default region) or a {@code sip:}/{@code sips:}
    * URI with a host; empty for anything else.

@@ -32,6 +32,7 @@ import java.util.Objects;
  *                                                                                    | cancelled
  *   requested --REFER >= 300, REFER unanswered (408), no proxy--> failed
  *   every running state --no final NOTIFY within the targets' timeouts plus the grace--> failed
+ *   every running state --after a restart, the call's legs show the outcome--> any final state
  * </pre>
  *
  * A failure NOTIFY that keeps the subscription active is one attempt's failure: SBC-edge goes on
@@ -64,6 +65,16 @@ public final class Transfer {
       return name().toLowerCase(Locale.ROOT);
     }
 
+    /** The state spelled {@code text} as {@link #wire()} does. */
+    public static Optional<State> fromWire(String text) {
+      for (State s : values()) {
+        if (s.wire().equals(text)) {
+          return Optional.of(s);
+        }
+      }
+      return Optional.empty();
+    }
+
     /** The final state a NOTIFY's {@code X-Baton-Transfer-Outcome} names. */
     public static State of(TransferOutcome outcome) {
       return switch (outcome) {
@@ -91,7 +102,14 @@ public final class Transfer {
 
   /** What can happen to a transfer. */
   public sealed interface Event
-      permits ReferAccepted, ReferRejected, ReferUnanswered, Progress, Ended, TimedOut, NoProxy {}
+      permits ReferAccepted,
+          ReferRejected,
+          ReferUnanswered,
+          Progress,
+          Ended,
+          TimedOut,
+          NoProxy,
+          Recovered {}
 
   /** The REFER got a 2xx: the element holding the call took the transfer on. */
   public record ReferAccepted(int status, String reason) implements Event {}
@@ -130,6 +148,19 @@ public final class Transfer {
 
   /** The call has no live leg held by a proxy, so there is nobody to send the REFER to. */
   public record NoProxy() implements Event {}
+
+  /**
+   * After a restart of the transfer server, which lost the NOTIFYs sent while it was down: the
+   * call's legs show that the transfer ended in {@code outcome} ({@link TransferRecovery}).
+   */
+  public record Recovered(State outcome, String cause) implements Event {
+    public Recovered {
+      if (!outcome.terminal()) {
+        throw new IllegalArgumentException("a recovered transfer ends: " + outcome);
+      }
+      Objects.requireNonNull(cause, "cause");
+    }
+  }
 
   /** Where the machine's decisions take effect. */
   public interface Context {
@@ -185,6 +216,39 @@ public final class Transfer {
   }
 
   /**
+   * The transfer as a previous run of the server stored it, {@code stored.state()} not final: its
+   * REFER went out (or not) before the restart, so it follows NOTIFYs from there. The headers it
+   * passed on are not stored: they went with the REFER.
+   */
+  static Transfer resumed(TransferView stored, Context context) {
+    List<Target> targets =
+        stored.targets().stream()
+            .map(t -> new Target(t.to(), Destination.ofUri(t.destination()), t.timeoutSeconds()))
+            .toList();
+    Transfer t =
+        new Transfer(
+            stored.id(),
+            stored.callId(),
+            stored.tenant(),
+            targets,
+            TransferMode.fromWire(stored.mode()).orElseThrow(() -> unreadable(stored, "mode")),
+            OnFail.fromWire(stored.onFail()).orElseThrow(() -> unreadable(stored, "onFail")),
+            Map.of(),
+            stored.createdAt(),
+            context);
+    t.state = State.fromWire(stored.state()).orElseThrow(() -> unreadable(stored, "state"));
+    if (t.state.terminal()) {
+      throw new IllegalArgumentException("transfer " + stored.id() + " has ended: " + t.state);
+    }
+    t.attempt = stored.attempt();
+    return t;
+  }
+
+  private static IllegalArgumentException unreadable(TransferView stored, String field) {
+    return new IllegalArgumentException("transfer " + stored.id() + ": unreadable " + field);
+  }
+
+  /**
    * Applies one event and returns the state it leaves the transfer in.
    *
    * @throws IllegalStateException for an event the current state cannot take
@@ -234,6 +298,7 @@ public final class Transfer {
             }
             yield end(State.FAILED, null, "no proxy holds the call", "no proxy holds the call");
           }
+          case Recovered e -> end(e.outcome(), null, e.cause(), e.cause());
         };
     if (cause != null) {
       context.entered(this, from, cause);

@@ -72,8 +72,9 @@ public final class TransferServer implements AutoCloseable {
   }
 
   /**
-   * Starts every part. Transfers a previous run left unfinished are failed first (nobody follows
-   * their NOTIFYs any more), and webhook deliveries it left are resumed.
+   * Starts every part. Transfers a previous run left unfinished are taken up (their NOTIFYs
+   * followed again, and ended as the call's legs show; {@link TransferRecovery}), and webhook
+   * deliveries it left are resumed.
    *
    * @param name the element's name in logs and SIP traces
    * @param registry where the elements publish calls and legs; its changes become {@code
@@ -146,15 +147,13 @@ public final class TransferServer implements AutoCloseable {
             json,
             clock,
             scheduler);
-    int failed = service.failUnfinished("transfer server restarted");
-    if (failed > 0) {
-      LOG.warn("{}: failed {} transfers left unfinished by the previous run", name, failed);
-    }
     deliverer.start();
     CallEvents callEvents = new CallEvents(registry, directory, store, events, clock);
     CdrStore cdrs = new CdrStore(db, store);
     CallWatch watch =
         new CallWatch(registry)
+            // before the CDR writer: a recovered transfer ends before its call's record is written
+            .observe(service::callChanged)
             .observe(callEvents)
             .observe(metrics)
             .observe(
@@ -168,6 +167,10 @@ public final class TransferServer implements AutoCloseable {
                     clock,
                     scheduler));
     watch.start();
+    int recovered = service.recover(); // after watch.start(): no change of their calls is missed
+    if (recovered > 0) {
+      LOG.warn("{}: took up {} transfers left unfinished by the previous run", name, recovered);
+    }
     Ladders ladders = new Ladders(config.capture());
     if (config.capture().enabled()) {
       ladders.start();
@@ -232,6 +235,7 @@ public final class TransferServer implements AutoCloseable {
       ladders.close();
       metrics.close();
       deliverer.close();
+      service.stop();
       userAgent.close();
       throw e;
     }

@@ -91,6 +91,10 @@ public final class TransferService implements TransferUserAgent.NotifyListener {
   private final Map<String, Transfer> running = new ConcurrentHashMap<>();
   private final Map<String, Transfer> runningByCall = new ConcurrentHashMap<>();
   private final Map<String, List<ScheduledFuture<?>>> timers = new ConcurrentHashMap<>();
+
+  /** Transfers taken up after a restart that have not ended yet, by call id. */
+  private final Map<String, Transfer> recovering = new ConcurrentHashMap<>();
+
   private final ReentrantLock[] keyLocks = new ReentrantLock[KEY_LOCKS];
   private final Transfer.Context context = this::entered;
 
@@ -263,11 +267,14 @@ public final class TransferService implements TransferUserAgent.NotifyListener {
   }
 
   private void schedule(Transfer transfer, Transfer.Event event, Duration after) {
+    schedule(transfer, () -> dispatch(transfer, event), after);
+  }
+
+  /** Runs {@code work} (which must not block the scheduler) after {@code after}. */
+  private void schedule(Transfer transfer, Runnable work, Duration after) {
     timers
         .computeIfAbsent(transfer.id(), id -> new CopyOnWriteArrayList<>())
-        .add(
-            scheduler.schedule(
-                () -> dispatch(transfer, event), after.toMillis(), TimeUnit.MILLISECONDS));
+        .add(scheduler.schedule(work, after.toMillis(), TimeUnit.MILLISECONDS));
   }
 
   /** Sends the REFER to the proxy holding the call's newest live leg, if any proxy does. */
@@ -376,29 +383,59 @@ public final class TransferService implements TransferUserAgent.NotifyListener {
         }
         running.remove(transfer.id());
         runningByCall.remove(transfer.callId(), transfer);
+        recovering.remove(transfer.callId(), transfer);
       }
     }
   }
 
   /**
-   * Fails every transfer a previous run left running (nobody follows its NOTIFYs any more), each
-   * change published like any other.
+   * Takes up every transfer a previous run left running: the REFER went out (or not) and SBC-edge
+   * may have finished, be finishing, or never have heard of it. Each follows its NOTIFYs again and
+   * waits for its own deadline, and ends as soon as the call's legs show how it went ({@link
+   * TransferRecovery}); every change is stored and published like any other.
    *
    * @return how many
    */
-  int failUnfinished(String why) {
-    List<TransferStore.Unfinished> unfinished = store.unfinished();
-    Instant at = clock.instant();
-    for (TransferStore.Unfinished u : unfinished) {
-      events.publish(
-          u.tenant(),
-          Event.TRANSFER_UPDATED,
-          c -> {
-            store.fail(c, u.id(), at, why);
-            return store.find(c, u.id()).orElseThrow();
-          });
+  int recover() {
+    List<TransferView> unfinished = store.unfinished();
+    for (TransferView stored : unfinished) {
+      Transfer transfer = Transfer.resumed(stored, context);
+      running.put(transfer.id(), transfer);
+      runningByCall.put(transfer.callId(), transfer);
+      recovering.put(transfer.callId(), transfer);
+      Duration limit = transfer.ringTime().plus(config.notifyGrace());
+      Duration left = Duration.between(clock.instant(), transfer.createdAt().plus(limit));
+      schedule(transfer, new Transfer.TimedOut(limit), left.isNegative() ? Duration.ZERO : left);
+      reconsider(transfer, registry.find(transfer.callId()));
     }
     return unfinished.size();
+  }
+
+  /** A call changed: a transfer recovered on it may now be decided by its legs. */
+  void callChanged(String callId, Call call) {
+    Transfer transfer = recovering.get(callId);
+    if (transfer != null) {
+      reconsider(transfer, Optional.ofNullable(call));
+    }
+  }
+
+  private void reconsider(Transfer transfer, Optional<Call> call) {
+    switch (TransferRecovery.decide(transfer.mode(), transfer.createdAt(), call, clock.instant())) {
+      case TransferRecovery.Verdict.Ended e ->
+          apply(transfer, new Transfer.Recovered(e.state(), e.cause()));
+      case TransferRecovery.Verdict.Open o -> {
+        LOG.debug("{}: not decided after the restart: {}", transfer.id(), o.why());
+        if (o.recheckAt() != null && recovering.get(transfer.callId()) == transfer) {
+          schedule(
+              transfer,
+              () ->
+                  Thread.ofVirtual()
+                      .name("recover-" + transfer.id())
+                      .start(() -> reconsider(transfer, registry.find(transfer.callId()))),
+              Duration.between(clock.instant(), o.recheckAt()));
+        }
+      }
+    }
   }
 
   /** Forgets idempotency keys older than the window; returns how many. */
@@ -406,7 +443,7 @@ public final class TransferService implements TransferUserAgent.NotifyListener {
     return keys.purge(keyCutoff());
   }
 
-  /** Stops every transfer timer; transfers still running fail at the next start. */
+  /** Stops every transfer timer; transfers still running are taken up at the next start. */
   void stop() {
     timers.values().forEach(pending -> pending.forEach(timer -> timer.cancel(false)));
     timers.clear();

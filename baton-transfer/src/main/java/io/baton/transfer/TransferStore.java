@@ -101,43 +101,9 @@ public final class TransferStore {
     addHistory(c, t.id(), t.state().wire(), at, cause);
   }
 
-  /** A transfer a previous run left running: its id and tenant. */
-  public record Unfinished(String id, String tenant) {}
-
-  /** Every transfer not in a terminal state. */
-  public List<Unfinished> unfinished() {
-    return db.withConnection(
-        c -> {
-          List<Unfinished> out = new ArrayList<>();
-          try (PreparedStatement ps =
-                  c.prepareStatement(
-                      "SELECT id, tenant_id FROM transfers WHERE state NOT IN ("
-                          + TERMINAL
-                          + ") ORDER BY created_at, id");
-              ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-              out.add(new Unfinished(rs.getString(1), rs.getString(2)));
-            }
-          }
-          return out;
-        });
-  }
-
-  /**
-   * Marks an unfinished transfer failed: after a restart nobody follows its NOTIFYs any more, and a
-   * transfer left open would block its call for good.
-   */
-  public void fail(Connection c, String id, Instant at, String why) throws SQLException {
-    try (PreparedStatement ps =
-        c.prepareStatement(
-            "UPDATE transfers SET state = ?, reason = ?, updated_at = ? WHERE id = ?")) {
-      ps.setString(1, Transfer.State.FAILED.wire());
-      ps.setString(2, why);
-      ps.setObject(3, utc(at));
-      ps.setString(4, id);
-      ps.executeUpdate();
-    }
-    addHistory(c, id, Transfer.State.FAILED.wire(), at, why);
+  /** Every transfer not in a final state, oldest first: those a previous run left running. */
+  public List<TransferView> unfinished() {
+    return db.withConnection(c -> load(c, "state NOT IN (" + TERMINAL + ")", List.of()));
   }
 
   public Optional<TransferView> find(String id) {

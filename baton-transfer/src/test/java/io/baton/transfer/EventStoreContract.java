@@ -9,8 +9,10 @@ import io.baton.store.DatabaseConfig;
 import io.baton.store.Principal;
 import io.baton.store.SecretCipher;
 import io.baton.store.SecretsConfig;
+import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -48,6 +50,12 @@ abstract class EventStoreContract {
 
   /** Removes what {@link #createDatabase()} created, after {@link #db} is closed. */
   abstract void dropDatabase();
+
+  /**
+   * Asserts that a commit on {@code c} is durable once it returns, as {@link Database#open} sets it
+   * up for this engine (docs/transfers.md, "Durability").
+   */
+  abstract void assertCommitsAreDurable(Connection c) throws SQLException;
 
   @BeforeAll
   void open() {
@@ -110,6 +118,15 @@ abstract class EventStoreContract {
             rs.next();
             return rs.getInt(1);
           }
+        });
+  }
+
+  @Test
+  void aCommitIsDurableOnceItReturns() {
+    db.withConnection(
+        c -> {
+          assertCommitsAreDurable(c);
+          return null;
         });
   }
 

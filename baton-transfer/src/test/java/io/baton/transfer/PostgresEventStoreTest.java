@@ -1,8 +1,12 @@
 package io.baton.transfer;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.baton.store.DatabaseConfig;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.HexFormat;
@@ -42,6 +46,19 @@ class PostgresEventStoreTest extends EventStoreContract {
   @Override
   void dropDatabase() {
     execute("DROP SCHEMA " + schema + " CASCADE");
+  }
+
+  /** Set by Baton's connections themselves, whatever the server's or database's default. */
+  @Override
+  void assertCommitsAreDurable(Connection c) throws SQLException {
+    try (PreparedStatement ps =
+            c.prepareStatement(
+                "SELECT setting, source FROM pg_settings WHERE name = 'synchronous_commit'");
+        ResultSet rs = ps.executeQuery()) {
+      assertThat(rs.next()).isTrue();
+      assertThat(rs.getString(1)).isEqualTo("on");
+      assertThat(rs.getString(2)).as("where the setting comes from").isEqualTo("client");
+    }
   }
 
   private static void execute(String statement) {

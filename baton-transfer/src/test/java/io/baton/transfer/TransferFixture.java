@@ -159,7 +159,17 @@ final class TransferFixture implements AutoCloseable {
 
   /** Stops the transfer server and starts a new one on the same database, as after a crash. */
   void restart() throws Exception {
+    stop();
+    startAgain();
+  }
+
+  /** Stops the transfer server; the registry, the database and the test proxy stay. */
+  void stop() {
     server.close();
+  }
+
+  /** Starts a new transfer server on the same database and registry. */
+  void startAgain() throws Exception {
     server = startServer();
   }
 

@@ -104,10 +104,11 @@ class TransferStoreTest {
   }
 
   @Test
-  void unfinishedTransfersAreFoundAndFailed() {
+  void unfinishedTransfersAreFoundAndResumedAsTheyWere() {
     Transfer running = transfer("t-run", "c-1", T0);
     create(running, "requested");
     running.on(new Transfer.ReferAccepted(202, "Accepted"));
+    running.on(new Transfer.Progress(1, 2, 180, "Ringing"));
     Transfer done = transfer("t-done", "c-2", T0);
     create(done, "requested");
     done.on(new Transfer.Ended(1, 1, 487, "Request Terminated", TransferOutcome.CANCELLED, ""));
@@ -115,19 +116,16 @@ class TransferStoreTest {
     create(rolledBack, "requested");
     rolledBack.on(new Transfer.Ended(1, 1, 486, "Busy", TransferOutcome.ROLLED_BACK, ""));
 
-    assertThat(store.unfinished()).containsExactly(new TransferStore.Unfinished("t-run", "acme"));
-    db.inTransaction(
-        c -> {
-          store.fail(c, "t-run", T0.plusSeconds(60), "transfer server restarted");
-          return null;
-        });
+    List<TransferView> unfinished = store.unfinished();
+    assertThat(unfinished).extracting(TransferView::id).containsExactly("t-run");
 
-    TransferView failed = store.find("t-run").orElseThrow();
-    assertThat(failed.state()).isEqualTo("failed");
-    assertThat(failed.reason()).isEqualTo("transfer server restarted");
-    assertThat(failed.history())
-        .extracting(TransferView.HistoryEntry::state)
-        .containsExactly("requested", "routing", "failed");
-    assertThat(store.unfinished()).isEmpty();
+    Transfer resumed = Transfer.resumed(unfinished.getFirst(), (t, from, cause) -> {});
+    assertThat(resumed.state()).isEqualTo(Transfer.State.RINGING);
+    assertThat(resumed.attempt()).isEqualTo(2);
+    assertThat(resumed.mode()).isEqualTo(TransferMode.BLIND);
+    assertThat(resumed.onFail()).isEqualTo(OnFail.HANGUP);
+    assertThat(resumed.createdAt()).isEqualTo(T0);
+    assertThat(resumed.targets()).isEqualTo(running.targets());
+    assertThat(resumed.ringTime()).isEqualTo(running.ringTime());
   }
 }

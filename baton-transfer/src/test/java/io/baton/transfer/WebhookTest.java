@@ -168,7 +168,10 @@ class WebhookTest {
     assertThat(transferStates(accepted, id))
         .containsExactly("requested", "routing", "dialing", "failed");
     assertThat(accepted.getLast().get("data").get("reason").asText())
-        .isEqualTo("transfer server restarted");
+        .as("no new leg in the registry, the old path up")
+        .isEqualTo(
+            "transfer server restarted; no new destination answered; the caller stays on the"
+                + " first destination");
     assertThat(accepted).extracting(e -> e.get("id").asLong()).isSorted().doesNotHaveDuplicates();
   }
 
