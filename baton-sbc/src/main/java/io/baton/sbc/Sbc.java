@@ -105,7 +105,9 @@ public final class Sbc implements AutoCloseable {
     MediaRelay relay = media.anchor() ? new MediaRelay(media.pool()) : null;
     Sbc sbc = new Sbc(name, config, registry, peers, clock, scheduler, relay);
     try {
-      sbc.endpoint = SipEndpoint.start(name, StackMode.B2BUA, config.sip(), sbc.new Handler());
+      sbc.endpoint =
+          SipEndpoint.start(
+              name, StackMode.B2BUA, config.sip().trusting(config.trusted()), sbc.new Handler());
     } catch (SipException e) {
       if (relay != null) {
         relay.close();
