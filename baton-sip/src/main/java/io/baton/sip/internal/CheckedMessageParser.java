@@ -153,6 +153,14 @@ public final class CheckedMessageParser implements MessageParser {
     if (request.getTo() == null) {
       problems.add("Missing To header field");
     }
+    String method = request.getRequestLine() == null ? null : request.getMethod();
+    if (Request.NOTIFY.equals(method) && request.getHeader("Subscription-State") == null) {
+      problems.add("Missing Subscription-State header field"); // RFC 6665 §8.2.3
+    }
+    if ((Request.NOTIFY.equals(method) || Request.PUBLISH.equals(method))
+        && request.getHeader("Event") == null) {
+      problems.add("Missing Event header field"); // RFC 6665 §8.2.1, RFC 3903 §4
+    }
     for (String repeated : lines.repeatedSingleValued()) {
       problems.add("Duplicate " + repeated + " header field");
     }
