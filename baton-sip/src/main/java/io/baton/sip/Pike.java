@@ -113,6 +113,7 @@ public final class Pike {
 
   /** Sources remembered now (banned, or with a bucket not yet full again). */
   public synchronized int sources() {
+    lastSweep = Long.MIN_VALUE;
     sweep(clock.millis());
     return sources.size();
   }
@@ -135,7 +136,7 @@ public final class Pike {
 
   /** Forgets, at most once a second, the sources that are back where an unseen one starts. */
   private void sweep(long now) {
-    if (now - lastSweep < 1000) {
+    if (lastSweep != Long.MIN_VALUE && now - lastSweep < 1000) {
       return;
     }
     lastSweep = now;
