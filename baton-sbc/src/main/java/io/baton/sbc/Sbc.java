@@ -7,6 +7,7 @@ import io.baton.registry.Leg;
 import io.baton.routing.Numbers;
 import io.baton.sip.HostPort;
 import io.baton.sip.InboundRequest;
+import io.baton.sip.LimitCounters;
 import io.baton.sip.Messages;
 import io.baton.sip.PeerNames;
 import io.baton.sip.PrefixRoute;
@@ -130,6 +131,11 @@ public final class Sbc implements AutoCloseable {
 
   public String name() {
     return name;
+  }
+
+  /** What this SBC's {@code sip.limits} refused so far, and what it holds now. */
+  public LimitCounters limitCounters() {
+    return endpoint.limitCounters();
   }
 
   public HostPort address() {

@@ -10,14 +10,17 @@ import java.util.Map;
 /**
  * Per-source request rates with a temporary ban, the idea of Kamailio's {@code pike} module: every
  * source address has a token bucket of {@link SipLimits#requestBurst()} tokens refilled at {@link
- * SipLimits#requestsPerSecond()}; a request finding it empty bans the source for {@link
- * SipLimits#banFor()}. Plain policy over a {@link Clock}: no SIP I/O.
+ * SipLimits#requestsPerSecond()}; a message finding it empty bans the source for {@link
+ * SipLimits#banFor()}. Messages are counted where they come off the wire, before they are parsed (a
+ * flood costs its parsing only until the ban), so junk and responses count as requests do. Plain
+ * policy over a {@link Clock}: no SIP I/O.
  *
- * <p>The request that starts a ban is refused once ({@link Verdict#REFUSE}: the endpoint answers
- * {@code 503} with {@code Retry-After}, RFC 3261 §21.5.4, so a client that merely went too fast
- * learns why and when to come back); every later one during the ban is dropped unanswered ({@link
- * Verdict#DROP}), since answering each request of a flood, whose source address may be forged,
- * would spend what the ban saves and reflect the flood onto that address.
+ * <p>The request that starts a ban is refused once ({@link Verdict#REFUSE}, then {@link
+ * #takeRefusal}: the endpoint answers {@code 503} with {@code Retry-After}, RFC 3261 §21.5.4, so a
+ * client that merely went too fast learns why and when to come back); every later one during the
+ * ban is dropped unanswered ({@link Verdict#DROP}), since answering each request of a flood, whose
+ * source address may be forged, would spend what the ban saves and reflect the flood onto that
+ * address.
  *
  * <p>The table of sources is bounded ({@link SipLimits#trackedSources()}, the least recently seen
  * forgotten first) and forgets a source whose bucket is full again and whose ban has ended.
@@ -26,7 +29,10 @@ public final class Pike {
   /** What to do with one request. */
   public enum Verdict {
     PASS,
-    /** The source has just been banned: refuse this request once. */
+    /**
+     * The source has just been banned: hand this message on, so that the request is refused once
+     * ({@link #takeRefusal}).
+     */
     REFUSE,
     /** The source is banned: drop the request. */
     DROP
@@ -36,6 +42,7 @@ public final class Pike {
     double tokens;
     long refilledAt;
     long bannedUntil;
+    boolean refusalPending;
   }
 
   private final SipLimits limits;
@@ -60,7 +67,10 @@ public final class Pike {
         };
   }
 
-  /** Counts one request from {@code source} and says what to do with it. */
+  /**
+   * Counts one message from {@code source} (a datagram, or a message framed off a stream, before
+   * anything parses it) and says what to do with it.
+   */
   public synchronized Verdict onRequest(InetSocketAddress source) {
     if (source.getAddress() == null || exempt.trusts(source)) {
       return Verdict.PASS;
@@ -78,14 +88,29 @@ public final class Pike {
       dropped++;
       return Verdict.DROP;
     }
+    b.refusalPending = false;
     refill(b, now);
     if (b.tokens >= 1) {
       b.tokens -= 1;
       return Verdict.PASS;
     }
     b.bannedUntil = now + limits.banFor().toMillis();
+    b.refusalPending = true;
     bans++;
     return Verdict.REFUSE;
+  }
+
+  /**
+   * True once for a source whose ban has just started ({@link Verdict#REFUSE} given where the
+   * message was counted, on the wire): the request that tripped it, once parsed, is answered then.
+   */
+  public synchronized boolean takeRefusal(InetSocketAddress source) {
+    Bucket b = source.getAddress() == null ? null : sources.get(source.getAddress());
+    if (b == null || !b.refusalPending || clock.millis() >= b.bannedUntil) {
+      return false;
+    }
+    b.refusalPending = false;
+    return true;
   }
 
   /**

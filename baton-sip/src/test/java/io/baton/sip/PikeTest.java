@@ -53,6 +53,9 @@ class PikeTest {
     assertThat(verdicts.subList(0, 20)).containsOnly(Verdict.PASS);
     assertThat(verdicts.get(20)).isEqualTo(Verdict.REFUSE);
     assertThat(verdicts.subList(21, 25)).containsOnly(Verdict.DROP);
+    assertThat(pike.takeRefusal(FLOODER)).as("the tripping request is answered once").isTrue();
+    assertThat(pike.takeRefusal(FLOODER)).isFalse();
+    assertThat(pike.takeRefusal(CALLER)).isFalse();
     assertThat(pike.banSecondsLeft(FLOODER)).isEqualTo(30);
     assertThat(pike.banned(FLOODER)).isTrue();
     assertThat(pike.bans()).isEqualTo(1);

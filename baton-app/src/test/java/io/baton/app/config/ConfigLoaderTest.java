@@ -65,7 +65,7 @@ class ConfigLoaderTest {
     assertThat(lab.proxy().sip().limits().exempt())
         .containsExactly("127.0.0.1:5060", "127.0.0.1:5090");
     assertThat(lab.proxy().sip().limits().maxMessageBytes()).isEqualTo(65536);
-    assertThat(lab.sbcs().get("sbc-edge").sip().limits().requestsPerSecond()).isEqualTo(2000);
+    assertThat(lab.sbcs().get("sbc-edge").sip().limits().requestsPerSecond()).isEqualTo(1000);
     assertThatThrownBy(
             () ->
                 loader.load(

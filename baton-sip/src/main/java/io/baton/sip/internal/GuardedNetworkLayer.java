@@ -3,6 +3,7 @@ package io.baton.sip.internal;
 import gov.nist.core.net.DefaultNetworkLayer;
 import gov.nist.core.net.NetworkLayer;
 import gov.nist.javax.sip.SipStackImpl;
+import io.baton.sip.Pike;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.DatagramPacket;
@@ -37,8 +38,10 @@ import org.slf4j.LoggerFactory;
  *       whole messages only, a message growing past {@code maxMessageBytes} closes the connection
  *       at once, so does a message not complete within {@code tcpReadTimeout} or a connection
  *       silent for {@code tcpIdleTimeout} between messages;
- *   <li>a datagram over {@code maxMessageBytes} is dropped and counted, and so is every datagram of
- *       a banned source, before anything parses it.
+ *   <li>a datagram over {@code maxMessageBytes} is dropped and counted;
+ *   <li>every datagram and every message framed off a stream is counted against its source's
+ *       request rate ({@link Pike}) and dropped while the source is banned, before anything parses
+ *       it: a flood costs its parsing only until its source is banned.
  * </ul>
  *
  * A TLS transport would wrap its sockets' streams the same way; TLS sockets are plain JDK ones
@@ -191,7 +194,7 @@ public final class GuardedNetworkLayer implements NetworkLayer {
     }
   }
 
-  /** Whole messages out of a stream, or the connection closed. */
+  /** Whole messages out of a stream (each counted against the source's rate), or none. */
   private static final class GuardedInput extends InputStream {
     private final Socket socket;
     private final InputStream in;
@@ -205,7 +208,12 @@ public final class GuardedNetworkLayer implements NetworkLayer {
       this.socket = socket;
       this.in = in;
       this.guard = guard;
-      this.framer = new StreamFramer(guard.limits().maxMessageBytes());
+      this.framer =
+          new StreamFramer(
+              guard.limits().maxMessageBytes(),
+              () ->
+                  guard.pike().onRequest((InetSocketAddress) socket.getRemoteSocketAddress())
+                      != Pike.Verdict.DROP);
     }
 
     @Override
@@ -266,6 +274,8 @@ public final class GuardedNetworkLayer implements NetworkLayer {
 
     private IOException closing(Runnable count, String why) {
       count.run();
+      // a broken limit counts against the source's rate as a message would
+      guard.pike().onRequest((InetSocketAddress) socket.getRemoteSocketAddress());
       LOG.debug("closing TCP connection from {}: {}", socket.getRemoteSocketAddress(), why);
       try {
         socket.setSoLinger(true, 0);
@@ -277,7 +287,10 @@ public final class GuardedNetworkLayer implements NetworkLayer {
     }
   }
 
-  /** Drops datagrams over the size limit and those of banned sources, before any parsing. */
+  /**
+   * Drops datagrams over the size limit, counts the others against their source's rate and drops
+   * those of banned sources, before any parsing.
+   */
   private static final class GuardedDatagramSocket extends DatagramSocket {
     private final EndpointGuard guard;
     private final byte[] buffer;
@@ -300,7 +313,7 @@ public final class GuardedNetworkLayer implements NetworkLayer {
           continue;
         }
         InetSocketAddress source = (InetSocketAddress) in.getSocketAddress();
-        if (guard.pike().banned(source)) {
+        if (guard.pike().onRequest(source) == Pike.Verdict.DROP) {
           continue;
         }
         packet.setData(Arrays.copyOf(buffer, in.getLength()));

@@ -77,7 +77,10 @@ public final class MalformedRequestValve implements SIPMessageValve {
     return true;
   }
 
-  /** Counts the request against its source's rate; false if it must go no further. */
+  /**
+   * The request whose arrival banned its source (counted on the wire by {@link
+   * GuardedNetworkLayer}) is answered {@code 503} with {@code Retry-After}; false if so.
+   */
   private static boolean withinRate(
       EndpointGuard guard, SIPRequest request, MessageChannel channel) {
     InetSocketAddress source =
@@ -85,25 +88,22 @@ public final class MalformedRequestValve implements SIPMessageValve {
             ? new InetSocketAddress(
                 channel.getPeerPacketSourceAddress(), channel.getPeerPacketSourcePort())
             : new InetSocketAddress(channel.getPeerAddress(), channel.getPeerPort());
-    return switch (guard.pike().onRequest(source)) {
-      case PASS -> true;
-      case DROP -> false;
-      case REFUSE -> {
-        LOG.info("{}: {} is over its request rate: banned", guard.id(), source);
-        if (!Request.ACK.equals(request.getMethod())) {
-          SIPResponse busy = request.createResponse(Response.SERVICE_UNAVAILABLE, "Rate limited");
-          RetryAfter retryAfter = new RetryAfter();
-          try {
-            retryAfter.setRetryAfter((int) guard.pike().banSecondsLeft(source));
-          } catch (javax.sip.InvalidArgumentException e) {
-            throw new IllegalStateException(e);
-          }
-          busy.setHeader(retryAfter);
-          send(busy, channel);
-        }
-        yield false;
+    if (!guard.pike().takeRefusal(source)) {
+      return true;
+    }
+    LOG.info("{}: {} is over its request rate: banned", guard.id(), source);
+    if (!Request.ACK.equals(request.getMethod())) {
+      SIPResponse busy = request.createResponse(Response.SERVICE_UNAVAILABLE, "Rate limited");
+      RetryAfter retryAfter = new RetryAfter();
+      try {
+        retryAfter.setRetryAfter((int) guard.pike().banSecondsLeft(source));
+      } catch (javax.sip.InvalidArgumentException e) {
+        throw new IllegalStateException(e);
       }
-    };
+      busy.setHeader(retryAfter);
+      send(busy, channel);
+    }
+    return false;
   }
 
   /** Sends on the channel the request came in on; a response with no To tag gets one (§8.2.6.2). */

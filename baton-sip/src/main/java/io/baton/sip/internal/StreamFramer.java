@@ -32,7 +32,14 @@ public final class StreamFramer {
   /** Content-Length digits past which no limit can hold (and the stack's parser would choke). */
   private static final int MAX_LENGTH_DIGITS = 10;
 
+  /** Decides, as each message completes, whether it is handed on (the rate limit's say). */
+  @FunctionalInterface
+  public interface Admission {
+    boolean admit();
+  }
+
   private final int maxMessageBytes;
+  private final Admission admission;
   private final ByteArrayOutputStream ready = new ByteArrayOutputStream();
   private final ByteArrayOutputStream message = new ByteArrayOutputStream();
   private final ByteArrayOutputStream line = new ByteArrayOutputStream();
@@ -44,7 +51,15 @@ public final class StreamFramer {
   private long bodyLeft;
 
   public StreamFramer(int maxMessageBytes) {
+    this(maxMessageBytes, () -> true);
+  }
+
+  /**
+   * @param admission asked once per whole message; a message it refuses is dropped
+   */
+  public StreamFramer(int maxMessageBytes, Admission admission) {
     this.maxMessageBytes = maxMessageBytes;
+    this.admission = admission;
   }
 
   /**
@@ -139,7 +154,9 @@ public final class StreamFramer {
   }
 
   private void complete() {
-    ready.writeBytes(message.toByteArray());
+    if (admission.admit()) {
+      ready.writeBytes(message.toByteArray());
+    }
     message.reset();
     state = State.BETWEEN;
   }
