@@ -46,6 +46,7 @@ public final class MalformedCases {
         WireCase.answered("options-header-with-nul.sip", 400, "NUL"),
         WireCase.answered("options-too-many-headers.sip", 400, "Too many header fields"),
         WireCase.answered("notify-without-subscription-state.sip", 400, "Subscription-State"),
+        WireCase.answered("invite-without-contact.sip", 400, "Contact"), // §8.1.1.8
         WireCase.answered("unterminated-quote-in-display-name.sip", 400, "From"),
         WireCase.answered("request-uri-in-angle-brackets.sip", 400, "Request-Line"),
         WireCase.answered("invalid-request-uri.sip", 400, "Request-Line"),
