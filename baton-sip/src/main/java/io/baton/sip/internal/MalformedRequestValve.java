@@ -19,13 +19,13 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Sorts out, statelessly and before any transaction exists ({@code SIP_MESSAGE_VALVE}), the
- * requests no Baton element may take, in this order: a source over its request rate ({@link Pike})
- * is refused once with {@code 503} and {@code Retry-After} (RFC 3261 §21.5.4), then dropped for the
- * ban; those {@link CheckedMessageParser} found malformed get {@code 400} with the problem as
- * reason phrase (§21.4.1) or {@code 505} for another SIP version; those whose Request-URI scheme is
- * neither {@code sip}, {@code sips} nor {@code tel} get {@code 416} (§8.2.2.1, §16.3 item 3); and a
- * method no RFC defines gets {@code 501} (§8.2.1, §21.5.2), except at a proxy, which forwards it
- * (§16.6).
+ * requests no Baton element may take, in this order: the request whose arrival put its source over
+ * its rate ({@link io.baton.sip.Pike}, counted on the wire) gets {@code 503} with {@code
+ * Retry-After} (RFC 3261 §21.5.4; the rest are dropped on the wire for the ban); those {@link
+ * CheckedMessageParser} found malformed get {@code 400} with the problem as reason phrase (§21.4.1)
+ * or {@code 505} for another SIP version; those whose Request-URI scheme is neither {@code sip},
+ * {@code sips} nor {@code tel} get {@code 416} (§8.2.2.1, §16.3 item 3); and a method no RFC
+ * defines gets {@code 501} (§8.2.1, §21.5.2), except at a proxy, which forwards it (§16.6).
  */
 public final class MalformedRequestValve implements SIPMessageValve {
   private static final Logger LOG = LoggerFactory.getLogger(MalformedRequestValve.class);
@@ -78,8 +78,8 @@ public final class MalformedRequestValve implements SIPMessageValve {
   }
 
   /**
-   * The request whose arrival banned its source (counted on the wire by {@link
-   * GuardedNetworkLayer}) is answered {@code 503} with {@code Retry-After}; false if so.
+   * Answers {@code 503} with {@code Retry-After} the request whose arrival banned its source
+   * (counted on the wire by {@link GuardedNetworkLayer}); false if it did.
    */
   private static boolean withinRate(
       EndpointGuard guard, SIPRequest request, MessageChannel channel) {
