@@ -105,7 +105,8 @@ public final class ProxyServer implements AutoCloseable {
       throws SipException {
     Handler handler = new Handler();
     SipEndpoint endpoint =
-        SipEndpoint.start(name, StackMode.TRANSACTIONS_ONLY, config.sip(), handler);
+        SipEndpoint.start(
+            name, StackMode.PROXY, config.sip().trusting(config.trustedTransferServers()), handler);
     ProxyServer proxy = new ProxyServer(name, config, registry, peers, clock, scheduler, endpoint);
     handler.proxy = proxy;
     return proxy;
@@ -223,7 +224,7 @@ public final class ProxyServer implements AutoCloseable {
       return Optional.empty();
     }
     Optional<HostPort> nextHop =
-        PrefixRoute.longestMatch(config.routes(), uri.getUser()).map(PrefixRoute::to);
+        PrefixRoute.longestMatch(config.routes(), Messages.userOf(uri)).map(PrefixRoute::to);
     if (nextHop.isEmpty()) {
       request.respond(Response.NOT_FOUND, "No Route");
     }

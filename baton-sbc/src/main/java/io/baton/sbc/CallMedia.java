@@ -50,7 +50,7 @@ final class CallMedia {
    * @throws IOException if no RTP port is free
    */
   static CallMedia anchored(MediaRelay relay, String label, String callerOffer) throws IOException {
-    SessionDescription sdp = SessionDescription.parse(callerOffer);
+    SessionDescription sdp = SessionDescription.parseOffer(callerOffer);
     RelaySession session = relay.open(label);
     try {
       RelaySide side = session.addSide("caller");

@@ -8,6 +8,7 @@ import io.baton.registry.Leg;
 import io.baton.routing.Numbers;
 import io.baton.sip.HostPort;
 import io.baton.sip.InboundRequest;
+import io.baton.sip.LimitCounters;
 import io.baton.sip.Messages;
 import io.baton.sip.PeerNames;
 import io.baton.sip.PrefixRoute;
@@ -106,7 +107,9 @@ public final class Sbc implements AutoCloseable {
     MediaRelay relay = media.anchor() ? new MediaRelay(media.pool()) : null;
     Sbc sbc = new Sbc(name, config, registry, peers, clock, scheduler, relay);
     try {
-      sbc.endpoint = SipEndpoint.start(name, StackMode.B2BUA, config.sip(), sbc.new Handler());
+      sbc.endpoint =
+          SipEndpoint.start(
+              name, StackMode.B2BUA, config.sip().trusting(config.trusted()), sbc.new Handler());
     } catch (SipException e) {
       if (relay != null) {
         relay.close();
@@ -129,6 +132,11 @@ public final class Sbc implements AutoCloseable {
 
   public String name() {
     return name;
+  }
+
+  /** What this SBC's {@code sip.limits} refused so far, and what it holds now. */
+  public LimitCounters limitCounters() {
+    return endpoint.limitCounters();
   }
 
   public HostPort address() {

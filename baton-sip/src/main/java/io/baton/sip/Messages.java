@@ -191,14 +191,43 @@ public final class Messages {
     return ((javax.sip.header.CSeqHeader) message.getHeader("CSeq")).getSeqNumber();
   }
 
-  /** The user part of a SIP URI or the number of a tel URI; null for anything else. */
+  /**
+   * The user part of a SIP URI, its escapes undone ({@code %2B1800...} is {@code +1800...}: RFC
+   * 3261 §19.1.2, §19.1.4 compare the two as equal), or the number of a tel URI; null for anything
+   * else.
+   */
   public static String userOf(URI uri) {
     if (uri instanceof SipURI sip) {
-      return sip.getUser();
+      return sip.getUser() == null ? null : unescape(sip.getUser());
     }
     if (uri instanceof javax.sip.address.TelURL tel) {
       return (tel.isGlobal() ? "+" : "") + tel.getPhoneNumber();
     }
     return null;
+  }
+
+  /** {@code %HH} escapes (RFC 3261 §25.1 {@code escaped}) as the UTF-8 text they encode. */
+  static String unescape(String text) {
+    if (text.indexOf('%') < 0) {
+      return text;
+    }
+    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      int hex = i + 2 < text.length() ? hexByte(text, i + 1) : -1;
+      if (c == '%' && hex >= 0) {
+        bytes.write(hex);
+        i += 2;
+      } else {
+        bytes.writeBytes(String.valueOf(c).getBytes(StandardCharsets.UTF_8));
+      }
+    }
+    return bytes.toString(StandardCharsets.UTF_8);
+  }
+
+  private static int hexByte(String text, int at) {
+    int high = Character.digit(text.charAt(at), 16);
+    int low = Character.digit(text.charAt(at + 1), 16);
+    return high < 0 || low < 0 ? -1 : high * 16 + low;
   }
 }

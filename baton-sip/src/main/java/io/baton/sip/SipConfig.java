@@ -12,9 +12,14 @@ import java.util.Objects;
  * @param transports {@code udp} and/or {@code tcp}
  * @param threads JAIN-SIP THREAD_POOL_SIZE (unset, the stack would spawn a thread per datagram)
  * @param maxTransactionLifetime backstop against leaked transactions
+ * @param limits what a peer may cost the element at most (message size, connections, rates)
  */
 public record SipConfig(
-    HostPort listen, List<String> transports, int threads, Duration maxTransactionLifetime) {
+    HostPort listen,
+    List<String> transports,
+    int threads,
+    Duration maxTransactionLifetime,
+    SipLimits limits) {
 
   public SipConfig {
     Objects.requireNonNull(listen, "listen");
@@ -31,6 +36,28 @@ public record SipConfig(
     if (maxTransactionLifetime == null) {
       maxTransactionLifetime = Duration.ofMinutes(5);
     }
+    if (limits == null) {
+      limits = SipLimits.DEFAULTS;
+    }
+  }
+
+  /** With the default limits. */
+  public SipConfig(
+      HostPort listen, List<String> transports, int threads, Duration maxTransactionLifetime) {
+    this(listen, transports, threads, maxTransactionLifetime, null);
+  }
+
+  /**
+   * The same endpoint with the element's trusted peers ({@code host} or {@code host:port}) exempt
+   * from the request rate limit, as its {@code limits.exempt} sources are.
+   */
+  public SipConfig trusting(List<String> peers) {
+    return withLimits(limits.exempting(peers));
+  }
+
+  /** The same endpoint with other limits. */
+  public SipConfig withLimits(SipLimits limits) {
+    return new SipConfig(listen, transports, threads, maxTransactionLifetime, limits);
   }
 
   /** UDP and TCP on {@code listen}, 16 stack threads. */

@@ -3,8 +3,11 @@ package io.baton.sip;
 import gov.nist.javax.sip.ResponseEventExt;
 import gov.nist.javax.sip.Utils;
 import gov.nist.javax.sip.message.SIPMessage;
+import io.baton.sip.internal.EndpointGuard;
+import io.baton.sip.internal.GuardedNetworkLayer;
 import java.net.InetSocketAddress;
 import java.text.ParseException;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
@@ -31,6 +34,8 @@ import javax.sip.address.AddressFactory;
 import javax.sip.address.SipURI;
 import javax.sip.address.URI;
 import javax.sip.header.HeaderFactory;
+import javax.sip.header.MaxForwardsHeader;
+import javax.sip.header.ToHeader;
 import javax.sip.header.ViaHeader;
 import javax.sip.message.MessageFactory;
 import javax.sip.message.Request;
@@ -53,6 +58,7 @@ public final class SipEndpoint implements AutoCloseable {
   private final SipStack stack;
   private final SipProvider provider;
   private final SipHandler handler;
+  private final EndpointGuard guard;
   private final Messages messages;
 
   private SipEndpoint(
@@ -61,13 +67,15 @@ public final class SipEndpoint implements AutoCloseable {
       SipConfig config,
       SipStack stack,
       SipProvider provider,
-      SipHandler handler) {
+      SipHandler handler,
+      EndpointGuard guard) {
     this.name = name;
     this.mode = mode;
     this.config = config;
     this.stack = stack;
     this.provider = provider;
     this.handler = handler;
+    this.guard = guard;
     this.messages = Messages.get();
   }
 
@@ -79,12 +87,31 @@ public final class SipEndpoint implements AutoCloseable {
    */
   public static SipEndpoint start(String name, StackMode mode, SipConfig config, SipHandler handler)
       throws SipException {
+    return start(name, mode, config, handler, Clock.systemUTC());
+  }
+
+  /**
+   * As {@link #start(String, StackMode, SipConfig, SipHandler)}, with the clock the request rate
+   * limit ({@link Pike}) reads.
+   */
+  public static SipEndpoint start(
+      String name, StackMode mode, SipConfig config, SipHandler handler, Clock clock)
+      throws SipException {
+    SipLimits limits = config.limits();
+    EndpointGuard guard =
+        EndpointGuard.register(
+            stackName(name, config),
+            limits,
+            new Pike(limits, TrustList.of(limits.exempt()), clock),
+            clock,
+            mode != StackMode.PROXY);
     SipFactory factory = SipFactory.getInstance();
     factory.setPathName("gov.nist");
     SipStack stack;
     try {
-      stack = factory.createSipStack(stackProperties(name, mode, config));
+      stack = factory.createSipStack(stackProperties(name, mode, config, guard));
     } catch (javax.sip.PeerUnavailableException e) {
+      guard.release();
       throw new SipException("cannot create SIP stack for " + name, e);
     }
     List<ListeningPoint> points = new ArrayList<>();
@@ -100,7 +127,7 @@ public final class SipEndpoint implements AutoCloseable {
           provider.addListeningPoint(lp);
         }
       }
-      SipEndpoint endpoint = new SipEndpoint(name, mode, config, stack, provider, handler);
+      SipEndpoint endpoint = new SipEndpoint(name, mode, config, stack, provider, handler, guard);
       provider.addSipListener(endpoint.new Listener());
       stack.start();
       SipCapture.local(config.listen());
@@ -108,14 +135,23 @@ public final class SipEndpoint implements AutoCloseable {
       return endpoint;
     } catch (Exception e) {
       stack.stop();
+      guard.release();
       throw new SipException(
           name + " cannot listen on " + config.listen() + ": " + e.getMessage(), e);
     }
   }
 
-  private static Properties stackProperties(String name, StackMode mode, SipConfig config) {
+  private static String stackName(String name, SipConfig config) {
+    return name + "@" + config.listen();
+  }
+
+  private static Properties stackProperties(
+      String name, StackMode mode, SipConfig config, EndpointGuard guard) {
     Properties p = new Properties();
-    p.setProperty("javax.sip.STACK_NAME", name + "@" + config.listen());
+    // sip.limits are enforced on the sockets, in the parser and in the valve, which find them here.
+    p.setProperty(EndpointGuard.PROPERTY, guard.id());
+    p.setProperty("gov.nist.javax.sip.NETWORK_LAYER", GuardedNetworkLayer.class.getName());
+    p.setProperty("javax.sip.STACK_NAME", stackName(name, config));
     p.setProperty("gov.nist.javax.sip.STACK_LOGGER", "io.baton.sip.internal.Slf4jStackLogger");
     p.setProperty("gov.nist.javax.sip.SERVER_LOGGER", "io.baton.sip.internal.Slf4jServerLogger");
     p.setProperty("gov.nist.javax.sip.THREAD_POOL_SIZE", Integer.toString(config.threads()));
@@ -145,7 +181,7 @@ public final class SipEndpoint implements AutoCloseable {
         p.setProperty("gov.nist.javax.sip.IS_BACK_TO_BACK_USER_AGENT", "true");
         p.setProperty("gov.nist.javax.sip.AUTOMATIC_DIALOG_ERROR_HANDLING", "false");
       }
-      case TRANSACTIONS_ONLY -> {
+      case TRANSACTIONS_ONLY, PROXY -> {
         p.setProperty("javax.sip.AUTOMATIC_DIALOG_SUPPORT", "off");
         p.setProperty("gov.nist.javax.sip.AUTOMATIC_DIALOG_ERROR_HANDLING", "false");
       }
@@ -159,6 +195,11 @@ public final class SipEndpoint implements AutoCloseable {
 
   public SipConfig config() {
     return config;
+  }
+
+  /** What {@code config().limits()} refused so far and what the endpoint holds now. */
+  public LimitCounters limitCounters() {
+    return guard.counters();
   }
 
   /** The address this element listens on and advertises. */
@@ -293,6 +334,7 @@ public final class SipEndpoint implements AutoCloseable {
     } finally {
       SipCapture.gone(config.listen());
       stack.stop();
+      guard.release();
       LOG.info("{} stopped", name());
     }
   }
@@ -311,12 +353,11 @@ public final class SipEndpoint implements AutoCloseable {
       ServerTransaction st = event.getServerTransaction();
       if (st == null && !Request.ACK.equals(request.getMethod())) {
         try {
-          st = provider.getNewServerTransaction(request);
+          st = newServerTransaction(request);
         } catch (TransactionAlreadyExistsException e) {
           return; // a retransmission the transaction layer already absorbs
         } catch (SipException e) {
-          LOG.debug(
-              "{}: no server transaction for {}: {}", name(), request.getMethod(), e.toString());
+          refuse(request, e);
           return;
         }
       }
@@ -330,6 +371,52 @@ public final class SipEndpoint implements AutoCloseable {
       }
     }
 
+    /**
+     * JAIN-SIP 1.3.0-91 makes a server transaction only for a request with Max-Forwards, which RFC
+     * 3261 does not ask of a request a UAS takes (§8.2) and which a proxy must add itself (§16.6
+     * step 3): the stack is lent one for its check and the element gets the request as it came.
+     */
+    private ServerTransaction newServerTransaction(Request request) throws SipException {
+      if (request.getHeader(MaxForwardsHeader.NAME) != null) {
+        return provider.getNewServerTransaction(request);
+      }
+      try {
+        request.setHeader(messages.headerFactory().createMaxForwardsHeader(70));
+      } catch (InvalidArgumentException e) {
+        throw new IllegalStateException(e);
+      }
+      try {
+        return provider.getNewServerTransaction(request);
+      } finally {
+        request.removeHeader(MaxForwardsHeader.NAME);
+      }
+    }
+
+    /**
+     * A request the stack will not take a transaction for because a header field it requires is
+     * missing (a NOTIFY's Subscription-State, an INVITE's Contact): {@code 400} naming it, sent
+     * statelessly, rather than silence (RFC 3261 §8.2.2 ... §21.4.1).
+     */
+    private void refuse(Request request, SipException e) {
+      if (!(e.getCause() instanceof ParseException missing)) {
+        LOG.debug(
+            "{}: no server transaction for {}: {}", name(), request.getMethod(), e.toString());
+        return;
+      }
+      String reason = missing.getMessage().replace("Missing a required header : ", "Missing ");
+      try {
+        Response bad = messages.messageFactory().createResponse(Response.BAD_REQUEST, request);
+        bad.setReasonPhrase(reason.contains("Missing") ? reason + " header field" : reason);
+        ToHeader to = (ToHeader) bad.getHeader(ToHeader.NAME);
+        if (to.getTag() == null) {
+          to.setTag(newTag());
+        }
+        provider.sendResponse(bad);
+      } catch (ParseException | SipException | RuntimeException failed) {
+        LOG.debug("{}: cannot refuse {}: {}", name(), request.getMethod(), failed.toString());
+      }
+    }
+
     @Override
     public void processResponse(ResponseEvent event) {
       Response response = event.getResponse();
@@ -339,7 +426,7 @@ public final class SipEndpoint implements AutoCloseable {
           if (event instanceof ResponseEventExt ext && ext.isRetransmission()) {
             // With dialogs the stack re-sends the ACK for a retransmitted 2xx itself (RFC 3261
             // §13.2.2.4); a proxy must forward it upstream statelessly (§16.7 step 10).
-            if (mode == StackMode.TRANSACTIONS_ONLY) {
+            if (mode == StackMode.TRANSACTIONS_ONLY || mode == StackMode.PROXY) {
               handler.onStrayResponse(
                   new InboundResponse(response, event.getDialog(), sourceOf(response)));
             }

@@ -24,7 +24,6 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
-import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -54,18 +53,6 @@ public final class UserAgent implements AutoCloseable {
   public static final List<String> ALLOWED =
       List.of(
           Request.INVITE, Request.ACK, Request.BYE, Request.CANCEL, Request.OPTIONS, Request.INFO);
-
-  /** Standard methods it recognises but does not support: 405, where others get 501. */
-  private static final Set<String> KNOWN_UNSUPPORTED =
-      Set.of(
-          Request.REFER,
-          Request.SUBSCRIBE,
-          Request.NOTIFY,
-          Request.UPDATE,
-          Request.MESSAGE,
-          Request.PRACK,
-          Request.PUBLISH,
-          Request.REGISTER);
 
   /** Peak of the tone (of 32767): loud enough to measure, far from clipping. */
   private static final double TONE_AMPLITUDE = 8000;
@@ -276,7 +263,9 @@ public final class UserAgent implements AutoCloseable {
         case Request.CANCEL -> cancel(request);
         case Request.OPTIONS -> request.respond(withAllow(request, Response.OK));
         case Request.INFO -> info(call, request);
-        default -> unsupported(request);
+        // §8.2.1: a method it knows but does not do (REFER: no transfers) gets 405 with Allow;
+        // a method nobody defines never gets here (SipEndpoint answers it 501).
+        default -> request.respond(withAllow(request, Response.METHOD_NOT_ALLOWED));
       }
     }
 
@@ -400,15 +389,6 @@ public final class UserAgent implements AutoCloseable {
       }
       request.respond(Response.OK);
       call.fire(new CallMachine.Cancel());
-    }
-
-    /** 405 with Allow for methods it knows but does not do (REFER: no transfers); else 501. */
-    private void unsupported(InboundRequest request) {
-      if (KNOWN_UNSUPPORTED.contains(request.method())) {
-        request.respond(withAllow(request, Response.METHOD_NOT_ALLOWED));
-      } else {
-        request.respond(Response.NOT_IMPLEMENTED);
-      }
     }
 
     private Response withAllow(InboundRequest request, int status) {

@@ -132,7 +132,8 @@ class UserAgentRequestsTest {
     assertThat(options.getStatusCode()).isEqualTo(200);
     assertThat(allowed(options)).contains("INVITE", "BYE");
     UaCall call = ua.awaitIncoming(WAIT);
-    assertThat(call.inDialogRequests()).contains("FOO", "INFO");
+    // The endpoint answers a method nobody defines before the call sees it (RFC 3261 §8.2.1).
+    assertThat(call.inDialogRequests()).contains("INFO").doesNotContain("FOO");
     assertThat(call.state()).isEqualTo(CallMachine.State.CONFIRMED);
   }
 

@@ -59,6 +59,32 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void sipLimitsTakeTheirDefaultsUnderEverySipBlockAndAreCheckedNamingTheKey() throws IOException {
+    BatonConfig lab = loader.load(LAB, BatonConfig.class);
+    assertThat(lab.transfer().sip().limits()).isEqualTo(io.baton.sip.SipLimits.DEFAULTS);
+    assertThat(lab.proxy().sip().limits().exempt())
+        .containsExactly("127.0.0.1:5060", "127.0.0.1:5090");
+    assertThat(lab.proxy().sip().limits().maxMessageBytes()).isEqualTo(65536);
+    assertThat(lab.sbcs().get("sbc-edge").sip().limits().requestsPerSecond()).isEqualTo(1000);
+    assertThatThrownBy(
+            () ->
+                loader.load(
+                    write(
+                        "proxy:\n  sip: {listen: 127.0.0.1:17080, limits: {maxMessageBytes: 10}}\n"),
+                    BatonConfig.class))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageStartingWith("proxy.sip.limits.maxMessageBytes: 10 is not in 4096..");
+    assertThatThrownBy(
+            () ->
+                loader.load(
+                    write(
+                        "proxy:\n  sip: {listen: 127.0.0.1:17080,"
+                            + " limits: {tcpReadTimeout: 0s}}\n"),
+                    BatonConfig.class))
+        .hasMessageStartingWith("proxy.sip.limits.tcpReadTimeout:");
+  }
+
+  @Test
   void aSectionLeftOutIsNotRun() throws IOException {
     BatonConfig one =
         loader.load(

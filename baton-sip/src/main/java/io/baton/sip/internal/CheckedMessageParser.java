@@ -5,6 +5,7 @@ import gov.nist.javax.sip.header.CSeq;
 import gov.nist.javax.sip.header.CallID;
 import gov.nist.javax.sip.header.ContentLength;
 import gov.nist.javax.sip.header.From;
+import gov.nist.javax.sip.header.MaxForwards;
 import gov.nist.javax.sip.header.RequestLine;
 import gov.nist.javax.sip.header.StatusLine;
 import gov.nist.javax.sip.header.To;
@@ -25,6 +26,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import javax.sip.SipStack;
 import javax.sip.header.CallIdHeader;
 import javax.sip.header.FromHeader;
 import javax.sip.header.ToHeader;
@@ -75,8 +77,17 @@ public final class CheckedMessageParser implements MessageParser {
 
     @Override
     public MessageParser createMessageParser(SIPTransactionStack stack) {
-      return new CheckedMessageParser();
+      return new CheckedMessageParser(EndpointGuard.of((SipStack) stack).limits().maxHeaders());
     }
+  }
+
+  private final int maxHeaders;
+
+  /**
+   * @param maxHeaders header field lines a request may carry ({@code sip.limits.maxHeaders})
+   */
+  public CheckedMessageParser(int maxHeaders) {
+    this.maxHeaders = maxHeaders;
   }
 
   /**
@@ -108,14 +119,15 @@ public final class CheckedMessageParser implements MessageParser {
     if (message == null) {
       return null; // keep-alive CRLFs
     }
+    HeaderLines lines = HeaderLines.of(bytes);
     if (message instanceof SIPRequest request) {
-      checkRequest(request, bytes, problems);
+      checkRequest(request, bytes, lines, problems);
     }
     if (problems.isEmpty()) {
       return message;
     }
-    if (answerable(message)) {
-      return markMalformed((SIPRequest) message, problems.status(), problems.first());
+    if (answerable(message, lines)) {
+      return markMalformed((SIPRequest) message, lines, problems.status(), problems.first());
     }
     if (!(message instanceof SIPRequest request && request.getRequestLine() != null)
         && message.getTopmostVia() == null
@@ -126,7 +138,8 @@ public final class CheckedMessageParser implements MessageParser {
     return null;
   }
 
-  private static void checkRequest(SIPRequest request, byte[] bytes, Problems problems) {
+  private void checkRequest(
+      SIPRequest request, byte[] bytes, HeaderLines lines, Problems problems) {
     if (request.getRequestLine() != null
         && !firstLine(bytes).toUpperCase(Locale.ROOT).endsWith(" SIP/2.0")) {
       problems.add(Response.VERSION_NOT_SUPPORTED, "Version Not Supported"); // §21.5.7
@@ -140,26 +153,66 @@ public final class CheckedMessageParser implements MessageParser {
     if (request.getTo() == null) {
       problems.add("Missing To header field");
     }
-    for (String repeated : repeatedSingleValued(bytes)) {
+    String method = request.getRequestLine() == null ? null : request.getMethod();
+    if (Request.NOTIFY.equals(method) && request.getHeader("Subscription-State") == null) {
+      problems.add("Missing Subscription-State header field"); // RFC 6665 §8.2.3
+    }
+    if ((Request.NOTIFY.equals(method) || Request.PUBLISH.equals(method))
+        && request.getHeader("Event") == null) {
+      problems.add("Missing Event header field"); // RFC 6665 §8.2.1, RFC 3903 §4
+    }
+    for (String repeated : lines.repeatedSingleValued()) {
       problems.add("Duplicate " + repeated + " header field");
+    }
+    if (lines.count() > maxHeaders) {
+      problems.add("Too many header fields (" + lines.count() + ", at most " + maxHeaders + ")");
+    }
+    if (lines.withoutColon()) {
+      problems.add("Header field without a colon"); // RFC 3261 §7.3.1: name HCOLON value
+    }
+    if (lines.withNul()) {
+      problems.add("NUL in header fields"); // RFC 3261 §25.1: no raw NUL outside the body
     }
   }
 
-  /** A 400 can reach the sender and match its client transaction (RFC 3261 §17.1.3, §18.2.2). */
-  private static boolean answerable(SIPMessage message) {
-    return message instanceof SIPRequest
-        && message.getTopmostVia() != null
-        && message.getCSeq() != null
-        && !Request.ACK.equals(message.getCSeq().getMethod());
+  /**
+   * A 400 can reach the sender and match its client transaction (RFC 3261 §17.1.3, §18.2.2): a
+   * usable top Via and a CSeq, parsed or at least present to be echoed as it came (RFC 4475
+   * §3.1.2.4 answers an overlarge CSeq {@code 400}), never for an ACK (§17.1.1.3).
+   */
+  private static boolean answerable(SIPMessage message, HeaderLines lines) {
+    if (!(message instanceof SIPRequest request) || message.getTopmostVia() == null) {
+      return false;
+    }
+    String method = cseqMethod(request, lines);
+    return method != null && !Request.ACK.equalsIgnoreCase(method);
+  }
+
+  /** The CSeq's method, parsed or read from the raw field; else the Request-Line's; or null. */
+  private static String cseqMethod(SIPRequest request, HeaderLines lines) {
+    if (request.getCSeq() != null) {
+      return request.getCSeq().getMethod();
+    }
+    if (lines.cseq() == null) {
+      return null;
+    }
+    String[] parts = lines.cseq().trim().split("\\s+");
+    if (parts.length >= 2 && !parts[parts.length - 1].isEmpty()) {
+      return parts[parts.length - 1];
+    }
+    return request.getRequestLine() == null ? null : request.getRequestLine().getMethod();
   }
 
   /**
    * Fills what the stack needs to take the request as far as the valve (a Request-Line, Call-ID,
    * From and To) with placeholders the 400 leaves out again.
    */
-  private static SIPRequest markMalformed(SIPRequest request, int status, String reason)
-      throws ParseException {
+  private static SIPRequest markMalformed(
+      SIPRequest request, HeaderLines lines, int status, String reason) throws ParseException {
     List<String> placeholders = new ArrayList<>();
+    if (request.getCSeq() == null) {
+      request.setHeader(new EchoedCSeq(cseqMethod(request, lines), lines.cseq().trim()));
+    }
     if (request.getRequestLine() == null) {
       GenericURI uri = PARSER.parseUrl("sip:invalid.invalid");
       request.setRequestLine(new RequestLine(uri, request.getCSeq().getMethod()));
@@ -191,23 +244,67 @@ public final class CheckedMessageParser implements MessageParser {
     return text.contains("\r\n\r\n") || text.contains("\n\n");
   }
 
-  /** Names of single-valued header fields that appear more than once, read from the raw bytes. */
-  private static List<String> repeatedSingleValued(byte[] bytes) {
-    String text = new String(bytes, StandardCharsets.ISO_8859_1);
-    Set<String> seen = new HashSet<>();
-    List<String> repeated = new ArrayList<>();
-    String[] lines = text.split("\r?\n", -1);
-    for (int i = 1; i < lines.length && !lines[i].isEmpty(); i++) {
-      int colon = lines[i].indexOf(':');
-      if (colon <= 0 || Character.isWhitespace(lines[i].charAt(0))) {
-        continue; // a folded continuation, or not a header field
+  /**
+   * What the raw header field lines say, read without the parser: how many there are, which
+   * single-valued ones repeat, whether one has no colon or a NUL, and the CSeq as written.
+   */
+  private record HeaderLines(
+      int count,
+      List<String> repeatedSingleValued,
+      boolean withoutColon,
+      boolean withNul,
+      String cseq) {
+
+    static HeaderLines of(byte[] bytes) {
+      String text = new String(bytes, StandardCharsets.ISO_8859_1);
+      Set<String> seen = new HashSet<>();
+      List<String> repeated = new ArrayList<>();
+      int count = 0;
+      boolean withoutColon = false;
+      boolean withNul = false;
+      String cseq = null;
+      String[] lines = text.stripLeading().split("\r?\n", -1);
+      for (int i = 1; i < lines.length && !lines[i].isEmpty(); i++) {
+        String line = lines[i];
+        withNul |= line.indexOf('\0') >= 0;
+        if (Character.isWhitespace(line.charAt(0))) {
+          continue; // a folded continuation (RFC 3261 §7.3.1)
+        }
+        count++;
+        int colon = line.indexOf(':');
+        if (colon <= 0) {
+          withoutColon = true;
+          continue;
+        }
+        String lower = line.substring(0, colon).trim().toLowerCase(Locale.ROOT);
+        if (lower.equals("cseq")) {
+          cseq = line.substring(colon + 1);
+        }
+        String name = SINGLE_VALUED.get(lower);
+        if (name != null && !seen.add(name) && !repeated.contains(name)) {
+          repeated.add(name);
+        }
       }
-      String name = SINGLE_VALUED.get(lines[i].substring(0, colon).trim().toLowerCase(Locale.ROOT));
-      if (name != null && !seen.add(name) && !repeated.contains(name)) {
-        repeated.add(name);
-      }
+      return new HeaderLines(count, repeated, withoutColon, withNul, cseq);
     }
-    return repeated;
+  }
+
+  /**
+   * A CSeq the parser could not read ({@code -1}, too large), echoed as it came in the answer, as
+   * RFC 3261 §8.2.6.2 asks; its method is what the answer names.
+   */
+  private static final class EchoedCSeq extends CSeq {
+    private final String raw;
+
+    EchoedCSeq(String method, String raw) {
+      this.raw = raw;
+      this.method = method.toUpperCase(Locale.ROOT);
+    }
+
+    @Override
+    public StringBuilder encodeBody(StringBuilder buffer) {
+      return buffer.append(raw);
+    }
   }
 
   /**
@@ -221,6 +318,7 @@ public final class CheckedMessageParser implements MessageParser {
             To.class, "Malformed To header field",
             CSeq.class, "Malformed CSeq header field",
             Via.class, "Malformed Via header field",
+            MaxForwards.class, "Malformed Max-Forwards header field",
             CallID.class, "Malformed Call-ID header field",
             ContentLength.class, "Malformed Content-Length header field",
             RequestLine.class, "Malformed Request-Line",

@@ -1,11 +1,13 @@
 package io.baton.sip.internal;
 
+import gov.nist.javax.sip.header.RetryAfter;
 import gov.nist.javax.sip.message.SIPRequest;
 import gov.nist.javax.sip.message.SIPResponse;
 import gov.nist.javax.sip.stack.MessageChannel;
 import gov.nist.javax.sip.stack.SIPMessageValve;
 import io.baton.sip.SipEndpoint;
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.util.Locale;
 import java.util.Set;
 import javax.sip.SipStack;
@@ -16,20 +18,47 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Answers, statelessly and before any transaction exists ({@code SIP_MESSAGE_VALVE}), the requests
- * no Baton element can take: those {@link CheckedMessageParser} found malformed get {@code 400}
- * with the problem as reason phrase (RFC 3261 §21.4.1) or {@code 505} for another SIP version, and
- * those whose Request-URI scheme is neither {@code sip}, {@code sips} nor {@code tel} get {@code
- * 416} (§8.2.2.1, §16.3 item 3).
+ * Sorts out, statelessly and before any transaction exists ({@code SIP_MESSAGE_VALVE}), the
+ * requests no Baton element may take, in this order: the request whose arrival put its source over
+ * its rate ({@link io.baton.sip.Pike}, counted on the wire) gets {@code 503} with {@code
+ * Retry-After} (RFC 3261 §21.5.4; the rest are dropped on the wire for the ban); those {@link
+ * CheckedMessageParser} found malformed get {@code 400} with the problem as reason phrase (§21.4.1)
+ * or {@code 505} for another SIP version; those whose Request-URI scheme is neither {@code sip},
+ * {@code sips} nor {@code tel} get {@code 416} (§8.2.2.1, §16.3 item 3); and a method no RFC
+ * defines gets {@code 501} (§8.2.1, §21.5.2), except at a proxy, which forwards it (§16.6).
  */
 public final class MalformedRequestValve implements SIPMessageValve {
   private static final Logger LOG = LoggerFactory.getLogger(MalformedRequestValve.class);
   private static final Set<String> SCHEMES = Set.of("sip", "sips", "tel");
 
+  /** The methods of IANA's SIP Methods registry (RFC 3261, 3262, 3265, 3311, 3428, 3515, 3903). */
+  private static final Set<String> METHODS =
+      Set.of(
+          "INVITE",
+          "ACK",
+          "BYE",
+          "CANCEL",
+          "OPTIONS",
+          "REGISTER",
+          "PRACK",
+          "SUBSCRIBE",
+          "NOTIFY",
+          "PUBLISH",
+          "INFO",
+          "REFER",
+          "MESSAGE",
+          "UPDATE");
+
+  private SipStack stack;
+
   public MalformedRequestValve() {}
 
   @Override
   public boolean processRequest(SIPRequest request, MessageChannel channel) {
+    EndpointGuard guard = EndpointGuard.of(stack);
+    if (!withinRate(guard, request, channel)) {
+      return false;
+    }
     if (request.getApplicationData() instanceof CheckedMessageParser.Malformed malformed) {
       SIPResponse response = request.createResponse(malformed.status(), malformed.reason());
       malformed.placeholders().forEach(response::removeHeader);
@@ -41,7 +70,40 @@ public final class MalformedRequestValve implements SIPMessageValve {
       send(request.createResponse(Response.UNSUPPORTED_URI_SCHEME), channel);
       return false;
     }
+    if (guard.answersUnknownMethods() && !METHODS.contains(request.getMethod())) {
+      send(request.createResponse(Response.NOT_IMPLEMENTED), channel);
+      return false;
+    }
     return true;
+  }
+
+  /**
+   * Answers {@code 503} with {@code Retry-After} the request whose arrival banned its source
+   * (counted on the wire by {@link GuardedNetworkLayer}); false if it did.
+   */
+  private static boolean withinRate(
+      EndpointGuard guard, SIPRequest request, MessageChannel channel) {
+    InetSocketAddress source =
+        channel.getPeerPacketSourceAddress() != null
+            ? new InetSocketAddress(
+                channel.getPeerPacketSourceAddress(), channel.getPeerPacketSourcePort())
+            : new InetSocketAddress(channel.getPeerAddress(), channel.getPeerPort());
+    if (!guard.pike().takeRefusal(source)) {
+      return true;
+    }
+    LOG.info("{}: {} is over its request rate: banned", guard.id(), source);
+    if (!Request.ACK.equals(request.getMethod())) {
+      SIPResponse busy = request.createResponse(Response.SERVICE_UNAVAILABLE, "Rate limited");
+      RetryAfter retryAfter = new RetryAfter();
+      try {
+        retryAfter.setRetryAfter((int) guard.pike().banSecondsLeft(source));
+      } catch (javax.sip.InvalidArgumentException e) {
+        throw new IllegalStateException(e);
+      }
+      busy.setHeader(retryAfter);
+      send(busy, channel);
+    }
+    return false;
   }
 
   /** Sends on the channel the request came in on; a response with no To tag gets one (§8.2.6.2). */
@@ -64,7 +126,9 @@ public final class MalformedRequestValve implements SIPMessageValve {
   }
 
   @Override
-  public void init(SipStack stack) {}
+  public void init(SipStack stack) {
+    this.stack = stack;
+  }
 
   @Override
   public void destroy() {}

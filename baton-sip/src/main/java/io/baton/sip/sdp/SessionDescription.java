@@ -49,6 +49,21 @@ public final class SessionDescription {
     return sdp;
   }
 
+  /**
+   * An offer to set up a call's media: as {@link #parse}, and its audio stream not rejected. A port
+   * of zero offers a stream that "MUST NOT be used" (RFC 3264 §5.1): an offer with nothing else
+   * leaves nothing to anchor or answer, which an SBC refuses {@code 488} (RFC 3261 §21.4.26).
+   *
+   * @throws IllegalArgumentException as {@link #parse}, or if the audio port is 0
+   */
+  public static SessionDescription parseOffer(String text) {
+    SessionDescription sdp = parse(text);
+    if (sdp.audioPort() == 0) {
+      throw new IllegalArgumentException("the offer's audio stream is rejected (port 0)");
+    }
+    return sdp;
+  }
+
   /** A minimal offer or answer for one audio stream, e.g. from a test user agent. */
   public static SessionDescription audio(
       String origin, String address, int port, List<Codec> codecs) {

@@ -81,6 +81,20 @@ public final class RawMessage {
     return bytes;
   }
 
+  /** The first value of a header field as written (full name, case-insensitive); null if none. */
+  public String header(String name) {
+    String prefix = name.toLowerCase(java.util.Locale.ROOT) + ":";
+    for (String line : new String(bytes, StandardCharsets.ISO_8859_1).split("\r\n")) {
+      if (line.isEmpty()) {
+        return null;
+      }
+      if (line.toLowerCase(java.util.Locale.ROOT).startsWith(prefix)) {
+        return line.substring(prefix.length()).trim();
+      }
+    }
+    return null;
+  }
+
   /** The branch written for {@code ${branch}}: responses to this message carry it. */
   public String branch() {
     return branch;

@@ -39,8 +39,13 @@ public abstract sealed class SipWire implements AutoCloseable {
 
   /** A UDP socket on an ephemeral loopback port, sending to {@code target}. */
   public static SipWire udp(HostPort target) {
+    return udp(target, target.host());
+  }
+
+  /** A UDP socket on an ephemeral port of {@code fromHost} (e.g. 127.0.0.2: another source). */
+  public static SipWire udp(HostPort target, String fromHost) {
     try {
-      SipWire udp = new Udp(new DatagramSocket(new InetSocketAddress(target.host(), 0)), target);
+      SipWire udp = new Udp(new DatagramSocket(new InetSocketAddress(fromHost, 0)), target);
       udp.start();
       return udp;
     } catch (SocketException e) {
@@ -50,8 +55,16 @@ public abstract sealed class SipWire implements AutoCloseable {
 
   /** A TCP connection to {@code target} from an ephemeral local port. */
   public static SipWire tcp(HostPort target) {
+    return tcp(target, null);
+  }
+
+  /** A TCP connection to {@code target} from an ephemeral port of {@code fromHost}, if given. */
+  public static SipWire tcp(HostPort target, String fromHost) {
     try {
       Socket socket = new Socket();
+      if (fromHost != null) {
+        socket.bind(new InetSocketAddress(fromHost, 0));
+      }
       socket.connect(target.toSocketAddress(), 2000);
       SipWire tcp = new Tcp(socket, target);
       tcp.start();

@@ -9,27 +9,33 @@ import java.util.Optional;
 
 /**
  * One malformed-message fixture and what an element must do with it: answer with {@code status}
- * (with a reason phrase containing {@code reason}, where Baton writes it), or send nothing back
- * ({@link #DROPPED}). Fixtures whose framing only a datagram gives are not sent over TCP.
+ * (with a reason phrase containing {@code reason}, where Baton writes it, and the header field
+ * {@code echoed} as the request wrote it), or send nothing back ({@link #DROPPED}). Fixtures whose
+ * framing only a datagram gives are not sent over TCP.
  */
-public record WireCase(String fixture, int status, boolean overTcp, String reason) {
+public record WireCase(String fixture, int status, boolean overTcp, String reason, String echoed) {
   public static final int DROPPED = 0;
 
   public static WireCase answered(String fixture, int status) {
-    return new WireCase(fixture, status, true, null);
+    return new WireCase(fixture, status, true, null, null);
   }
 
   public static WireCase answered(String fixture, int status, String reason) {
-    return new WireCase(fixture, status, true, reason);
+    return new WireCase(fixture, status, true, reason, null);
   }
 
   public static WireCase dropped(String fixture) {
-    return new WireCase(fixture, DROPPED, true, null);
+    return new WireCase(fixture, DROPPED, true, null, null);
   }
 
   /** Only over UDP: a datagram's end is the message's end, a stream has none. */
   public WireCase udpOnly() {
-    return new WireCase(fixture, status, false, reason);
+    return new WireCase(fixture, status, false, reason, echoed);
+  }
+
+  /** The answer carries the request's {@code header} field unchanged (RFC 3261 §8.2.6.2). */
+  public WireCase echoing(String header) {
+    return new WireCase(fixture, status, overTcp, reason, header);
   }
 
   /** Sends the fixture to {@code wire}'s element, Request-URI user {@code user}, and checks. */
@@ -43,6 +49,9 @@ public record WireCase(String fixture, int status, boolean overTcp, String reaso
     WireResponse response = assertAnswered(wire, message, status);
     if (reason != null) {
       assertThat(response.reason()).as("reason phrase").contains(reason);
+    }
+    if (echoed != null) {
+      assertThat(response.header(echoed)).as(echoed + " echoed").isEqualTo(message.header(echoed));
     }
     return response;
   }

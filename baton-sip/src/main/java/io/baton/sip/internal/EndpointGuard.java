@@ -1,0 +1,159 @@
+package io.baton.sip.internal;
+
+import gov.nist.javax.sip.SipStackImpl;
+import io.baton.sip.LimitCounters;
+import io.baton.sip.Pike;
+import io.baton.sip.SipLimits;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.time.Clock;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import javax.sip.SipStack;
+
+/**
+ * One endpoint's bounds, shared by the pieces JAIN-SIP instantiates by class name for its stack
+ * ({@link GuardedNetworkLayer}, {@link CheckedMessageParser}, {@link MalformedRequestValve}), which
+ * find it through the stack's configuration property {@link #PROPERTY}: the limits, the rate
+ * policy, the open TCP connections per source, and what was refused.
+ */
+public final class EndpointGuard {
+  /** The stack property naming an endpoint's guard. */
+  public static final String PROPERTY = "io.baton.sip.ENDPOINT_GUARD";
+
+  /**
+   * By stack name. JAIN-SIP's factory hands out a stack it made before under the same name again,
+   * with the pieces it instantiated then, so they look their guard up by name each time.
+   */
+  private static final Map<String, EndpointGuard> GUARDS = new ConcurrentHashMap<>();
+
+  private final String id;
+  private final SipLimits limits;
+  private final Pike pike;
+  private final Clock clock;
+  private final boolean answersUnknownMethods;
+  private final Map<InetAddress, Integer> connections = new HashMap<>();
+  private int openConnections;
+  private final AtomicLong oversizedDatagrams = new AtomicLong();
+  private final AtomicLong refusedConnections = new AtomicLong();
+  private final AtomicLong oversizedStreams = new AtomicLong();
+  private final AtomicLong idleConnections = new AtomicLong();
+  private final AtomicLong readTimeouts = new AtomicLong();
+
+  private EndpointGuard(
+      String id, SipLimits limits, Pike pike, Clock clock, boolean answersUnknownMethods) {
+    this.id = id;
+    this.limits = limits;
+    this.pike = pike;
+    this.clock = clock;
+    this.answersUnknownMethods = answersUnknownMethods;
+  }
+
+  /**
+   * The guard for the stack named {@code stackName} about to be created (or taken again); the name
+   * goes into the stack's properties as {@link #PROPERTY}. {@link #release()} it when the stack
+   * stops.
+   *
+   * @param answersUnknownMethods false for a proxy, which forwards them (RFC 3261 §16.6)
+   */
+  public static EndpointGuard register(
+      String stackName, SipLimits limits, Pike pike, Clock clock, boolean answersUnknownMethods) {
+    EndpointGuard guard = new EndpointGuard(stackName, limits, pike, clock, answersUnknownMethods);
+    GUARDS.put(stackName, guard);
+    return guard;
+  }
+
+  /** The guard of {@code stack}. */
+  static EndpointGuard of(SipStack stack) {
+    String id = ((SipStackImpl) stack).getConfigurationProperties().getProperty(PROPERTY);
+    EndpointGuard guard = id == null ? null : GUARDS.get(id);
+    if (guard == null) {
+      throw new IllegalStateException("no endpoint guard for stack " + stack.getStackName());
+    }
+    return guard;
+  }
+
+  public String id() {
+    return id;
+  }
+
+  public void release() {
+    GUARDS.remove(id, this);
+  }
+
+  SipLimits limits() {
+    return limits;
+  }
+
+  Pike pike() {
+    return pike;
+  }
+
+  Clock clock() {
+    return clock;
+  }
+
+  boolean answersUnknownMethods() {
+    return answersUnknownMethods;
+  }
+
+  /**
+   * Takes a newly accepted connection from {@code source} into account, unless it is one too many
+   * for its source or in all, or the source is banned: then false, and it must be closed.
+   */
+  synchronized boolean admit(InetSocketAddress source) {
+    InetAddress address = source.getAddress();
+    int fromSource = connections.getOrDefault(address, 0);
+    if (openConnections >= limits.tcpConnections()
+        || fromSource >= limits.tcpConnectionsPerSource()
+        || pike.banned(source)) {
+      refusedConnections.incrementAndGet();
+      return false;
+    }
+    connections.put(address, fromSource + 1);
+    openConnections++;
+    return true;
+  }
+
+  /** An admitted connection has closed. */
+  synchronized void closed(InetAddress source) {
+    int left = connections.getOrDefault(source, 0) - 1;
+    if (left <= 0) {
+      connections.remove(source);
+    } else {
+      connections.put(source, left);
+    }
+    openConnections--;
+  }
+
+  void oversizedDatagram() {
+    oversizedDatagrams.incrementAndGet();
+  }
+
+  void oversizedStream() {
+    oversizedStreams.incrementAndGet();
+  }
+
+  void idleConnection() {
+    idleConnections.incrementAndGet();
+  }
+
+  void readTimeout() {
+    readTimeouts.incrementAndGet();
+  }
+
+  public synchronized LimitCounters counters() {
+    return new LimitCounters(
+        openConnections,
+        refusedConnections.get(),
+        oversizedStreams.get(),
+        idleConnections.get(),
+        readTimeouts.get(),
+        oversizedDatagrams.get(),
+        pike.sources(),
+        pike.bans(),
+        pike.dropped());
+  }
+}
