@@ -32,7 +32,7 @@ public sealed interface ReferTarget {
   }
 
   /** The destination whose {@link #uri()} is {@code uri} (as a transfer stores it). */
-  static Destination ofUri(String uri) {
+  static ReferTarget ofUri(String uri) {
     return uri.startsWith("tel:") ? new Number(uri.substring(4)) : new Sip(uri);
   }
 

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * One transfer and its state machine. The transfer server sends an out-of-dialog REFER (RFC 3515)
@@ -223,7 +224,7 @@ public final class Transfer {
   static Transfer resumed(TransferView stored, Context context) {
     List<Target> targets =
         stored.targets().stream()
-            .map(t -> new Target(t.to(), Destination.ofUri(t.destination()), t.timeoutSeconds()))
+            .map(t -> new Target(t.to(), ReferTarget.ofUri(t.destination()), t.timeoutSeconds()))
             .toList();
     Transfer t =
         new Transfer(

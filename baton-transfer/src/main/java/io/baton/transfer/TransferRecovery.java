@@ -1,5 +1,6 @@
 package io.baton.transfer;
 
+import io.baton.contract.TransferMode;
 import io.baton.registry.Call;
 import io.baton.registry.Leg;
 import io.baton.registry.LegState;

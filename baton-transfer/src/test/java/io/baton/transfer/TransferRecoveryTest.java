@@ -2,6 +2,7 @@ package io.baton.transfer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.baton.contract.TransferMode;
 import io.baton.registry.Call;
 import io.baton.registry.Leg;
 import io.baton.registry.LegState;
