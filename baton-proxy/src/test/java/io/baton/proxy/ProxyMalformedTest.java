@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.stream.Stream;
+import javax.sip.header.CSeqHeader;
 import javax.sip.message.Request;
 import javax.sip.message.Response;
 import org.junit.jupiter.api.AfterAll;
@@ -161,7 +162,19 @@ class ProxyMalformedTest {
         .as("requests forwarded to the callee side")
         .allMatch(m -> List.of(Request.OPTIONS, Request.INFO, "FROBNICATE").contains(m));
     assertThat(callee.strays()).isEmpty();
-    assertThat(caller.strays()).isEmpty();
+    assertThat(caller.strays()).filteredOn(r -> !isRetransmitted2xx(r)).isEmpty();
+    caller.strays().clear();
     callee.reset();
+  }
+
+  /**
+   * The callee retransmits the 2xx of the call set up before until the ACK reaches it (RFC 3261
+   * §13.3.1.4): on a loaded machine a copy arrives after the caller's dialog took the first one.
+   * That is the proxy relaying a real response, not junk getting through.
+   */
+  private boolean isRetransmitted2xx(Response r) {
+    return r.getStatusCode() / 100 == 2
+        && Request.INVITE.equals(((CSeqHeader) r.getHeader(CSeqHeader.NAME)).getMethod())
+        && call.callerDialog().getCallId().getCallId().equals(Messages.callId(r));
   }
 }
