@@ -12,8 +12,9 @@ import java.nio.file.Path;
  * @param controlPort where baresip's ctrl_tcp module listens (JSON in netstrings) on 127.0.0.1
  * @param rtpFirst first RTP port baresip may use
  * @param rtpLast last RTP port baresip may use
- * @param source the WAV file baresip sends as its microphone (module aufile): 16-bit PCM, an
- *     absolute path (baresip runs in its configuration directory)
+ * @param source the WAV file baresip sends as its microphone (module aufile): 16-bit PCM, absolute
+ *     or relative to baresip's configuration directory, where it runs (keep it short: aufile cuts
+ *     the {@code aufile,<path>} value at 127 characters)
  */
 public record SoftphoneConfig(
     String user, int sipPort, int controlPort, int rtpFirst, int rtpLast, Path source) {
