@@ -13,8 +13,8 @@ import javax.sip.message.Response;
  * <pre>
  * state              event             next       side effects (after the state is recorded)
  * ROUTING|RINGING    Progress          RINGING    relay the 18x to the caller
- * ROUTING|RINGING    Answered          ANSWERED   ACK the leg, bridge, 200 to the caller, arm the
- *                                                 ACK, session, duration and media timers
+ * ROUTING|RINGING    Answered          ANSWERED   arm the ACK, session, duration and media
+ *                                                 timers; ACK the leg, bridge, 200 to the caller
  * ROUTING|RINGING    AnswerUnusable    ENDED      ACK and BYE the leg, 502 to the caller, release
  * ROUTING|RINGING    SetupFailed       ENDED      the status to the caller, release
  * ROUTING|RINGING    CallerCancel      ENDED      487 to the caller, stop dialling, release
@@ -111,8 +111,8 @@ final class CallMachine {
   record TransferHangUp() implements Event {}
 
   /**
-   * A re-INVITE or UPDATE from the caller was answered 2xx: the session interval it now has, or
-   * null for none (RFC 4028 §10: every refresh renegotiates it).
+   * A re-INVITE or UPDATE from the caller is being answered 2xx: the session interval it now has,
+   * or null for none (RFC 4028 §10: every refresh renegotiates it).
    */
   record Refreshed(Duration interval) implements Event {}
 
@@ -191,8 +191,8 @@ final class CallMachine {
                     to(
                         State.ANSWERED,
                         () -> {
-                          context.answerCaller(a.leg(), a.ok(), a.callerSdp());
                           context.armLifetime();
+                          context.answerCaller(a.leg(), a.ok(), a.callerSdp());
                         });
                 case AnswerUnusable u ->
                     to(

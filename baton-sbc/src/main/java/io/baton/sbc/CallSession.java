@@ -595,13 +595,11 @@ final class CallSession {
     }
     if (timer != null) {
       grantSessionTimer(ok, timer);
-    }
-    request.respond(ok);
-    if (timer != null) {
-      // Every refresh renegotiates the interval (RFC 4028 §10).
+      // Every refresh renegotiates the interval (RFC 4028 §10); it runs from this 2xx.
       lifecycle.on(
           new CallMachine.Refreshed(timer instanceof SessionTimer.Granted g ? g.interval() : null));
     }
+    request.respond(ok);
   }
 
   /** {@code Session-Expires} and {@code Require: timer} on a 2xx that grants a session timer. */

@@ -131,7 +131,7 @@ class CallMachineTest {
     assertThat(m.on(new Progress(null, null))).isEqualTo(State.RINGING);
     assertThat(m.on(ANSWERED)).isEqualTo(State.ANSWERED);
     assertThat(effects)
-        .containsExactly("18x to caller", "18x to caller", "200 to caller sdp", "arm timers");
+        .containsExactly("18x to caller", "18x to caller", "arm timers", "200 to caller sdp");
     assertThat(statesSeenByEffects)
         .containsExactly(State.RINGING, State.RINGING, State.ANSWERED, State.ANSWERED);
   }
