@@ -89,13 +89,20 @@ public final class CallCenter implements AutoCloseable {
       for (AgentConfig a : config.agents()) {
         UserAgent ua =
             UserAgent.start(
-                new UserAgentConfig(a.name(), a.sip(), AGENT_ANSWER), pool, scheduler, clock);
+                new UserAgentConfig(a.name(), a.sip(), AGENT_ANSWER, config.lifetime()),
+                pool,
+                scheduler,
+                clock);
         AudioClip voice = Prompts.clip(Prompts.AGENT);
         ua.onIncoming(call -> call.rtp().source(voice.looped())); // agents talk
         agents.add(ua);
       }
       center =
-          UserAgent.start(new UserAgentConfig(name, config.sip(), ANSWER), pool, scheduler, clock);
+          UserAgent.start(
+              new UserAgentConfig(name, config.sip(), ANSWER, config.lifetime()),
+              pool,
+              scheduler,
+              clock);
       CallCenter cc = new CallCenter(config, center, agents, scheduler, clock);
       center.onIncoming(cc::arrived);
       cc.http = AgentHttp.start(config.http(), cc);

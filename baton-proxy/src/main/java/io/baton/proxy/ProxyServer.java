@@ -261,7 +261,10 @@ public final class ProxyServer implements AutoCloseable {
     if (response.getStatusCode() < 300) {
       dialog.on(
           new TrackedDialog.Answered(
-              Messages.toTag(response), contactOf(response), clock.instant()));
+              Messages.toTag(response),
+              contactOf(response),
+              clock.instant(),
+              sessionExpiresOf(response)));
     } else {
       dialog.on(new TrackedDialog.Rejected(response.getStatusCode()));
     }
@@ -343,6 +346,23 @@ public final class ProxyServer implements AutoCloseable {
     } else if (TARGET_REFRESH.contains(request.method()) && response.getStatusCode() / 100 == 2) {
       dialog.refreshTargets(
           match.get().fromCallee(), contactOf(request.request()), contactOf(response));
+      dialog.refreshed(clock.instant(), sessionExpiresOf(response));
+    }
+  }
+
+  /**
+   * The session interval a 2xx sets (RFC 4028 §4 {@code Session-Expires: <seconds>;...}); null if
+   * it sets none or one that does not parse.
+   */
+  private static Duration sessionExpiresOf(Response response) {
+    String value = Messages.headerValue(response, "Session-Expires");
+    if (value == null) {
+      return null;
+    }
+    try {
+      return Duration.ofSeconds(Long.parseLong(value.split(";", 2)[0].trim()));
+    } catch (NumberFormatException e) {
+      return null;
     }
   }
 
@@ -358,7 +378,7 @@ public final class ProxyServer implements AutoCloseable {
 
   private void expireOldDialogs() {
     try {
-      dialogs.expireConfirmedBefore(clock.instant().minus(config.dialogMaxAge()));
+      dialogs.expire(clock.instant(), config.dialogMaxAge());
     } catch (RuntimeException e) {
       LOG.error("{}: dialog sweep failed", name, e); // and runs again next period
     }

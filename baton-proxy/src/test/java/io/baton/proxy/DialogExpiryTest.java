@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.baton.registry.Leg;
 import io.baton.registry.LegState;
 import io.baton.sip.HostPort;
+import io.baton.sip.ManualTime;
 import io.baton.sip.PeerNames;
 import io.baton.sip.PrefixRoute;
 import io.baton.sip.SipConfig;
@@ -15,10 +16,14 @@ import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import javax.sip.message.Request;
+import javax.sip.message.Response;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** A dialog whose BYE never came is forgotten after {@code dialogMaxAge} on the injected clock. */
+/**
+ * A dialog whose BYE never came is forgotten: after {@code dialogMaxAge}, or once its session
+ * interval (RFC 4028) passed without a refresh, on the injected clock.
+ */
 class DialogExpiryTest {
   private static final HostPort PROXY = new HostPort("127.0.0.1", 15220);
 
@@ -35,6 +40,52 @@ class DialogExpiryTest {
     caller.close();
     callee.close();
     scheduler.shutdownNow();
+  }
+
+  @Test
+  void aDialogWhoseSessionIntervalPassedWithoutRefreshIsForgotten() throws Exception {
+    caller = TestUa.start("sbc-edge", 15223);
+    callee = TestUa.start("sbc-dest", 15224);
+    // The callee grants a 90s session timer on the 2xx to the INVITE and to each refresh.
+    callee.behave(
+        request -> {
+          switch (request.method()) {
+            case Request.INVITE, Request.UPDATE -> {
+              Response ok = request.createResponse(Response.OK);
+              callee.endpoint.messages().setHeader(ok, "Session-Expires", "90;refresher=uac");
+              request.respond(ok);
+            }
+            default -> callee.answerLikeAPhone(request);
+          }
+        });
+    ManualTime time = new ManualTime();
+    proxy =
+        ProxyServer.start(
+            "proxy",
+            new ProxyConfig(
+                SipConfig.at(PROXY),
+                List.of(new PrefixRoute("+1312555", callee.address())),
+                List.of(),
+                null), // 12h: only the session interval can end it here
+            registry,
+            PeerNames.none(),
+            time.clock(),
+            time.scheduler());
+    Calls.Established call =
+        Calls.establish(caller, callee, Calls.invite(caller, PROXY, "+13125550100").build());
+
+    time.advance(Duration.ofSeconds(60)); // a sweep every minute
+    assertThat(proxy.dialogs()).isEqualTo(1);
+    Request update = call.callerDialog().createRequest(Request.UPDATE);
+    caller.endpoint.messages().setHeader(update, "Session-Expires", "90");
+    assertThat(caller.sendAndWait(update, call.callerDialog()).getStatusCode()).isEqualTo(200);
+    time.advance(Duration.ofSeconds(60)); // 120s: refreshed at 60s, so alive until 150s
+    assertThat(proxy.dialogs()).isEqualTo(1);
+
+    time.advance(Duration.ofSeconds(60));
+
+    assertThat(proxy.dialogs()).isZero();
+    assertThat(registry.latest(call.sipCallId()).map(Leg::state)).contains(LegState.RELEASED);
   }
 
   @Test

@@ -49,7 +49,7 @@ class SbcLifetimeTest {
 
   @BeforeAll
   void start() throws Exception {
-    lab = new Lab("43100-43299");
+    lab = new Lab("43900-43999");
     redirect = lab.redirect(REDIRECT.port());
     caller = lab.phone("caller", 15392);
     agent = lab.phone("agent", 15393);
@@ -60,7 +60,7 @@ class SbcLifetimeTest {
                 REDIRECT,
                 null,
                 List.of(agent.address().toString()),
-                new MediaConfig(true, "127.0.0.1", "43000-43099"),
+                new MediaConfig(true, "127.0.0.1", "43800-43899"),
                 NO_ANSWER,
                 null)
             .withLifetime(new CallLifetime(null, MAX_DURATION, null, null, null, null));
