@@ -37,17 +37,17 @@ public record CallLifetime(
     mediaTimeout = mediaTimeout == null ? Duration.ofSeconds(120) : mediaTimeout;
     if (mediaTimeout.isNegative()) {
       throw new IllegalArgumentException(
-          "lifetime.mediaTimeout: " + mediaTimeout + " is negative (0s turns it off)");
+          "mediaTimeout: " + mediaTimeout + " is negative (0s turns it off)");
     }
     minSE = minSE == null ? SMALLEST_MIN_SE : minSE;
     if (minSE.compareTo(SMALLEST_MIN_SE) < 0) {
       throw new IllegalArgumentException(
-          "lifetime.minSE: " + minSE + " is below 90s, the least RFC 4028 §4 allows");
+          "minSE: " + minSE + " is below 90s, the least RFC 4028 §4 allows");
     }
     sessionExpires = sessionExpires == null ? Duration.ofSeconds(1800) : sessionExpires;
     if (sessionExpires.compareTo(minSE) < 0) {
       throw new IllegalArgumentException(
-          "lifetime.sessionExpires: " + sessionExpires + " is below minSE " + minSE);
+          "sessionExpires: " + sessionExpires + " is below minSE " + minSE);
     }
     stuckLegMargin = positive("stuckLegMargin", stuckLegMargin, Duration.ofSeconds(30));
   }
@@ -67,7 +67,7 @@ public record CallLifetime(
       return otherwise;
     }
     if (value.isNegative() || value.isZero()) {
-      throw new IllegalArgumentException("lifetime." + key + ": " + value + " is not positive");
+      throw new IllegalArgumentException(key + ": " + value + " is not positive");
     }
     return value;
   }
