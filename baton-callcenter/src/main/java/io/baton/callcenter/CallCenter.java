@@ -167,6 +167,11 @@ public final class CallCenter implements AutoCloseable {
                 + s.ivr.agent());
   }
 
+  /** RTP ports its calls and its agents' calls hold now ({@code callcenter.media.ports}). */
+  public int rtpPortsInUse() {
+    return agent.rtpPortsInUse();
+  }
+
   /** A simulated agent's user agent (it answers the calls the queues give it). */
   public Optional<UserAgent> agent(String name) {
     return agents.stream().filter(a -> a.name().equals(name)).findFirst();

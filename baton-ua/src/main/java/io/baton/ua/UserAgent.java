@@ -171,6 +171,11 @@ public final class UserAgent implements AutoCloseable {
     this.onIncoming = listener;
   }
 
+  /** RTP ports taken from its pool now (a pool other endpoints may share). */
+  public int rtpPortsInUse() {
+    return rtpPorts.inUse();
+  }
+
   /** The calls it received, oldest first (live ones, and the last ended ones). */
   public List<UaCall> calls() {
     return List.copyOf(calls);
