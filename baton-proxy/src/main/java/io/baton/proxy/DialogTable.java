@@ -30,6 +30,15 @@ final class DialogTable {
     return dialogs.size();
   }
 
+  /** How many dialogs are in each state (confirmed, or ended but kept for a subscription). */
+  Map<String, Long> countByState() {
+    Map<String, Long> counts = new java.util.TreeMap<>();
+    for (TrackedDialog d : dialogs.values()) {
+      counts.merge(d.state().name().toLowerCase(java.util.Locale.ROOT), 1L, Long::sum);
+    }
+    return counts;
+  }
+
   /**
    * The dialog of an in-dialog request, or of a response to one: the From tag names the side that
    * sent the request.

@@ -18,6 +18,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.ListIterator;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ScheduledExecutorService;
@@ -123,6 +124,14 @@ public final class ProxyServer implements AutoCloseable {
   /** Dialogs tracked now (confirmed, or ended but kept for a REFER subscription). */
   public int dialogs() {
     return dialogs.size();
+  }
+
+  /**
+   * Dialogs tracked now by state: {@code confirmed}, or {@code subscription_only} (the BYE went, an
+   * injected REFER's subscription has not ended yet).
+   */
+  public Map<String, Long> dialogStates() {
+    return dialogs.countByState();
   }
 
   @Override

@@ -42,6 +42,24 @@ class DialogExpiryTest {
     scheduler.shutdownNow();
   }
 
+  /** Starts the proxy with {@code dialogMaxAge} on this clock and scheduler; a call through it. */
+  private Calls.Established callThroughProxy(
+      Duration maxAge, java.time.Clock on, ScheduledExecutorService timers) throws Exception {
+    proxy =
+        ProxyServer.start(
+            "proxy",
+            new ProxyConfig(
+                SipConfig.at(PROXY),
+                List.of(new PrefixRoute("+1312555", callee.address())),
+                List.of(),
+                maxAge),
+            registry,
+            PeerNames.none(),
+            on,
+            timers);
+    return Calls.establish(caller, callee, Calls.invite(caller, PROXY, "+13125550100").build());
+  }
+
   @Test
   void aDialogWhoseSessionIntervalPassedWithoutRefreshIsForgotten() throws Exception {
     caller = TestUa.start("sbc-edge", 15223);
@@ -59,20 +77,8 @@ class DialogExpiryTest {
           }
         });
     ManualTime time = new ManualTime();
-    proxy =
-        ProxyServer.start(
-            "proxy",
-            new ProxyConfig(
-                SipConfig.at(PROXY),
-                List.of(new PrefixRoute("+1312555", callee.address())),
-                List.of(),
-                null), // 12h: only the session interval can end it here
-            registry,
-            PeerNames.none(),
-            time.clock(),
-            time.scheduler());
-    Calls.Established call =
-        Calls.establish(caller, callee, Calls.invite(caller, PROXY, "+13125550100").build());
+    // dialogMaxAge 12h: only the session interval can end the dialog here
+    Calls.Established call = callThroughProxy(null, time.clock(), time.scheduler());
 
     time.advance(Duration.ofSeconds(60)); // a sweep every minute
     assertThat(proxy.dialogs()).isEqualTo(1);
@@ -93,20 +99,7 @@ class DialogExpiryTest {
     caller = TestUa.start("sbc-edge", 15221);
     callee = TestUa.start("sbc-dest", 15222);
     Duration maxAge = Duration.ofMillis(400); // swept every 100 ms
-    proxy =
-        ProxyServer.start(
-            "proxy",
-            new ProxyConfig(
-                SipConfig.at(PROXY),
-                List.of(new PrefixRoute("+1312555", callee.address())),
-                List.of(),
-                maxAge),
-            registry,
-            PeerNames.none(),
-            clock,
-            scheduler);
-    Calls.Established call =
-        Calls.establish(caller, callee, Calls.invite(caller, PROXY, "+13125550100").build());
+    Calls.Established call = callThroughProxy(maxAge, clock, scheduler);
 
     // Sweeps run, but on the injected clock no time passes: the dialog stays.
     await()

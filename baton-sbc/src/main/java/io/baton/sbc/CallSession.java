@@ -849,12 +849,12 @@ final class CallSession {
         armSessionTimer(g.interval());
       }
       if (lifetime.watchesMedia() && media.anchored()) {
-        MediaActivity activity = new MediaActivity(lifetime.mediaTimeout(), sbc.clock());
+        MediaActivity activity = new MediaActivity(lifetime.mediaTimeout(), sbc.clock().instant());
         timers.every(
             Timer.MEDIA,
             activity.checkEvery(),
             () -> {
-              if (activity.silent(media.packetsReceived())) {
+              if (activity.silent(media.packetsReceived(), sbc.clock().instant())) {
                 expire(new CallMachine.MediaInactive());
               }
             });

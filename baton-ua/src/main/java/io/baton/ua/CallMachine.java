@@ -11,6 +11,7 @@ import java.util.List;
  *
  * <pre>
  * uac: CALLING ─18x→ PROCEEDING ─2xx/ACK→ CONFIRMED ─BYE either way→ ENDED
+ *        (a BYE that overtook the 2xx ends it at once; the 2xx is ACKed when it comes)
  *        └─ ≥300 ─→ FAILED      hang up before 2xx → CANCELLING ─487→ FAILED (a late 2xx: ACK+BYE)
  * uas: INCOMING ─ring/180→ RINGING ─accept/200→ ANSWERED ─ACK→ CONFIRMED ─BYE either way→ ENDED
  *        └─ reject, decline (603), CANCEL (487) or early BYE (487) ─→ FAILED
@@ -230,6 +231,10 @@ public final class CallMachine {
               };
           case Answered a ->
               switch (state) {
+                case ENDED -> {
+                  context.sendAck(); // the 2xx a BYE overtook
+                  yield State.ENDED;
+                }
                 case CALLING, PROCEEDING -> {
                   finalStatus = 200;
                   context.sendAck();
@@ -283,6 +288,14 @@ public final class CallMachine {
               };
           case Bye b ->
               switch (state) {
+                case CALLING, PROCEEDING -> {
+                  // The peer hung up so soon after its 2xx that the BYE overtook it here (UDP
+                  // requests reach the element through a thread pool): the call is over, and
+                  // the 2xx still gets its ACK when it is handled (RFC 3261 §13.2.2.4).
+                  endedByRemote = true;
+                  finalStatus = 200;
+                  yield State.ENDED;
+                }
                 case INCOMING, RINGING -> {
                   endedByRemote = true;
                   finalStatus = REQUEST_TERMINATED;

@@ -206,12 +206,12 @@ public final class UaCall {
             limits.maxDuration().toMillis(),
             TimeUnit.MILLISECONDS));
     if (limits.watchesMedia()) {
-      MediaActivity activity = new MediaActivity(limits.mediaTimeout(), clock);
+      MediaActivity activity = new MediaActivity(limits.mediaTimeout(), clock.instant());
       long period = activity.checkEvery().toMillis();
       lifetimeTimers.add(
           scheduler.scheduleWithFixedDelay(
               () -> {
-                if (activity.silent(rtp.packetsReceived())) {
+                if (activity.silent(rtp.packetsReceived(), clock.instant())) {
                   expire(new CallMachine.Expired("no RTP from the peer"));
                 }
               },

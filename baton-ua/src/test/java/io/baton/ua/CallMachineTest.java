@@ -138,6 +138,17 @@ class CallMachineTest {
   }
 
   @Test
+  void aByeThatOvertookTheAnswerEndsTheCallAndTheAnswerIsStillAcked() {
+    CallMachine call = CallMachine.uac(context);
+    call.on(new Provisional(180));
+    assertThat(call.on(new Bye())).isEqualTo(ENDED);
+    assertThat(call.endedByRemote()).isTrue();
+    assertThat(call.on(new Answered(OFFER))).isEqualTo(ENDED);
+    assertThat(context.effects).containsExactly("release media", "ACK");
+    assertThat(call.finalStatus()).isEqualTo(200);
+  }
+
+  @Test
   void anAnswerNeverAckedIsHungUpWithByeAfterTimerH() {
     CallMachine call = CallMachine.uas(OFFER, context);
     call.on(new Accept());

@@ -40,8 +40,10 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
 import javax.sip.message.Request;
 import javax.sip.message.Response;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
@@ -297,35 +299,33 @@ class CallLifetimeSoakTest {
 
   /** Waits until two measurements a few seconds apart agree: what the idle lab holds. */
   private Map<String, Long> awaitSettled() {
-    List<Map<String, Long>> last = new ArrayList<>();
-    await()
-        .atMost(Duration.ofSeconds(90))
-        .pollInterval(Duration.ofSeconds(3))
-        .until(
-            () -> {
-              last.add(measure());
-              int n = last.size();
-              return n > 1 && leaks(last.get(n - 2), last.get(n - 1)).isEmpty();
-            });
-    return last.getLast();
+    return awaitFigures(m -> m.size() > 1 && leaks(m.get(m.size() - 2), m.getLast()).isEmpty());
   }
 
   /** Waits (up to the longest lifetime and then some) until nothing is above its idle figure. */
   private Map<String, Long> awaitReturnTo(Map<String, Long> idle) {
-    List<Map<String, Long>> last = new ArrayList<>();
+    return awaitFigures(m -> leaks(idle, m.getLast()).isEmpty());
+  }
+
+  /**
+   * Measures every 3s until {@code done} accepts the measurements so far, 90s at most; the last one
+   * (what is left is reported and asserted figure by figure).
+   */
+  private Map<String, Long> awaitFigures(Predicate<List<Map<String, Long>>> done) {
+    List<Map<String, Long>> measured = new ArrayList<>();
     try {
       await()
           .atMost(Duration.ofSeconds(90))
           .pollInterval(Duration.ofSeconds(3))
           .until(
               () -> {
-                last.add(measure());
-                return leaks(idle, last.getLast()).isEmpty();
+                measured.add(measure());
+                return done.test(measured);
               });
-    } catch (org.awaitility.core.ConditionTimeoutException e) {
-      // reported and asserted below, figure by figure
+    } catch (ConditionTimeoutException e) {
+      // the caller compares the last figures
     }
-    return last.getLast();
+    return measured.getLast();
   }
 
   /** Everything a call can hold in the lab, counted now. */
@@ -343,7 +343,12 @@ class CallLifetimeSoakTest {
         m.put(name + ": relay ports in use", (long) sbc.relay().portsInUse());
       }
     }
-    m.put("proxy: dialogs", (long) lab.element("proxy", ProxyServer.class).dialogs());
+    ProxyServer proxy = lab.element("proxy", ProxyServer.class);
+    m.put("proxy: dialogs", (long) proxy.dialogs());
+    Map<String, Long> dialogs = proxy.dialogStates();
+    for (String state : List.of("confirmed", "subscription_only")) {
+      m.put("proxy: dialogs " + state, dialogs.getOrDefault(state, 0L));
+    }
     m.put(
         "callcenter: RTP ports in use",
         (long) lab.element("callcenter", CallCenter.class).rtpPortsInUse());
