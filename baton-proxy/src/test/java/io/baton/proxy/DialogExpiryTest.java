@@ -91,7 +91,12 @@ class DialogExpiryTest {
     time.advance(Duration.ofSeconds(60));
 
     assertThat(proxy.dialogs()).isZero();
-    assertThat(registry.latest(call.sipCallId()).map(Leg::state)).contains(LegState.RELEASED);
+    await() // legs are published off the proxy's own threads
+        .atMost(TestUa.WAIT)
+        .until(
+            () ->
+                registry.latest(call.sipCallId()).map(Leg::state).orElse(null)
+                    == LegState.RELEASED);
   }
 
   @Test

@@ -14,6 +14,7 @@ import io.baton.sip.SipEndpoint;
 import io.baton.sip.SipHandler;
 import io.baton.sip.StackMode;
 import io.baton.sip.TrustList;
+import java.text.ParseException;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -275,7 +276,7 @@ public final class Sbc implements AutoCloseable {
         Response response = request.createResponse(SessionTimer.TOO_SMALL);
         try {
           response.setReasonPhrase("Session Interval Too Small");
-        } catch (java.text.ParseException e) {
+        } catch (ParseException e) {
           throw new IllegalStateException(e);
         }
         Messages.get()
