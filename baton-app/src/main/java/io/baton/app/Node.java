@@ -28,8 +28,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import javax.sip.SipException;
 import org.slf4j.Logger;
@@ -57,9 +57,13 @@ public final class Node implements AutoCloseable {
   private Node(BatonConfig config, Clock clock) {
     this.config = config;
     this.clock = clock;
-    this.scheduler =
-        Executors.newScheduledThreadPool(
+    ScheduledThreadPoolExecutor timers =
+        new ScheduledThreadPoolExecutor(
             4, Thread.ofPlatform().name("baton-timer-", 0).daemon().factory());
+    // Calls cancel most of their timers (an ACK came, the call ended): drop those at once, or a
+    // busy node keeps thousands of dead tasks, each holding its call, until they would have run.
+    timers.setRemoveOnCancelPolicy(true);
+    this.scheduler = timers;
   }
 
   /**
@@ -209,6 +213,11 @@ public final class Node implements AutoCloseable {
   /** The shared call registry, if a running element uses one. */
   public Optional<CallRegistry> callRegistry() {
     return Optional.ofNullable(registry);
+  }
+
+  /** Tasks waiting on the shared timer threads: the periodic ones and every armed call timer. */
+  public int scheduledTasks() {
+    return ((ScheduledThreadPoolExecutor) scheduler).getQueue().size();
   }
 
   public List<String> running() {

@@ -89,13 +89,20 @@ public final class CallCenter implements AutoCloseable {
       for (AgentConfig a : config.agents()) {
         UserAgent ua =
             UserAgent.start(
-                new UserAgentConfig(a.name(), a.sip(), AGENT_ANSWER), pool, scheduler, clock);
+                new UserAgentConfig(a.name(), a.sip(), AGENT_ANSWER, config.lifetime()),
+                pool,
+                scheduler,
+                clock);
         AudioClip voice = Prompts.clip(Prompts.AGENT);
         ua.onIncoming(call -> call.rtp().source(voice.looped())); // agents talk
         agents.add(ua);
       }
       center =
-          UserAgent.start(new UserAgentConfig(name, config.sip(), ANSWER), pool, scheduler, clock);
+          UserAgent.start(
+              new UserAgentConfig(name, config.sip(), ANSWER, config.lifetime()),
+              pool,
+              scheduler,
+              clock);
       CallCenter cc = new CallCenter(config, center, agents, scheduler, clock);
       center.onIncoming(cc::arrived);
       cc.http = AgentHttp.start(config.http(), cc);
@@ -159,6 +166,11 @@ public final class CallCenter implements AutoCloseable {
                 + s.ivr.state()
                 + " agent="
                 + s.ivr.agent());
+  }
+
+  /** RTP ports its calls and its agents' calls hold now ({@code callcenter.media.ports}). */
+  public int rtpPortsInUse() {
+    return agent.rtpPortsInUse();
   }
 
   /** A simulated agent's user agent (it answers the calls the queues give it). */

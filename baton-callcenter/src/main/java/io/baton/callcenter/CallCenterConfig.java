@@ -1,6 +1,7 @@
 package io.baton.callcenter;
 
 import io.baton.media.MediaPorts;
+import io.baton.sip.CallLifetime;
 import io.baton.sip.SipConfig;
 import java.util.HashSet;
 import java.util.List;
@@ -18,6 +19,9 @@ import java.util.Set;
  * @param agents the simulated agents, each a user agent on its own SIP address
  * @param queues queue name → the agents who answer it
  * @param ivr the IVR flows and which DID runs which
+ * @param lifetime how long its calls and its agents' calls may live: unacknowledged ({@code
+ *     ackTimeout}), at most ({@code maxDuration}), without RTP from the caller ({@code
+ *     mediaTimeout}); absent means the defaults
  */
 public record CallCenterConfig(
     SipConfig sip,
@@ -26,7 +30,8 @@ public record CallCenterConfig(
     BatonApiConfig api,
     List<AgentConfig> agents,
     Map<String, List<String>> queues,
-    IvrConfig ivr) {
+    IvrConfig ivr,
+    CallLifetime lifetime) {
 
   public CallCenterConfig {
     if (sip == null) {
@@ -45,6 +50,7 @@ public record CallCenterConfig(
       throw new IllegalArgumentException("callcenter.ivr: missing");
     }
     agents = agents == null ? List.of() : List.copyOf(agents);
+    lifetime = lifetime == null ? CallLifetime.defaults() : lifetime;
     queues = queues == null ? Map.of() : Map.copyOf(queues);
     Set<String> names = new HashSet<>();
     for (AgentConfig agent : agents) {
@@ -65,5 +71,22 @@ public record CallCenterConfig(
           }
         });
     ivr.verbs(queues.keySet(), Prompts.NAMES);
+  }
+
+  /** A call center whose calls have the default lifetime. */
+  public CallCenterConfig(
+      SipConfig sip,
+      MediaPorts media,
+      AgentHttpConfig http,
+      BatonApiConfig api,
+      List<AgentConfig> agents,
+      Map<String, List<String>> queues,
+      IvrConfig ivr) {
+    this(sip, media, http, api, agents, queues, ivr, null);
+  }
+
+  /** The same call center with other call lifetimes. */
+  public CallCenterConfig withLifetime(CallLifetime other) {
+    return new CallCenterConfig(sip, media, http, api, agents, queues, ivr, other);
   }
 }

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.baton.media.MediaPorts;
 import io.baton.media.PortPool;
+import io.baton.sip.CallLifetime;
 import io.baton.sip.HostPort;
 import io.baton.sip.Messages;
 import io.baton.sip.OutboundTransaction;
@@ -100,6 +101,31 @@ class CallCenterTest {
     assertThat(received.inDialogRequests()).contains("BYE");
     assertThat(center.calls()).containsExactly(received);
     assertThat(center.hangUp(BATON_ID)).isFalse();
+  }
+
+  @Test
+  void aCallerGoneSilentIsHungUpAndItsRtpPortFreed() throws Exception {
+    center.close();
+    CallLifetime oneSecondOfSilence =
+        new CallLifetime(null, null, Duration.ofSeconds(1), null, null, null);
+    center =
+        CallCenter.start(
+            "callcenter",
+            TestConfig.center().withLifetime(oneSecondOfSilence),
+            scheduler,
+            Clock.systemUTC());
+    open.add(center);
+    UaCall outgoing = callTheCenter();
+    UaCall received = center.call(BATON_ID).orElseThrow();
+    await().atMost(WAIT).until(() -> received.rtp().packetsReceived() > 10);
+
+    outgoing.rtp().stopSending(); // the caller vanished, its BYE lost
+
+    received.awaitEnded(WAIT);
+    assertThat(received.endedByRemote()).as("the center hung up").isFalse();
+    outgoing.awaitEnded(WAIT);
+    assertThat(outgoing.endedByRemote()).as("its BYE reached the caller").isTrue();
+    assertThat(center.ivr(received)).isEmpty();
   }
 
   @Test

@@ -2,6 +2,7 @@ package io.baton.proxy;
 
 import io.baton.sip.Messages;
 import io.baton.sip.TargetDialog;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -27,6 +28,15 @@ final class DialogTable {
 
   int size() {
     return dialogs.size();
+  }
+
+  /** How many dialogs are in each state (confirmed, or ended but kept for a subscription). */
+  Map<String, Long> countByState() {
+    Map<String, Long> counts = new java.util.TreeMap<>();
+    for (TrackedDialog d : dialogs.values()) {
+      counts.merge(d.state().name().toLowerCase(java.util.Locale.ROOT), 1L, Long::sum);
+    }
+    return counts;
   }
 
   /**
@@ -55,10 +65,13 @@ final class DialogTable {
         dialogs.get(new DialogId(target.callId(), target.remoteTag(), target.localTag())));
   }
 
-  /** Ends the dialogs confirmed before {@code cutoff}. */
-  void expireConfirmedBefore(Instant cutoff) {
+  /**
+   * Ends the dialogs confirmed more than {@code maxAge} ago, or whose session interval passed
+   * without a refresh.
+   */
+  void expire(Instant now, Duration maxAge) {
     List<TrackedDialog> old =
-        dialogs.values().stream().filter(d -> d.confirmedAt().isBefore(cutoff)).toList();
+        dialogs.values().stream().filter(d -> d.outlived(now, maxAge)).toList();
     for (TrackedDialog d : old) {
       d.on(new TrackedDialog.Expired());
     }

@@ -19,6 +19,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.ListIterator;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ScheduledExecutorService;
@@ -125,6 +126,14 @@ public final class ProxyServer implements AutoCloseable {
   /** Dialogs tracked now (confirmed, or ended but kept for a REFER subscription). */
   public int dialogs() {
     return dialogs.size();
+  }
+
+  /**
+   * Dialogs tracked now by state: {@code confirmed}, or {@code subscription_only} (the BYE went, an
+   * injected REFER's subscription has not ended yet).
+   */
+  public Map<String, Long> dialogStates() {
+    return dialogs.countByState();
   }
 
   @Override
@@ -263,7 +272,10 @@ public final class ProxyServer implements AutoCloseable {
     if (response.getStatusCode() < 300) {
       dialog.on(
           new TrackedDialog.Answered(
-              Messages.toTag(response), contactOf(response), clock.instant()));
+              Messages.toTag(response),
+              contactOf(response),
+              clock.instant(),
+              sessionExpiresOf(response)));
     } else {
       dialog.on(new TrackedDialog.Rejected(response.getStatusCode()));
     }
@@ -345,6 +357,23 @@ public final class ProxyServer implements AutoCloseable {
     } else if (TARGET_REFRESH.contains(request.method()) && response.getStatusCode() / 100 == 2) {
       dialog.refreshTargets(
           match.get().fromCallee(), contactOf(request.request()), contactOf(response));
+      dialog.refreshed(clock.instant(), sessionExpiresOf(response));
+    }
+  }
+
+  /**
+   * The session interval a 2xx sets (RFC 4028 §4 {@code Session-Expires: <seconds>;...}); null if
+   * it sets none or one that does not parse.
+   */
+  private static Duration sessionExpiresOf(Response response) {
+    String value = Messages.headerValue(response, "Session-Expires");
+    if (value == null) {
+      return null;
+    }
+    try {
+      return Duration.ofSeconds(Long.parseLong(value.split(";", 2)[0].trim()));
+    } catch (NumberFormatException e) {
+      return null;
     }
   }
 
@@ -360,7 +389,7 @@ public final class ProxyServer implements AutoCloseable {
 
   private void expireOldDialogs() {
     try {
-      dialogs.expireConfirmedBefore(clock.instant().minus(config.dialogMaxAge()));
+      dialogs.expire(clock.instant(), config.dialogMaxAge());
     } catch (RuntimeException e) {
       LOG.error("{}: dialog sweep failed", name, e); // and runs again next period
     }

@@ -1,6 +1,7 @@
 package io.baton.proxy;
 
 import io.baton.registry.LegState;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
@@ -30,6 +31,8 @@ import javax.sip.address.Address;
  *                                              TERMINATED         publish released, forget (no subscription)
  * CONFIRMED         SubscriptionEnded          CONFIRMED
  * CONFIRMED         Expired                    TERMINATED         publish released, end refers, forget
+ *                                                                 (dialogMaxAge, or a session interval
+ *                                                                 that passed without refresh)
  * SUBSCRIPTION_ONLY SubscriptionEnded          TERMINATED         forget
  * SUBSCRIPTION_ONLY ByeCompleted               SUBSCRIPTION_ONLY  (crossed BYEs)
  * SUBSCRIPTION_ONLY Expired                    TERMINATED         end refers, forget
@@ -69,8 +72,12 @@ final class TrackedDialog {
   /** A 1xx to the forwarded INVITE. */
   record Provisional(int status) implements Event {}
 
-  /** The 2xx to the forwarded INVITE: the callee side's tag and Contact. */
-  record Answered(String uasTag, Address calleeContact, Instant at) implements Event {
+  /**
+   * The 2xx to the forwarded INVITE: the callee side's tag and Contact, and the session interval it
+   * set (RFC 4028 {@code Session-Expires}; null if none).
+   */
+  record Answered(String uasTag, Address calleeContact, Instant at, Duration sessionExpires)
+      implements Event {
     Answered {
       Objects.requireNonNull(uasTag, "a 2xx to INVITE without a To tag");
     }
@@ -88,7 +95,10 @@ final class TrackedDialog {
   /** The last subscription an injected REFER created has ended. */
   record SubscriptionEnded() implements Event {}
 
-  /** The dialog outlived {@code proxy.dialogMaxAge}. */
+  /**
+   * The dialog outlived {@code proxy.dialogMaxAge}, or its session interval passed without a
+   * refresh (RFC 4028 §1: a proxy learns from session timers when to drop a session's state).
+   */
   record Expired() implements Event {}
 
   /** Everything the dialog does to the world. */
@@ -119,6 +129,8 @@ final class TrackedDialog {
   private Address calleeContact;
   private Address callerContact;
   private Instant confirmedAt;
+  private Instant refreshedAt;
+  private Duration sessionExpires;
   private long calleeCseq;
   private long cseqShift;
 
@@ -167,6 +179,8 @@ final class TrackedDialog {
         calleeTag = a.uasTag();
         calleeContact = a.calleeContact();
         confirmedAt = a.at();
+        refreshedAt = a.at();
+        sessionExpires = a.sessionExpires();
         context.track(this);
         context.publish(LegState.ACTIVE, calleeTag, null);
         yield State.CONFIRMED;
@@ -305,6 +319,27 @@ final class TrackedDialog {
 
   synchronized Instant confirmedAt() {
     return confirmedAt;
+  }
+
+  /**
+   * True if the dialog was confirmed more than {@code maxAge} before {@code now}, or if its session
+   * interval passed since the last refresh.
+   */
+  synchronized boolean outlived(Instant now, Duration maxAge) {
+    if (confirmedAt == null) {
+      return false;
+    }
+    return confirmedAt.plus(maxAge).isBefore(now)
+        || (sessionExpires != null && refreshedAt.plus(sessionExpires).isBefore(now));
+  }
+
+  /**
+   * A 2xx to a re-INVITE or UPDATE refreshed the session at {@code at}; its {@code Session-Expires}
+   * (null: none) is the interval from now on (RFC 4028 §10).
+   */
+  synchronized void refreshed(Instant at, Duration interval) {
+    refreshedAt = at;
+    sessionExpires = interval;
   }
 
   /** The caller side as the callee sees it: its URI, tag and current remote target. */

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.baton.registry.Leg;
 import io.baton.registry.LegState;
 import io.baton.sip.HostPort;
+import io.baton.sip.ManualTime;
 import io.baton.sip.PeerNames;
 import io.baton.sip.PrefixRoute;
 import io.baton.sip.SipConfig;
@@ -15,10 +16,14 @@ import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import javax.sip.message.Request;
+import javax.sip.message.Response;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** A dialog whose BYE never came is forgotten after {@code dialogMaxAge} on the injected clock. */
+/**
+ * A dialog whose BYE never came is forgotten: after {@code dialogMaxAge}, or once its session
+ * interval (RFC 4028) passed without a refresh, on the injected clock.
+ */
 class DialogExpiryTest {
   private static final HostPort PROXY = new HostPort("127.0.0.1", 15220);
 
@@ -37,11 +42,9 @@ class DialogExpiryTest {
     scheduler.shutdownNow();
   }
 
-  @Test
-  void dialogOlderThanTheMaximumAgeIsForgottenAndItsLegReleased() throws Exception {
-    caller = TestUa.start("sbc-edge", 15221);
-    callee = TestUa.start("sbc-dest", 15222);
-    Duration maxAge = Duration.ofMillis(400); // swept every 100 ms
+  /** Starts the proxy with {@code dialogMaxAge} on this clock and scheduler; a call through it. */
+  private Calls.Established callThroughProxy(
+      Duration maxAge, java.time.Clock on, ScheduledExecutorService timers) throws Exception {
     proxy =
         ProxyServer.start(
             "proxy",
@@ -52,10 +55,56 @@ class DialogExpiryTest {
                 maxAge),
             registry,
             PeerNames.none(),
-            clock,
-            scheduler);
-    Calls.Established call =
-        Calls.establish(caller, callee, Calls.invite(caller, PROXY, "+13125550100").build());
+            on,
+            timers);
+    return Calls.establish(caller, callee, Calls.invite(caller, PROXY, "+13125550100").build());
+  }
+
+  @Test
+  void aDialogWhoseSessionIntervalPassedWithoutRefreshIsForgotten() throws Exception {
+    caller = TestUa.start("sbc-edge", 15223);
+    callee = TestUa.start("sbc-dest", 15224);
+    // The callee grants a 90s session timer on the 2xx to the INVITE and to each refresh.
+    callee.behave(
+        request -> {
+          switch (request.method()) {
+            case Request.INVITE, Request.UPDATE -> {
+              Response ok = request.createResponse(Response.OK);
+              callee.endpoint.messages().setHeader(ok, "Session-Expires", "90;refresher=uac");
+              request.respond(ok);
+            }
+            default -> callee.answerLikeAPhone(request);
+          }
+        });
+    ManualTime time = new ManualTime();
+    // dialogMaxAge 12h: only the session interval can end the dialog here
+    Calls.Established call = callThroughProxy(null, time.clock(), time.scheduler());
+
+    time.advance(Duration.ofSeconds(60)); // a sweep every minute
+    assertThat(proxy.dialogs()).isEqualTo(1);
+    Request update = call.callerDialog().createRequest(Request.UPDATE);
+    caller.endpoint.messages().setHeader(update, "Session-Expires", "90");
+    assertThat(caller.sendAndWait(update, call.callerDialog()).getStatusCode()).isEqualTo(200);
+    time.advance(Duration.ofSeconds(60)); // 120s: refreshed at 60s, so alive until 150s
+    assertThat(proxy.dialogs()).isEqualTo(1);
+
+    time.advance(Duration.ofSeconds(60));
+
+    assertThat(proxy.dialogs()).isZero();
+    await() // legs are published off the proxy's own threads
+        .atMost(TestUa.WAIT)
+        .until(
+            () ->
+                registry.latest(call.sipCallId()).map(Leg::state).orElse(null)
+                    == LegState.RELEASED);
+  }
+
+  @Test
+  void dialogOlderThanTheMaximumAgeIsForgottenAndItsLegReleased() throws Exception {
+    caller = TestUa.start("sbc-edge", 15221);
+    callee = TestUa.start("sbc-dest", 15222);
+    Duration maxAge = Duration.ofMillis(400); // swept every 100 ms
+    Calls.Established call = callThroughProxy(maxAge, clock, scheduler);
 
     // Sweeps run, but on the injected clock no time passes: the dialog stays.
     await()

@@ -65,7 +65,7 @@ class TrackedDialogTest {
   }
 
   private static Answered answered() {
-    return new Answered("uas", address(null, 15202), Instant.EPOCH);
+    return new Answered("uas", address(null, 15202), Instant.EPOCH, null);
   }
 
   private final InjectedRefer.Context referContext =

@@ -62,8 +62,24 @@ final class CallMedia {
     }
   }
 
-  private boolean anchored() {
+  /** True if the call's RTP crosses this SBC's relay. */
+  boolean anchored() {
     return session != null;
+  }
+
+  /**
+   * RTP packets the relay received for this call so far, from every side still open (what tells a
+   * live call from a silent one; 0 when not anchored).
+   */
+  long packetsReceived() {
+    if (!anchored()) {
+      return 0;
+    }
+    long packets = 0;
+    for (RelaySide side : session.sides()) {
+      packets += side.packetsIn();
+    }
+    return packets;
   }
 
   /**

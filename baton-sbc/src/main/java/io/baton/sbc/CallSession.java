@@ -3,9 +3,11 @@ package io.baton.sbc;
 import io.baton.contract.BatonHeaders;
 import io.baton.contract.TransferMode;
 import io.baton.contract.TransferOutcome;
+import io.baton.media.MediaActivity;
 import io.baton.registry.Call;
 import io.baton.registry.Leg;
 import io.baton.registry.LegState;
+import io.baton.sip.CallLifetime;
 import io.baton.sip.InboundRequest;
 import io.baton.sip.Messages;
 import io.baton.sip.SipEndpoint;
@@ -16,8 +18,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import javax.sip.Dialog;
 import javax.sip.InvalidArgumentException;
@@ -32,13 +32,26 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One call through this SBC, back to back: the caller's dialog (which this SBC answers and never
- * re-INVITEs), the legs it opens, the media between them and a running transfer. Everything here
- * runs on the call's {@link CallQueue}, one task at a time; dialling runs on virtual threads of its
- * own and reports back through the queue.
+ * re-INVITEs), the legs it opens, the media between them and a running transfer. Its life is a
+ * {@link CallMachine}; this class turns what arrives into the machine's events and carries out what
+ * the machine decides. Everything here runs on the call's {@link CallQueue}, one task at a time;
+ * dialling runs on virtual threads of its own and reports back through the queue, and so do the
+ * call's timers ({@link CallTimers}).
  */
 final class CallSession {
   private static final Logger LOG = LoggerFactory.getLogger(CallSession.class);
   private static final String SDP = "application/sdp";
+
+  /** The timers of an answered call (docs "Call lifetimes"). */
+  private enum Timer {
+    ACK,
+    SESSION,
+    DURATION,
+    MEDIA
+  }
+
+  /** The timer that reaps the legs one dial left trying or ringing. */
+  private record Reaper(Dial dial) {}
 
   private final Sbc sbc;
   private final String id;
@@ -50,11 +63,13 @@ final class CallSession {
   private final CallQueue queue;
   private final Dial setup;
   private final List<OutboundLeg> legs = new ArrayList<>();
+  private final CallTimers timers;
+  private final CallMachine lifecycle = new CallMachine(new Effects());
+  private final SessionTimer.Decision sessionTimer;
   private LegMachine caller;
   private CallMedia media;
   private OutboundLeg leg;
   private TransferRun transfer;
-  private boolean ended;
 
   /**
    * @param id the Baton call id
@@ -70,7 +85,10 @@ final class CallSession {
     this.dialled = Messages.userOf(invite.request().getRequestURI());
     this.did = sbc.numbers().toE164(dialled).orElse(null);
     this.queue = new CallQueue(id);
-    this.setup = new Dial(this, LegSpec.SETUP, this::relayProgress);
+    this.timers = new CallTimers(sbc.scheduler(), queue);
+    this.setup =
+        new Dial(this, LegSpec.SETUP, (l, r) -> lifecycle.on(new CallMachine.Progress(l, r)));
+    this.sessionTimer = SessionTimer.of(invite.request(), lifetime());
   }
 
   String id() {
@@ -83,6 +101,20 @@ final class CallSession {
 
   CallQueue queue() {
     return queue;
+  }
+
+  /** Where the call is (read on the call's queue). */
+  CallMachine.State state() {
+    return lifecycle.state();
+  }
+
+  /** Timers armed for this call now. */
+  int armedTimers() {
+    return timers.count();
+  }
+
+  private CallLifetime lifetime() {
+    return sbc.config().lifetime();
   }
 
   /** Runs work for this call on its queue. */
@@ -153,26 +185,31 @@ final class CallSession {
       return true;
     } catch (IllegalArgumentException e) {
       LOG.info("call {}: unusable SDP offer: {}", id, e.getMessage());
-      rejectCaller(Response.NOT_ACCEPTABLE_HERE, "Unusable SDP offer");
+      lifecycle.on(new CallMachine.SetupFailed(Response.NOT_ACCEPTABLE_HERE, "Unusable SDP offer"));
     } catch (IOException e) {
       LOG.warn("call {}: {}", id, e.getMessage());
-      rejectCaller(Response.SERVICE_UNAVAILABLE, "No media port free");
+      lifecycle.on(new CallMachine.SetupFailed(Response.SERVICE_UNAVAILABLE, "No media port free"));
     }
     return false;
   }
 
   /**
-   * Dials on a virtual thread, giving up with 408 after {@code timeout}; {@code then} gets the
-   * outcome on the call's queue.
+   * Dials on a virtual thread; {@code then} gets one outcome, on the call's queue: the dial's own,
+   * or 408 once {@code timeout} passed, even if the dialling thread is still blocked (a TCP connect
+   * to a dead next hop). An answer that comes after that is hung up. Legs the dial left trying or
+   * ringing {@code lifetime.stuckLegMargin} after its timeout are reaped.
    */
   private void dial(
       Dial dial, Destination destination, Duration timeout, Consumer<DialOutcome> then) {
-    ScheduledFuture<?> timer =
-        sbc.scheduler()
-            .schedule(
-                () -> dial.giveUp(Response.REQUEST_TIMEOUT, "Request Timeout"),
-                timeout.toMillis(),
-                TimeUnit.MILLISECONDS);
+    timers.once(
+        dial,
+        timeout,
+        () -> {
+          dial.giveUp(Response.REQUEST_TIMEOUT, "Request Timeout");
+          report(dial, dial.givenUp(), then);
+        });
+    timers.once(
+        new Reaper(dial), timeout.plus(lifetime().stuckLegMargin()), () -> reapStuckLegs(dial));
     Thread.ofVirtual()
         .name("dial-" + id)
         .start(
@@ -184,10 +221,36 @@ final class CallSession {
                 LOG.error("call {}: dialling failed", id, e);
                 outcome = new DialOutcome.Failed(Response.SERVER_INTERNAL_ERROR, "Dialling failed");
               }
-              timer.cancel(false);
               DialOutcome result = outcome;
-              run(() -> then.accept(result));
+              run(
+                  () -> {
+                    timers.cancel(dial);
+                    timers.cancel(new Reaper(dial));
+                    report(dial, result, then);
+                  });
             });
+  }
+
+  /** The first outcome of a dial goes to {@code then}; a later answer is hung up (RFC 3261 §15). */
+  private void report(Dial dial, DialOutcome outcome, Consumer<DialOutcome> then) {
+    if (!dial.firstOutcome()) {
+      if (outcome instanceof DialOutcome.Answered late) {
+        discard(late.leg(), late.ok());
+      }
+      return;
+    }
+    then.accept(outcome);
+  }
+
+  /** Legs still trying or ringing long after their dial gave up are published failed (408). */
+  private void reapStuckLegs(Dial dial) {
+    for (OutboundLeg stuck : dial.legs()) {
+      if (stuck.state() == LegState.TRYING || stuck.state() == LegState.RINGING) {
+        LOG.warn(
+            "call {}: leg {} still {} after its dial gave up: reaped", id, stuck, stuck.state());
+        legFailed(stuck, Response.REQUEST_TIMEOUT);
+      }
+    }
   }
 
   /**
@@ -196,7 +259,7 @@ final class CallSession {
    * no RTP port is free.
    */
   OutboundLeg openLeg(Target target, LegSpec spec) {
-    if (ended) {
+    if (lifecycle.state() == CallMachine.State.ENDED) {
       return null;
     }
     CallMedia.LegMedia legMedia;
@@ -307,10 +370,10 @@ final class CallSession {
     sbc.unregister(failed.sipCallId(), this);
   }
 
-  /** A leg answered after its dial was given up: ACK and BYE it (RFC 3261 §15). */
+  /** A leg answered after its dial or its call was given up: ACK and BYE it (RFC 3261 §15). */
   void discard(OutboundLeg answered, Response ok) {
-    answered.confirm(ok);
-    hangUp(answered);
+    answered.refuse(ok);
+    media.release(answered.media());
   }
 
   /** BYE on an active leg and its relay port back; completes when the BYE is answered. */
@@ -322,9 +385,6 @@ final class CallSession {
 
   /** An 18x of a setup leg goes on to the caller (183 with its SDP pointed at the relay). */
   private void relayProgress(OutboundLeg from, Response provisional) {
-    if (!callerWaiting()) {
-      return;
-    }
     Response response = invite.createResponse(provisional.getStatusCode());
     try {
       response.setReasonPhrase(provisional.getReasonPhrase());
@@ -342,29 +402,27 @@ final class CallSession {
   }
 
   private void answer(DialOutcome outcome) {
-    switch (outcome) {
-      case DialOutcome.Answered a -> connectCaller(a.leg(), a.ok());
-      case DialOutcome.Failed f -> rejectCaller(f.status(), f.reason());
+    lifecycle.on(
+        switch (outcome) {
+          case DialOutcome.Answered a -> answered(a.leg(), a.ok());
+          case DialOutcome.Failed f -> new CallMachine.SetupFailed(f.status(), f.reason());
+        });
+  }
+
+  /** A setup leg's answer, with its SDP as the caller must see it (pointed at the relay). */
+  private CallMachine.Event answered(OutboundLeg answered, Response ok) {
+    try {
+      return new CallMachine.Answered(
+          answered, ok, media.forCaller(answered.media(), Messages.body(ok)));
+    } catch (IllegalArgumentException e) {
+      LOG.info("call {}: unusable SDP answer from {}: {}", id, answered, e.getMessage());
+      return new CallMachine.AnswerUnusable(answered, ok);
     }
   }
 
   /** A leg answered: ACK it, bridge the media, answer the caller with the relay's SDP. */
-  private void connectCaller(OutboundLeg answered, Response ok) {
+  private void connectCaller(OutboundLeg answered, Response ok, String sdp) {
     answered.confirm(ok);
-    if (!callerWaiting()) {
-      hangUp(answered);
-      end();
-      return;
-    }
-    String sdp;
-    try {
-      sdp = media.forCaller(answered.media(), Messages.body(ok));
-    } catch (IllegalArgumentException e) {
-      LOG.info("call {}: unusable SDP answer from {}: {}", id, answered, e.getMessage());
-      hangUp(answered);
-      rejectCaller(Response.BAD_GATEWAY, "Unusable SDP answer");
-      return;
-    }
     media.bridge(answered.media());
     media.callerAnswered(sdp);
     leg = answered;
@@ -372,31 +430,27 @@ final class CallSession {
     if (!sdp.isEmpty()) {
       Messages.get().setBody(response, "application", "sdp", sdp);
     }
+    grantSessionTimer(response, sessionTimer);
     invite.respond(response);
     caller.on(new LegMachine.Answer(invite.localTag()));
   }
 
-  /** A final status for the caller, and the end of the call. */
+  /** A final status for the caller. */
   private void rejectCaller(int status, String reason) {
-    if (callerWaiting()) {
-      invite.respond(status, reason);
-      caller.on(new LegMachine.Failure(status));
-    }
-    end();
+    invite.respond(status, reason);
+    caller.on(new LegMachine.Failure(status));
   }
 
-  private boolean callerWaiting() {
-    return caller.state() == LegState.TRYING || caller.state() == LegState.RINGING;
-  }
-
-  /** CANCEL from the caller (RFC 3261 §9.2): 487 to its INVITE, and the leg is cancelled. */
+  /** CANCEL from the caller (RFC 3261 §9.2): 487 to its INVITE, and the call is over. */
   void onCallerCancel() {
-    if (!callerWaiting()) {
-      return;
+    lifecycle.on(new CallMachine.CallerCancel());
+  }
+
+  /** The caller's ACK for this SBC's 2xx (or a re-INVITE's): the dialog is confirmed. */
+  void onAck(InboundRequest ack) {
+    if (fromCaller(ack)) {
+      lifecycle.on(new CallMachine.CallerAck());
     }
-    invite.respond(Response.REQUEST_TERMINATED);
-    caller.on(new LegMachine.Failure(Response.REQUEST_TERMINATED));
-    setup.giveUp(Response.REQUEST_TERMINATED, "Request Terminated");
   }
 
   // ---- in-dialog requests --------------------------------------------------------------------
@@ -405,28 +459,11 @@ final class CallSession {
   void onBye(InboundRequest bye) {
     bye.respond(Response.OK);
     if (fromCaller(bye)) {
-      callerHungUp();
+      // In the early dialog (RFC 3261 §15) a BYE ends the attempt as CANCEL does.
+      lifecycle.on(new CallMachine.CallerBye());
     } else {
       legOf(bye).ifPresent(this::legHungUp);
     }
-  }
-
-  private void callerHungUp() {
-    if (callerWaiting()) {
-      onCallerCancel(); // a BYE in the early dialog (RFC 3261 §15) ends the attempt like CANCEL
-      return;
-    }
-    if (caller.state() != LegState.ACTIVE) {
-      return;
-    }
-    caller.on(new LegMachine.Release());
-    if (transfer != null && transfer.running()) {
-      transfer.machine.on(new TransferMachine.CallerGone());
-    }
-    for (OutboundLeg l : legs) {
-      l.bye();
-    }
-    end();
   }
 
   private void legHungUp(OutboundLeg gone) {
@@ -443,8 +480,7 @@ final class CallSession {
       return;
     }
     if (gone == leg) {
-      byeCaller();
-      end();
+      lifecycle.on(new CallMachine.CalleeBye());
     }
   }
 
@@ -526,10 +562,15 @@ final class CallSession {
             ? Messages.body(request.request())
             : null;
     String answer;
+    SessionTimer.Decision timer = null;
     try {
       if (fromCaller(request)) {
-        if (caller.state() != LegState.ACTIVE) {
+        if (!lifecycle.state().up()) {
           request.respond(Response.REQUEST_PENDING);
+          return;
+        }
+        timer = SessionTimer.of(request.request(), lifetime());
+        if (Sbc.refusesSessionTimer(request, timer)) {
           return;
         }
         if (offer != null) {
@@ -555,7 +596,21 @@ final class CallSession {
     if (answer != null && !answer.isEmpty() && (offer != null || isInvite(request))) {
       Messages.get().setBody(ok, "application", "sdp", answer);
     }
+    if (timer != null) {
+      grantSessionTimer(ok, timer);
+      // Every refresh renegotiates the interval (RFC 4028 §10); it runs from this 2xx.
+      lifecycle.on(
+          new CallMachine.Refreshed(timer instanceof SessionTimer.Granted g ? g.interval() : null));
+    }
     request.respond(ok);
+  }
+
+  /** {@code Session-Expires} and {@code Require: timer} on a 2xx that grants a session timer. */
+  private static void grantSessionTimer(Response ok, SessionTimer.Decision timer) {
+    if (timer instanceof SessionTimer.Granted g) {
+      Messages.get().setHeader(ok, SessionTimer.SESSION_EXPIRES, g.headerValue());
+      Messages.get().setHeader(ok, "Require", SessionTimer.OPTION);
+    }
   }
 
   private static boolean isInvite(InboundRequest request) {
@@ -582,7 +637,7 @@ final class CallSession {
       refer.respond(Response.REQUEST_PENDING);
       return;
     }
-    if (on.get() != leg || leg.state() != LegState.ACTIVE || ended) {
+    if (on.get() != leg || leg.state() != LegState.ACTIVE || !lifecycle.state().up()) {
       refer.respond(Response.CALL_OR_TRANSACTION_DOES_NOT_EXIST, "Leg not connected to the caller");
       return;
     }
@@ -655,7 +710,7 @@ final class CallSession {
 
     /** A dial ended; one that ends after the transfer did is cleaned up (RFC 3261 §15). */
     private void onOutcome(DialOutcome outcome) {
-      if (!running() || ended) {
+      if (!running() || lifecycle.state() == CallMachine.State.ENDED) {
         if (outcome instanceof DialOutcome.Answered late) {
           discard(late.leg(), late.ok());
         }
@@ -727,9 +782,7 @@ final class CallSession {
     @Override
     public void hangUpCaller() {
       LOG.info("call {}: releasing the caller", id);
-      byeCaller();
-      legs.forEach(OutboundLeg::bye);
-      end();
+      lifecycle.on(new CallMachine.TransferHangUp());
     }
   }
 
@@ -744,15 +797,114 @@ final class CallSession {
     return legs.stream().filter(l -> l.sipCallId().equals(sipCallId)).findFirst();
   }
 
-  /** The call is over for this SBC: media ports back, Call-IDs forgotten. */
-  private void end() {
-    if (ended) {
-      return;
-    }
-    ended = true;
+  /** The call is over for this SBC: timers disarmed, media ports back, Call-IDs forgotten. */
+  private void release(String why) {
+    LOG.debug("call {}: released ({})", id, why);
+    // Reapers outlive the call: a leg stuck in its dial is still published failed.
+    timers.cancelAllExcept(key -> key instanceof Reaper);
     if (media != null) {
       media.close();
     }
     sbc.forget(this, legs.stream().map(OutboundLeg::sipCallId).toList());
+  }
+
+  /** A lifetime timer ran out: the machine hears of it, the log says why. */
+  private void expire(CallMachine.Event timeout) {
+    LOG.info("call {}: {} in state {}: hanging up", id, timeout, lifecycle.state());
+    lifecycle.on(timeout);
+  }
+
+  /** How the call machine's decisions become SIP, media and timers. */
+  private final class Effects implements CallMachine.Context {
+    @Override
+    public void relayProgress(OutboundLeg leg, Response provisional) {
+      CallSession.this.relayProgress(leg, provisional);
+    }
+
+    @Override
+    public void answerCaller(OutboundLeg leg, Response ok, String sdp) {
+      connectCaller(leg, ok, sdp);
+    }
+
+    @Override
+    public void rejectCaller(int status, String reason) {
+      CallSession.this.rejectCaller(status, reason);
+    }
+
+    @Override
+    public void refuseAnswer(OutboundLeg leg, Response ok) {
+      discard(leg, ok);
+    }
+
+    @Override
+    public void stopDialing() {
+      setup.giveUp(Response.REQUEST_TERMINATED, "Request Terminated");
+    }
+
+    @Override
+    public void armLifetime() {
+      CallLifetime lifetime = lifetime();
+      timers.once(Timer.ACK, lifetime.ackTimeout(), () -> expire(new CallMachine.AckTimeout()));
+      timers.once(
+          Timer.DURATION, lifetime.maxDuration(), () -> expire(new CallMachine.MaxDuration()));
+      if (sessionTimer instanceof SessionTimer.Granted g) {
+        armSessionTimer(g.interval());
+      }
+      if (lifetime.watchesMedia() && media.anchored()) {
+        MediaActivity activity = new MediaActivity(lifetime.mediaTimeout(), sbc.clock().instant());
+        timers.every(
+            Timer.MEDIA,
+            activity.checkEvery(),
+            () -> {
+              if (activity.silent(media.packetsReceived(), sbc.clock().instant())) {
+                expire(new CallMachine.MediaInactive());
+              }
+            });
+      }
+    }
+
+    @Override
+    public void disarmAckTimer() {
+      timers.cancel(Timer.ACK);
+    }
+
+    @Override
+    public void armSessionTimer(Duration interval) {
+      if (interval == null) {
+        timers.cancel(Timer.SESSION);
+      } else {
+        timers.once(
+            Timer.SESSION,
+            SessionTimer.deadline(interval),
+            () -> expire(new CallMachine.SessionExpired()));
+      }
+    }
+
+    @Override
+    public void callerHungUp() {
+      caller.on(new LegMachine.Release());
+    }
+
+    @Override
+    public void endTransfer() {
+      if (transfer != null && transfer.running()) {
+        transfer.machine.on(new TransferMachine.CallerGone());
+      }
+    }
+
+    @Override
+    public void byeCaller() {
+      CallSession.this.byeCaller();
+    }
+
+    @Override
+    public void byeLegs() {
+      legs.forEach(OutboundLeg::bye);
+    }
+
+    @Override
+    public void release(String why) {
+      CallSession.this.release(why);
+    }
   }
 }

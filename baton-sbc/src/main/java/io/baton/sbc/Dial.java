@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Iterator;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BiConsumer;
 import javax.sip.Dialog;
 import javax.sip.SipException;
@@ -31,8 +32,10 @@ final class Dial {
   private final CallSession call;
   private final LegSpec spec;
   private final BiConsumer<OutboundLeg, Response> onProgress;
+  private final List<OutboundLeg> legs = new CopyOnWriteArrayList<>();
   private volatile OutboundTransaction pending;
   private volatile DialOutcome.Failed givenUp;
+  private boolean reported; // on the call's queue
 
   /**
    * @param spec what every leg of this dial carries
@@ -68,6 +71,28 @@ final class Dial {
     if (tx != null) {
       tx.cancel();
     }
+  }
+
+  /** The outcome the dial was given up with; null if it was not. */
+  DialOutcome.Failed givenUp() {
+    return givenUp;
+  }
+
+  /** The legs this dial opened so far. */
+  List<OutboundLeg> legs() {
+    return List.copyOf(legs);
+  }
+
+  /**
+   * True the first time only: the dial's outcome (its own, or its timeout's) is reported once;
+   * called on the call's queue.
+   */
+  boolean firstOutcome() {
+    if (reported) {
+      return false;
+    }
+    reported = true;
+    return true;
   }
 
   /**
@@ -143,6 +168,7 @@ final class Dial {
       if (leg == null) {
         return givenUp != null ? givenUp : new DialOutcome.Failed(503, "No media port free");
       }
+      legs.add(leg);
       OutboundTransaction invite = leg.send();
       invite.onProvisional(
           r -> {

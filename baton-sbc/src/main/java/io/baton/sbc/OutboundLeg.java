@@ -79,12 +79,31 @@ final class OutboundLeg {
 
   /** ACKs a 2xx (RFC 3261 §13.2.2.4): the leg is active. */
   void confirm(Response ok) {
+    ack(ok);
+    machine.on(new LegMachine.Answer(Messages.toTag(ok)));
+  }
+
+  /**
+   * A 2xx nobody wants any more (its dial or its call was given up): ACKed and hung up at once (RFC
+   * 3261 §15), also when the leg was reaped meanwhile and is published failed already.
+   */
+  CompletableFuture<Response> refuse(Response ok) {
+    ack(ok);
+    if (machine.state().ended()) {
+      return sendInDialog(Request.BYE, bye -> byeDone = true);
+    }
+    if (machine.state() != LegState.ACTIVE) {
+      machine.on(new LegMachine.Answer(Messages.toTag(ok)));
+    }
+    return bye();
+  }
+
+  private void ack(Response ok) {
     try {
       endpoint.ack(invite.dialog(), ok);
     } catch (SipException | RuntimeException e) {
       LOG.warn("leg {}: cannot ACK: {}", id(), e.toString());
     }
-    machine.on(new LegMachine.Answer(Messages.toTag(ok)));
   }
 
   /** The INVITE ended with a final status ≥ 300 (or one made up locally). */

@@ -16,6 +16,7 @@ import io.baton.sip.SipEndpoint;
 import io.baton.sip.SipHandler;
 import io.baton.sip.StackMode;
 import io.baton.sip.TrustList;
+import java.text.ParseException;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -130,6 +131,11 @@ public final class Sbc implements AutoCloseable {
     return calls.size();
   }
 
+  /** Timers this SBC's calls have armed now (a call's lifetime timers, its dials' timeouts). */
+  public int armedTimers() {
+    return calls.stream().mapToInt(CallSession::armedTimers).sum();
+  }
+
   public String name() {
     return name;
   }
@@ -160,7 +166,7 @@ public final class Sbc implements AutoCloseable {
           }
         }
         case Request.UPDATE -> inCall(request, CallSession::onReinvite);
-        case Request.ACK -> {} // ACKs for this SBC's 2xx end in the stack's dialog layer
+        case Request.ACK -> onAck(request);
         case Request.BYE -> inCall(request, CallSession::onBye);
         case Request.INFO -> inCall(request, CallSession::onInfo);
         case Request.CANCEL -> onCancel(request);
@@ -192,15 +198,21 @@ public final class Sbc implements AutoCloseable {
       invite.respond(Response.TOO_MANY_HOPS); // RFC 3261 §16.3 (a B2BUA loops too)
       return false;
     }
-    List<String> required = new ArrayList<>();
+    List<String> unsupported = new ArrayList<>();
     for (Iterator<?> it = request.getHeaders(RequireHeader.NAME); it.hasNext(); ) {
-      required.add(((RequireHeader) it.next()).getOptionTag());
+      String tag = ((RequireHeader) it.next()).getOptionTag();
+      if (!SessionTimer.OPTION.equalsIgnoreCase(tag)) {
+        unsupported.add(tag);
+      }
     }
-    if (!required.isEmpty()) {
-      // RFC 3261 §8.2.2.3: the caller requires extensions (100rel, timer...) this UAS lacks.
+    if (!unsupported.isEmpty()) {
+      // RFC 3261 §8.2.2.3: the caller requires extensions (100rel...) this UAS lacks.
       Response response = invite.createResponse(Response.BAD_EXTENSION);
-      Messages.get().setHeader(response, "Unsupported", String.join(", ", required));
+      Messages.get().setHeader(response, "Unsupported", String.join(", ", unsupported));
       invite.respond(response);
+      return false;
+    }
+    if (refusesSessionTimer(invite, SessionTimer.of(request, config.lifetime()))) {
       return false;
     }
     if (Messages.userOf(request.getRequestURI()) == null) {
@@ -247,6 +259,51 @@ public final class Sbc implements AutoCloseable {
     }
     calls.add(call);
     return call;
+  }
+
+  /**
+   * An ACK for this SBC's 2xx (RFC 3261 §13.3.1.4): it confirms the caller's dialog and is never
+   * answered.
+   */
+  private void onAck(InboundRequest ack) {
+    CallSession call = bySipCallId.get(Messages.callId(ack.request()));
+    if (call != null) {
+      call.run(() -> call.onAck(ack));
+    }
+  }
+
+  /**
+   * An INVITE, re-INVITE or UPDATE whose session timer this SBC cannot take gets its answer here:
+   * {@code 422} with this SBC's {@code Min-SE} for too small an interval (RFC 4028 §9), {@code 400}
+   * for one that does not parse.
+   *
+   * @return true if the request was answered
+   */
+  static boolean refusesSessionTimer(InboundRequest request, SessionTimer.Decision decision) {
+    switch (decision) {
+      case SessionTimer.TooSmall small -> {
+        Response response = request.createResponse(SessionTimer.TOO_SMALL);
+        try {
+          response.setReasonPhrase("Session Interval Too Small");
+        } catch (ParseException e) {
+          throw new IllegalStateException(e);
+        }
+        Messages.get()
+            .setHeader(response, SessionTimer.MIN_SE, Long.toString(small.minSE().toSeconds()));
+        request.respond(response);
+        return true;
+      }
+      case SessionTimer.Malformed bad -> {
+        request.respond(Response.BAD_REQUEST, "Bad session timer: " + bad.reason());
+        return true;
+      }
+      case SessionTimer.NoTimer none -> {
+        return false;
+      }
+      case SessionTimer.Granted granted -> {
+        return false;
+      }
+    }
   }
 
   private void onCancel(InboundRequest cancel) {

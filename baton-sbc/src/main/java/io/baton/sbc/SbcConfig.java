@@ -1,6 +1,7 @@
 package io.baton.sbc;
 
 import io.baton.routing.Numbers;
+import io.baton.sip.CallLifetime;
 import io.baton.sip.HostPort;
 import io.baton.sip.PrefixRoute;
 import io.baton.sip.SipConfig;
@@ -24,6 +25,8 @@ import java.util.Objects;
  * @param transfer transfer timeouts (edge)
  * @param defaultRegion where a dialled number without a country code is read (SBC-edge records the
  *     call's DID in E.164; default US)
+ * @param lifetime how long its calls may live without a word from a peer (ACK, refresh, RTP) and at
+ *     most (docs "Call lifetimes")
  */
 public record SbcConfig(
     Role role,
@@ -34,7 +37,8 @@ public record SbcConfig(
     MediaConfig media,
     Duration noAnswerTimeout,
     TransferConfig transfer,
-    String defaultRegion) {
+    String defaultRegion,
+    CallLifetime lifetime) {
 
   public SbcConfig {
     if (role == null) {
@@ -69,6 +73,7 @@ public record SbcConfig(
       throw new IllegalArgumentException(
           "defaultRegion: '" + defaultRegion + "' is not an ISO 3166 region", e);
     }
+    lifetime = lifetime == null ? CallLifetime.defaults() : lifetime;
     switch (role) {
       case EDGE -> {
         if (redirectServer == null) {
@@ -94,7 +99,7 @@ public record SbcConfig(
     return TrustList.of(trusted);
   }
 
-  /** Dialled numbers without a country code read in the US. */
+  /** Dialled numbers without a country code read in the US; default call lifetimes. */
   public SbcConfig(
       Role role,
       SipConfig sip,
@@ -104,6 +109,21 @@ public record SbcConfig(
       MediaConfig media,
       Duration noAnswerTimeout,
       TransferConfig transfer) {
-    this(role, sip, redirectServer, routes, trusted, media, noAnswerTimeout, transfer, null);
+    this(role, sip, redirectServer, routes, trusted, media, noAnswerTimeout, transfer, null, null);
+  }
+
+  /** The same SBC with other call lifetimes. */
+  public SbcConfig withLifetime(CallLifetime other) {
+    return new SbcConfig(
+        role,
+        sip,
+        redirectServer,
+        routes,
+        trusted,
+        media,
+        noAnswerTimeout,
+        transfer,
+        defaultRegion,
+        other);
   }
 }

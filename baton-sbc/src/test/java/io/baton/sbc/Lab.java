@@ -48,8 +48,18 @@ final class Lab implements AutoCloseable {
   }
 
   Sbc sbc(String name, SbcConfig config, Map<String, HostPort> network) throws Exception {
-    return keep(
-        Sbc.start(name, config, registry, new PeerNames(network), Clock.systemUTC(), scheduler));
+    return sbc(name, config, network, Clock.systemUTC(), scheduler);
+  }
+
+  /** An SBC whose timers run on {@code clock} and {@code timers} (e.g. virtual time). */
+  Sbc sbc(
+      String name,
+      SbcConfig config,
+      Map<String, HostPort> network,
+      Clock clock,
+      ScheduledExecutorService timers)
+      throws Exception {
+    return keep(Sbc.start(name, config, registry, new PeerNames(network), clock, timers));
   }
 
   private <T extends AutoCloseable> T keep(T closeable) {

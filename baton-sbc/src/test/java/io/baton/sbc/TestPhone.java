@@ -249,6 +249,19 @@ final class TestPhone implements SipHandler, AutoCloseable {
 
   /** Places a call offering PCMU, PCMA and telephone-event; RTP starts when it is answered. */
   PhoneCall dial(SipURI target, Map<String, String> headers) throws IOException {
+    return dial(target, headers, true);
+  }
+
+  /**
+   * Places a call as {@link #dial} does, but never ACKs its 2xx (a caller that vanished, or whose
+   * ACK was lost).
+   */
+  PhoneCall dialWithoutAck(SipURI target, Map<String, String> headers) throws IOException {
+    return dial(target, headers, false);
+  }
+
+  private PhoneCall dial(SipURI target, Map<String, String> headers, boolean ack)
+      throws IOException {
     RtpStream rtp = RtpStream.open(rtpPool, mediaClock);
     String offer =
         SessionDescription.audio(
@@ -277,7 +290,9 @@ final class TestPhone implements SipHandler, AutoCloseable {
                 call.dialog = call.outgoing.dialog();
                 call.answer = Messages.body(response);
                 try {
-                  endpoint.ack(call.dialog, response);
+                  if (ack) {
+                    endpoint.ack(call.dialog, response);
+                  }
                 } catch (Exception e) {
                   throw new IllegalStateException(e);
                 }

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Consumer;
 
 /**
  * The lab, started once per test JVM from the repository's {@code config/lab.yaml} (the same file
@@ -21,11 +22,21 @@ public final class LabFixture {
   private LabFixture() {}
 
   public static synchronized Node lab() {
+    return lab(tree -> {});
+  }
+
+  /**
+   * The lab with {@code tweak} applied to its resolved configuration (defaults laid in) before it
+   * starts, e.g. shorter call lifetimes. Only the first call of a JVM starts the lab: a test that
+   * tweaks runs in a JVM of its own.
+   */
+  public static synchronized Node lab(Consumer<ObjectNode> tweak) {
     if (node == null) {
       ConfigLoader loader = new ConfigLoader();
       ObjectNode tree = loader.resolve(labConfig());
       ((ObjectNode) tree.get("database"))
           .put("url", "jdbc:h2:mem:lab-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
+      tweak.accept(tree);
       BatonConfig config = loader.bind(tree, BatonConfig.class);
       node = Node.start(config, Set.of(), Clock.systemUTC());
       Runtime.getRuntime().addShutdownHook(new Thread(node::close, "lab-fixture-stop"));

@@ -11,10 +11,13 @@ import java.util.List;
  *
  * <pre>
  * uac: CALLING ─18x→ PROCEEDING ─2xx/ACK→ CONFIRMED ─BYE either way→ ENDED
+ *        (a BYE that overtook the 2xx ends it at once; the 2xx is ACKed when it comes)
  *        └─ ≥300 ─→ FAILED      hang up before 2xx → CANCELLING ─487→ FAILED (a late 2xx: ACK+BYE)
  * uas: INCOMING ─ring/180→ RINGING ─accept/200→ ANSWERED ─ACK→ CONFIRMED ─BYE either way→ ENDED
  *        └─ reject, decline (603), CANCEL (487) or early BYE (487) ─→ FAILED
  *      hang up in ANSWERED → BYE_AFTER_ACK ─ACK/BYE→ ENDED (a callee's BYE waits for the ACK)
+ * both, once answered: no ACK within 64·T1 (AckTimeout), the maximum duration or no RTP for the
+ *      media timeout (Expired) → BYE at once → ENDED (RFC 3261 §13.3.1.4 for the missing ACK)
  * </pre>
  *
  * UDP requests reach the element through a thread pool and may arrive out of order (an ACK after
@@ -64,7 +67,9 @@ public final class CallMachine {
           Cancel,
           Bye,
           Reoffer,
-          DialogTerminated {}
+          DialogTerminated,
+          AckTimeout,
+          Expired {}
 
   /** uas: ring (send 180). */
   record Ring() implements Event {}
@@ -107,6 +112,12 @@ public final class CallMachine {
 
   /** Either role: the stack ended the dialog by itself (e.g. no ACK within 64·T1). */
   record DialogTerminated() implements Event {}
+
+  /** uas: the 2xx was never ACKed (lifetime.ackTimeout, Timer H). */
+  record AckTimeout() implements Event {}
+
+  /** Either role: the answered call outlived its lifetime ({@code why}: duration, silence). */
+  record Expired(String why) implements Event {}
 
   /** The side effects the machine asks for. */
   interface Context {
@@ -220,6 +231,10 @@ public final class CallMachine {
               };
           case Answered a ->
               switch (state) {
+                case ENDED -> {
+                  context.sendAck(); // the 2xx a BYE overtook
+                  yield State.ENDED;
+                }
                 case CALLING, PROCEEDING -> {
                   finalStatus = 200;
                   context.sendAck();
@@ -273,6 +288,14 @@ public final class CallMachine {
               };
           case Bye b ->
               switch (state) {
+                case CALLING, PROCEEDING -> {
+                  // The peer hung up so soon after its 2xx that the BYE overtook it here (UDP
+                  // requests reach the element through a thread pool): the call is over, and
+                  // the 2xx still gets its ACK when it is handled (RFC 3261 §13.2.2.4).
+                  endedByRemote = true;
+                  finalStatus = 200;
+                  yield State.ENDED;
+                }
                 case INCOMING, RINGING -> {
                   endedByRemote = true;
                   finalStatus = REQUEST_TERMINATED;
@@ -299,6 +322,25 @@ public final class CallMachine {
               switch (state) {
                 case ANSWERED, BYE_AFTER_ACK, CONFIRMED -> State.ENDED;
                 default -> state; // the final response or the BYE already ended it
+              };
+          case AckTimeout t ->
+              switch (state) {
+                case ANSWERED, BYE_AFTER_ACK -> {
+                  // RFC 3261 §13.3.1.4: the dialog is confirmed, the session ended with a BYE.
+                  context.sendBye();
+                  yield State.ENDED;
+                }
+                case CONFIRMED, ENDED, FAILED -> state; // the ACK, or the end, came first
+                default -> throw illegal(event);
+              };
+          case Expired e ->
+              switch (state) {
+                case ANSWERED, BYE_AFTER_ACK, CONFIRMED -> {
+                  context.sendBye();
+                  yield State.ENDED;
+                }
+                case ENDED, FAILED -> state; // ended meanwhile
+                default -> throw illegal(event);
               };
         };
     if (next.terminal() && !state.terminal()) {

@@ -1,6 +1,8 @@
 package io.baton.ua;
 
+import io.baton.media.MediaActivity;
 import io.baton.media.RtpStream;
+import io.baton.sip.CallLifetime;
 import io.baton.sip.DtmfRelay;
 import io.baton.sip.InboundRequest;
 import io.baton.sip.Messages;
@@ -37,6 +39,12 @@ import org.slf4j.LoggerFactory;
 public final class UaCall {
   private static final Logger LOG = LoggerFactory.getLogger(UaCall.class);
 
+  /**
+   * What ends an answered call by itself (docs "Call lifetimes"): its limits, the clock they are
+   * measured on and the scheduler their timers run on.
+   */
+  record Lifetime(CallLifetime limits, Clock clock, ScheduledExecutorService scheduler) {}
+
   private final SipEndpoint endpoint;
   private final InboundRequest inbound; // the INVITE of a received call, else null
   private final OutboundTransaction outbound; // the INVITE of a placed call, else null
@@ -44,6 +52,9 @@ public final class UaCall {
   private final SessionDescription localSdp;
   private final RtpStream rtp;
   private final Clock clock;
+  private final Lifetime lifetime;
+  private final List<ScheduledFuture<?>> lifetimeTimers = new CopyOnWriteArrayList<>();
+  private volatile ScheduledFuture<?> ackTimer;
   private final Instant startedAt;
   private final CallMachine machine;
   private final List<String> inDialogRequests = new CopyOnWriteArrayList<>();
@@ -63,14 +74,15 @@ public final class UaCall {
       SessionDescription offer,
       SessionDescription localSdp,
       RtpStream rtp,
-      Clock clock) {
+      Lifetime lifetime) {
     this.endpoint = endpoint;
     this.inbound = inbound;
     this.outbound = outbound;
     this.invite = inbound != null ? inbound.request() : outbound.request();
     this.localSdp = localSdp;
     this.rtp = rtp;
-    this.clock = clock;
+    this.clock = lifetime.clock();
+    this.lifetime = lifetime;
     this.startedAt = clock.instant();
     this.machine =
         inbound != null ? CallMachine.uas(offer, new Effects()) : CallMachine.uac(new Effects());
@@ -83,8 +95,8 @@ public final class UaCall {
       SessionDescription offer,
       SessionDescription localSdp,
       RtpStream rtp,
-      Clock clock) {
-    return new UaCall(endpoint, inbound, null, offer, localSdp, rtp, clock);
+      Lifetime lifetime) {
+    return new UaCall(endpoint, inbound, null, offer, localSdp, rtp, lifetime);
   }
 
   /** A call placed by {@code outbound}, an INVITE carrying {@code localSdp}. */
@@ -93,8 +105,8 @@ public final class UaCall {
       OutboundTransaction outbound,
       SessionDescription localSdp,
       RtpStream rtp,
-      Clock clock) {
-    UaCall call = new UaCall(endpoint, null, outbound, null, localSdp, rtp, clock);
+      Lifetime lifetime) {
+    UaCall call = new UaCall(endpoint, null, outbound, null, localSdp, rtp, lifetime);
     outbound.onProvisional(r -> call.fireSafely(new CallMachine.Provisional(r.getStatusCode())));
     // Off the caller's thread: OutboundTransaction.cancel() completes the future synchronously,
     // and the machine must not see the final response inside its own HangUp transition.
@@ -141,13 +153,19 @@ public final class UaCall {
     }
   }
 
-  private void settle(State state) {
+  private synchronized void settle(State state) {
     int status = machine.finalStatus();
     if (status != 0 && !finalStatus.isDone()) {
       if (status < 300) {
         answeredAt = clock.instant();
+        armLifetime(state);
       }
       finalStatus.complete(status);
+    }
+    ScheduledFuture<?> ack = ackTimer;
+    if (ack != null && state != State.ANSWERED && state != State.BYE_AFTER_ACK) {
+      ack.cancel(false);
+      ackTimer = null;
     }
     if (state.terminal() && !ended.isDone()) {
       endedAt = clock.instant();
@@ -155,6 +173,7 @@ public final class UaCall {
       if (t != null) {
         t.cancel(false);
       }
+      lifetimeTimers.forEach(l -> l.cancel(false));
       LOG.debug(
           "{}: call {} {} ({}; rtp sent {} received {})",
           endpoint.name(),
@@ -164,6 +183,48 @@ public final class UaCall {
           rtp.packetsSent(),
           rtp.packetsReceived());
       ended.complete(state);
+    }
+  }
+
+  /**
+   * Arms what ends the answered call by itself: Timer H while the ACK is awaited, the maximum
+   * duration, and the check for RTP from the peer.
+   */
+  private void armLifetime(State state) {
+    CallLifetime limits = lifetime.limits();
+    ScheduledExecutorService scheduler = lifetime.scheduler();
+    if (state == State.ANSWERED) {
+      ackTimer =
+          scheduler.schedule(
+              () -> expire(new CallMachine.AckTimeout()),
+              limits.ackTimeout().toMillis(),
+              TimeUnit.MILLISECONDS);
+    }
+    lifetimeTimers.add(
+        scheduler.schedule(
+            () -> expire(new CallMachine.Expired("maximum duration")),
+            limits.maxDuration().toMillis(),
+            TimeUnit.MILLISECONDS));
+    if (limits.watchesMedia()) {
+      MediaActivity activity = new MediaActivity(limits.mediaTimeout(), clock.instant());
+      long period = activity.checkEvery().toMillis();
+      lifetimeTimers.add(
+          scheduler.scheduleWithFixedDelay(
+              () -> {
+                if (activity.silent(rtp.packetsReceived(), clock.instant())) {
+                  expire(new CallMachine.Expired("no RTP from the peer"));
+                }
+              },
+              period,
+              period,
+              TimeUnit.MILLISECONDS));
+    }
+  }
+
+  private void expire(Event timeout) {
+    if (!state().terminal()) {
+      LOG.info("{}: call {} {}: hanging up", endpoint.name(), sipCallId(), timeout);
+      fireSafely(timeout);
     }
   }
 

@@ -134,7 +134,7 @@ public final class UserAgent implements AutoCloseable {
       throw e;
     }
     OutboundTransaction outbound = endpoint.send(invite);
-    UaCall call = UaCall.outgoing(endpoint, outbound, offer, rtp, clock);
+    UaCall call = UaCall.outgoing(endpoint, outbound, offer, rtp, lifetime());
     Dialog dialog = outbound.dialog();
     if (dialog != null) {
       dialog.setApplicationData(call);
@@ -156,6 +156,11 @@ public final class UserAgent implements AutoCloseable {
    */
   public void onIncoming(java.util.function.Consumer<UaCall> listener) {
     this.onIncoming = listener;
+  }
+
+  /** RTP ports taken from its pool now (a pool other endpoints may share). */
+  public int rtpPortsInUse() {
+    return rtpPorts.inUse();
   }
 
   /** The calls it received, oldest first (live ones, and the last ended ones). */
@@ -187,6 +192,11 @@ public final class UserAgent implements AutoCloseable {
     }
     endpoint.close();
     mediaClock.close();
+  }
+
+  /** What bounds each call's life: the configured lifetimes on this endpoint's clock and timers. */
+  private UaCall.Lifetime lifetime() {
+    return new UaCall.Lifetime(config.lifetime(), clock, scheduler);
   }
 
   private RtpStream openRtp() throws IOException {
@@ -301,7 +311,7 @@ public final class UserAgent implements AutoCloseable {
         return;
       }
       SessionDescription answer = AudioSdp.answer(offer, name(), mediaAddress(), rtp.localPort());
-      UaCall call = UaCall.incoming(endpoint, request, offer, answer, rtp, clock);
+      UaCall call = UaCall.incoming(endpoint, request, offer, answer, rtp, lifetime());
       request.transaction().setApplicationData(call);
       Dialog dialog = request.dialog();
       if (dialog != null) {

@@ -1,5 +1,6 @@
 package io.baton.ua;
 
+import io.baton.sip.CallLifetime;
 import io.baton.sip.SipConfig;
 import java.util.regex.Pattern;
 
@@ -10,8 +11,11 @@ import java.util.regex.Pattern;
  * @param name the endpoint's name: its From user, SDP origin and log name
  * @param sip where it listens
  * @param answer how it answers calls; absent means {@link Answer#AT_ONCE}
+ * @param lifetime how long its answered calls may live: no ACK ({@code ackTimeout}), at most
+ *     ({@code maxDuration}), without RTP from the peer ({@code mediaTimeout}); absent means the
+ *     defaults
  */
-public record UserAgentConfig(String name, SipConfig sip, Answer answer) {
+public record UserAgentConfig(String name, SipConfig sip, Answer answer, CallLifetime lifetime) {
   // RFC 3261 §25.1 unreserved characters: the name becomes the user part of a SIP URI.
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._~-]+");
 
@@ -26,5 +30,13 @@ public record UserAgentConfig(String name, SipConfig sip, Answer answer) {
     if (answer == null) {
       answer = Answer.AT_ONCE;
     }
+    if (lifetime == null) {
+      lifetime = CallLifetime.defaults();
+    }
+  }
+
+  /** An endpoint whose calls have the default lifetime. */
+  public UserAgentConfig(String name, SipConfig sip, Answer answer) {
+    this(name, sip, answer, null);
   }
 }

@@ -16,10 +16,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.baton.sip.sdp.SessionDescription;
 import io.baton.ua.CallMachine.Accept;
 import io.baton.ua.CallMachine.Ack;
+import io.baton.ua.CallMachine.AckTimeout;
 import io.baton.ua.CallMachine.Answered;
 import io.baton.ua.CallMachine.Bye;
 import io.baton.ua.CallMachine.Cancel;
 import io.baton.ua.CallMachine.DialogTerminated;
+import io.baton.ua.CallMachine.Expired;
 import io.baton.ua.CallMachine.Failed;
 import io.baton.ua.CallMachine.HangUp;
 import io.baton.ua.CallMachine.Provisional;
@@ -133,6 +135,51 @@ class CallMachineTest {
     assertThat(call.on(new Ack())).isEqualTo(ENDED);
     assertThat(call.on(new DialogTerminated())).isEqualTo(ENDED);
     assertThat(context.effects).containsOnlyOnce("release media");
+  }
+
+  @Test
+  void aByeThatOvertookTheAnswerEndsTheCallAndTheAnswerIsStillAcked() {
+    CallMachine call = CallMachine.uac(context);
+    call.on(new Provisional(180));
+    assertThat(call.on(new Bye())).isEqualTo(ENDED);
+    assertThat(call.endedByRemote()).isTrue();
+    assertThat(call.on(new Answered(OFFER))).isEqualTo(ENDED);
+    assertThat(context.effects).containsExactly("release media", "ACK");
+    assertThat(call.finalStatus()).isEqualTo(200);
+  }
+
+  @Test
+  void anAnswerNeverAckedIsHungUpWithByeAfterTimerH() {
+    CallMachine call = CallMachine.uas(OFFER, context);
+    call.on(new Accept());
+    assertThat(call.on(new AckTimeout())).isEqualTo(ENDED);
+    assertThat(context.effects).endsWith("BYE", "release media");
+    assertThat(call.endedByRemote()).isFalse();
+
+    CallMachine acked = CallMachine.uas(OFFER, new Recorder());
+    acked.on(new Accept());
+    acked.on(new Ack());
+    assertThat(acked.on(new AckTimeout())).as("the ACK came first").isEqualTo(CONFIRMED);
+  }
+
+  @Test
+  void anAnsweredCallThatOutlivesItsLifetimeIsHungUpEitherRole() {
+    CallMachine callee = CallMachine.uas(OFFER, context);
+    callee.on(new Accept());
+    callee.on(new Ack());
+    assertThat(callee.on(new Expired("no RTP from the peer"))).isEqualTo(ENDED);
+    assertThat(context.effects).endsWith("BYE", "release media");
+    assertThat(callee.on(new Expired("maximum duration"))).as("ended already").isEqualTo(ENDED);
+
+    Recorder callerEffects = new Recorder();
+    CallMachine caller = CallMachine.uac(callerEffects);
+    caller.on(new Answered(OFFER));
+    assertThat(caller.on(new Expired("maximum duration"))).isEqualTo(ENDED);
+    assertThat(callerEffects.effects).endsWith("BYE", "release media");
+
+    assertThatThrownBy(() -> CallMachine.uas(OFFER, new Recorder()).on(new Expired("x")))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("INCOMING");
   }
 
   @Test

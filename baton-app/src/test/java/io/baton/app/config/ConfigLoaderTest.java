@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.baton.sbc.Role;
+import io.baton.sip.CallLifetime;
 import io.baton.sip.HostPort;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -82,6 +83,33 @@ class ConfigLoaderTest {
                             + " limits: {tcpReadTimeout: 0s}}\n"),
                     BatonConfig.class))
         .hasMessageStartingWith("proxy.sip.limits.tcpReadTimeout:");
+  }
+
+  @Test
+  void everyCallLifetimeHasItsDefaultsAndABadOneIsRefusedNamingTheKey() throws IOException {
+    BatonConfig lab = loader.load(LAB, BatonConfig.class);
+    CallLifetime edge = lab.sbcs().get("sbc-edge").lifetime();
+    assertThat(edge.ackTimeout()).isEqualTo(Duration.ofSeconds(32));
+    assertThat(edge.maxDuration()).isEqualTo(Duration.ofHours(4));
+    assertThat(edge.mediaTimeout()).isEqualTo(Duration.ofSeconds(120));
+    assertThat(edge.sessionExpires()).isEqualTo(Duration.ofSeconds(1800));
+    assertThat(edge.minSE()).isEqualTo(Duration.ofSeconds(90));
+    assertThat(edge.stuckLegMargin()).isEqualTo(Duration.ofSeconds(30));
+    assertThat(lab.callcenter().lifetime().mediaTimeout()).isEqualTo(Duration.ofSeconds(120));
+    assertThat(lab.endpoints().get(0).lifetime().ackTimeout()).isEqualTo(Duration.ofSeconds(32));
+
+    String sbc =
+        "sbcs:\n  edge-1:\n    role: edge\n    sip: {listen: 127.0.0.1:17060}\n"
+            + "    redirectServer: 127.0.0.1:17070\n"
+            + "    media: {anchor: true, address: 127.0.0.1, ports: 20000-20099}\n"
+            + "    lifetime: {minSE: 30s}\n";
+    assertThatThrownBy(() -> loader.load(write(sbc), BatonConfig.class))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageStartingWith("sbcs.edge-1.lifetime.minSE: PT30S is below 90s");
+    String endpoint =
+        "endpoints:\n  - {name: e, sip: {listen: 127.0.0.1:17130}, lifetime: {maxDuration: 0s}}\n";
+    assertThatThrownBy(() -> loader.load(write(endpoint), BatonConfig.class))
+        .hasMessageStartingWith("endpoints[0].lifetime.maxDuration: PT0S is not positive");
   }
 
   @Test
