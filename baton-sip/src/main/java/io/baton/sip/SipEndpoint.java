@@ -8,6 +8,7 @@ import java.text.ParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
+import java.util.function.Predicate;
 import javax.sip.ClientTransaction;
 import javax.sip.Dialog;
 import javax.sip.DialogTerminatedEvent;
@@ -54,6 +55,7 @@ public final class SipEndpoint implements AutoCloseable {
   private final SipProvider provider;
   private final SipHandler handler;
   private final Messages messages;
+  private volatile Predicate<InboundRequest> outsider = request -> false;
 
   private SipEndpoint(
       String name,
@@ -155,6 +157,18 @@ public final class SipEndpoint implements AutoCloseable {
 
   public String name() {
     return name;
+  }
+
+  /**
+   * From now on, every response to a request {@code outsider} names (its sender is outside the
+   * network) goes out through {@link TopologyHiding#scrub}: one place, whichever path answered.
+   */
+  public void hideTopologyFrom(Predicate<InboundRequest> outsider) {
+    this.outsider = outsider;
+  }
+
+  boolean outsider(InboundRequest request) {
+    return outsider.test(request);
   }
 
   public SipConfig config() {
