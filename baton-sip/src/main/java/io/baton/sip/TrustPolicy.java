@@ -91,6 +91,11 @@ public record TrustPolicy(List<Peer> peers, @JsonProperty("public") PublicAccess
     return new Decision(null, as);
   }
 
+  /** What {@code source} gets for a request with {@code method}, in a dialog or not. */
+  public Decision decide(Source source, String method, boolean inDialog) {
+    return decide(source, Permission.of(method, inDialog));
+  }
+
   /** The first peer {@code source} is, if any. */
   public Optional<Peer> peerOf(Source source) {
     return peers.stream().filter(p -> p.recognises(source)).findFirst();
@@ -140,7 +145,12 @@ public record TrustPolicy(List<Peer> peers, @JsonProperty("public") PublicAccess
      * Any request inside a dialog (BYE, re-INVITE, UPDATE, INFO, NOTIFY, ...) and ACK and CANCEL,
      * which belong to an INVITE transaction the element admitted; REFER excepted.
      */
-    IN_DIALOG;
+    IN_DIALOG,
+    /**
+     * Any other request outside a dialog (MESSAGE, SUBSCRIBE, REGISTER, an unknown method): what
+     * the element then does with it is its own affair (most answer 405).
+     */
+    OTHER;
 
     /** The YAML spelling: {@code invite}, {@code invite-to-did}, {@code in-dialog}, ... */
     @JsonValue
@@ -159,26 +169,25 @@ public record TrustPolicy(List<Peer> peers, @JsonProperty("public") PublicAccess
         }
       }
       throw new IllegalArgumentException(
-          "'" + text + "' is not invite, invite-to-did, refer, options or in-dialog");
+          "'" + text + "' is not invite, invite-to-did, refer, options, in-dialog or other");
     }
 
     /**
      * What a request with this method asks for: REFER is always {@link #REFER}; ACK, CANCEL and
      * requests inside a dialog (a To tag, RFC 3261 §12.2) are {@link #IN_DIALOG}; an INVITE or
-     * OPTIONS outside a dialog is itself. Anything else outside a dialog (MESSAGE, SUBSCRIBE,
-     * REGISTER, ...) asks for nothing a policy can grant: empty.
+     * OPTIONS outside a dialog is itself; anything else outside a dialog is {@link #OTHER}.
      */
-    public static Optional<Permission> of(String method, boolean inDialog) {
+    public static Permission of(String method, boolean inDialog) {
       if ("REFER".equals(method)) {
-        return Optional.of(REFER);
+        return REFER;
       }
       if (inDialog || "ACK".equals(method) || "CANCEL".equals(method)) {
-        return Optional.of(IN_DIALOG);
+        return IN_DIALOG;
       }
       return switch (method) {
-        case "INVITE" -> Optional.of(INVITE);
-        case "OPTIONS" -> Optional.of(OPTIONS);
-        default -> Optional.empty();
+        case "INVITE" -> INVITE;
+        case "OPTIONS" -> OPTIONS;
+        default -> OTHER;
       };
     }
   }

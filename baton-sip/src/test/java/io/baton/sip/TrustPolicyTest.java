@@ -4,6 +4,7 @@ import static io.baton.sip.TrustPolicy.Permission.INVITE;
 import static io.baton.sip.TrustPolicy.Permission.INVITE_TO_DID;
 import static io.baton.sip.TrustPolicy.Permission.IN_DIALOG;
 import static io.baton.sip.TrustPolicy.Permission.OPTIONS;
+import static io.baton.sip.TrustPolicy.Permission.OTHER;
 import static io.baton.sip.TrustPolicy.Permission.REFER;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -108,16 +109,19 @@ class TrustPolicyTest {
 
   @Test
   void requestsAskForWhatTheirMethodAndPlaceSay() {
-    assertThat(Permission.of("INVITE", false)).contains(INVITE);
-    assertThat(Permission.of("INVITE", true)).contains(IN_DIALOG);
-    assertThat(Permission.of("REFER", true)).contains(REFER);
-    assertThat(Permission.of("REFER", false)).contains(REFER);
-    assertThat(Permission.of("ACK", false)).contains(IN_DIALOG);
-    assertThat(Permission.of("CANCEL", false)).contains(IN_DIALOG);
-    assertThat(Permission.of("BYE", true)).contains(IN_DIALOG);
-    assertThat(Permission.of("OPTIONS", false)).contains(OPTIONS);
-    assertThat(Permission.of("MESSAGE", false)).isEmpty();
-    assertThat(Permission.of("SUBSCRIBE", false)).isEmpty();
+    assertThat(Permission.of("INVITE", false)).isEqualTo(INVITE);
+    assertThat(Permission.of("INVITE", true)).isEqualTo(IN_DIALOG);
+    assertThat(Permission.of("REFER", true)).isEqualTo(REFER);
+    assertThat(Permission.of("REFER", false)).isEqualTo(REFER);
+    assertThat(Permission.of("ACK", false)).isEqualTo(IN_DIALOG);
+    assertThat(Permission.of("CANCEL", false)).isEqualTo(IN_DIALOG);
+    assertThat(Permission.of("BYE", true)).isEqualTo(IN_DIALOG);
+    assertThat(Permission.of("OPTIONS", false)).isEqualTo(OPTIONS);
+    assertThat(Permission.of("OPTIONS", true)).isEqualTo(IN_DIALOG);
+    assertThat(Permission.of("MESSAGE", false)).isEqualTo(OTHER);
+    assertThat(Permission.of("SUBSCRIBE", false)).isEqualTo(OTHER);
+    assertThat(EDGE.decide(udp("198.51.100.7", 5060), "MESSAGE", false).allowed()).isFalse();
+    assertThat(EDGE.decide(udp("198.51.100.7", 5060), "BYE", true).allowed()).isTrue();
   }
 
   @Test
@@ -130,7 +134,7 @@ class TrustPolicyTest {
   @Test
   void badEntriesAreNamed() {
     assertThatThrownBy(() -> Permission.parse("invte"))
-        .hasMessage("'invte' is not invite, invite-to-did, refer, options or in-dialog");
+        .hasMessage("'invte' is not invite, invite-to-did, refer, options, in-dialog or other");
     assertThat(Permission.parse("invite-to-did")).isEqualTo(INVITE_TO_DID);
     assertThat(INVITE_TO_DID.wire()).isEqualTo("invite-to-did");
     assertThatThrownBy(() -> PeerAddress.parse("no such host!"))
