@@ -57,7 +57,7 @@ class SbcMalformedTest {
                 SipConfig.at(EDGE),
                 at(15361),
                 null,
-                List.of(agent.address().toString()),
+                Lab.edgeTrust(agent),
                 new MediaConfig(true, "127.0.0.1", "42400-42449"),
                 Duration.ofSeconds(30),
                 null),
@@ -104,7 +104,8 @@ class SbcMalformedTest {
         WireCase.answered("cseq-method-mismatch.sip", 400),
         WireCase.answered("invalid-request-uri.sip", 400, "Request-Line"),
         WireCase.answered("unknown-uri-scheme.sip", 416),
-        WireCase.answered("unknown-method.sip", 405),
+        // SBC-edge takes nothing but OPTIONS, calls and their dialogs from the public (trust).
+        WireCase.answered("unknown-method.sip", 403, "Forbidden"),
         WireCase.answered("bye-unknown-dialog.sip", 481),
         WireCase.answered("invite-max-forwards-zero.sip", 483),
         WireCase.answered("invite-unknown-content-type.sip", 415),
