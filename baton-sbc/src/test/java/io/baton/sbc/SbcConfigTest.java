@@ -145,7 +145,7 @@ class SbcConfigTest {
             "'call' is not invite, invite-to-did, refer, options, in-dialog or other");
     assertThatThrownBy(
             () -> bind(LAB.replace("address: 127.0.0.1:5060, may", "address: nowhere!, may")))
-        .hasMessageContaining("address: 'nowhere!' is not host or host:port");
+        .hasMessageContaining("'nowhere!' is not host or host:port");
     assertThatThrownBy(() -> bind(LAB.replace("may: [in-dialog]}\n", "may: [invite-to-did]}\n")))
         .hasMessageContaining("trust.peers[1].may: invite-to-did needs the DIDs");
   }

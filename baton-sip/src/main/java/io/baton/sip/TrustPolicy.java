@@ -250,7 +250,7 @@ public record TrustPolicy(List<Peer> peers, @JsonProperty("public") PublicAccess
     @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
     public static PeerAddress parse(String text) {
       if (text == null || text.isBlank()) {
-        throw new IllegalArgumentException("address: required (host or host:port)");
+        throw new IllegalArgumentException("'' is not host or host:port");
       }
       String s = text.strip();
       long colons = s.chars().filter(c -> c == ':').count();
@@ -263,7 +263,8 @@ public record TrustPolicy(List<Peer> peers, @JsonProperty("public") PublicAccess
         return new PeerAddress(
             InetAddress.getByName(s.replace("[", "").replace("]", "")), ANY_PORT, s);
       } catch (UnknownHostException | IllegalArgumentException e) {
-        throw new IllegalArgumentException("address: '" + text + "' is not host or host:port", e);
+        // No cause: the configuration's error is this message, not the resolver's.
+        throw new IllegalArgumentException("'" + text + "' is not host or host:port");
       }
     }
 

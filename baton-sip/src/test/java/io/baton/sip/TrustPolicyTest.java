@@ -138,7 +138,7 @@ class TrustPolicyTest {
     assertThat(Permission.parse("invite-to-did")).isEqualTo(INVITE_TO_DID);
     assertThat(INVITE_TO_DID.wire()).isEqualTo("invite-to-did");
     assertThatThrownBy(() -> PeerAddress.parse("no such host!"))
-        .hasMessageStartingWith("address: 'no such host!' is not host or host:port");
+        .hasMessage("'no such host!' is not host or host:port");
     assertThatThrownBy(() -> new Peer(" ", PeerAddress.parse("10.0.0.1"), null, List.of()))
         .hasMessageStartingWith("name:");
     assertThatThrownBy(() -> new Peer("x", null, null, List.of()))
