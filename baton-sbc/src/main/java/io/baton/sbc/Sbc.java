@@ -184,8 +184,9 @@ public final class Sbc implements AutoCloseable {
   }
 
   /**
-   * A new call: checkRequest → route → allocate, then (on the call's queue) open. Where it goes is
-   * decided before anything is recorded or anchored: a call refused there leaves nothing behind.
+   * A new call: checkRequest → routeCaller → allocate, then (on the call's queue) open. Where it
+   * goes is decided before anything is recorded or anchored: a call refused there leaves nothing
+   * behind.
    */
   private void onInvite(InboundRequest invite, TrustPolicy.Decision trusted) {
     invite.respond(Response.TRYING);
@@ -200,7 +201,7 @@ public final class Sbc implements AutoCloseable {
     }
     String believedCallId = believedCallId(invite, trusted);
     String id = believedCallId != null ? believedCallId : newId("c-");
-    route(invite, id, trusted)
+    routeCaller(invite, id, trusted)
         .exceptionally(
             e -> {
               LOG.warn("{}: routing call {} failed: {}", name, id, e.toString());
@@ -266,7 +267,7 @@ public final class Sbc implements AutoCloseable {
    * DIDs only, saying {@code X-Baton-Origin: public}); SBC-dest and SBC-carrier take their static
    * routes. Never blocks.
    */
-  private CompletableFuture<Destination> route(
+  private CompletableFuture<Destination> routeCaller(
       InboundRequest invite, String id, TrustPolicy.Decision trusted) {
     Destination destination = route(Messages.userOf(invite.request().getRequestURI()));
     if (destination instanceof Destination.ViaRedirect redirect) {

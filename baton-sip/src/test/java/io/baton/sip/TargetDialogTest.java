@@ -28,4 +28,14 @@ class TargetDialogTest {
     assertThat(SipFrag.status("garbage")).isEmpty();
     assertThat(SipFrag.status("SIP/2.0 99 Nope")).isEmpty();
   }
+
+  @Test
+  void trustListMatchesAddressAndOptionalPort() {
+    TrustList trust = TrustList.of(java.util.List.of("127.0.0.1:5110", "10.0.0.7"));
+    assertThat(trust.trusts(new HostPort("127.0.0.1", 5110))).isTrue();
+    assertThat(trust.trusts(new HostPort("127.0.0.1", 5999))).isFalse();
+    assertThat(trust.trusts(new HostPort("10.0.0.7", 1234))).isTrue();
+    assertThatThrownBy(() -> TrustList.of(java.util.List.of("no such host!")))
+        .hasMessageContaining("no such host!");
+  }
 }
