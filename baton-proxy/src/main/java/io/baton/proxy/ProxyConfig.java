@@ -56,16 +56,7 @@ public record ProxyConfig(
     }
     routes = List.copyOf(routes);
     trust = trust == null ? TrustPolicy.none() : trust;
-    trust
-        .whereGranted(TrustPolicy.Permission.INVITE_TO_DID)
-        .ifPresent(
-            key -> {
-              throw new IllegalArgumentException(
-                  "proxy.trust."
-                      + key
-                      + ": invite-to-did needs the DIDs, which only SBC-edge (asking the redirect"
-                      + " server) checks; a proxy takes invite or nothing");
-            });
+    trust.requireNoDidCheck("proxy.trust");
     if (dialogMaxAge == null) {
       dialogMaxAge = DEFAULT_DIALOG_MAX_AGE;
     }

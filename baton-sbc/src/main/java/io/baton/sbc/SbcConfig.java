@@ -78,18 +78,7 @@ public record SbcConfig(
           throw new IllegalArgumentException(
               "routes: required for role " + role.wire() + " (prefix → next hop)");
         }
-        trust
-            .whereGranted(TrustPolicy.Permission.INVITE_TO_DID)
-            .ifPresent(
-                key -> {
-                  throw new IllegalArgumentException(
-                      "trust."
-                          + key
-                          + ": invite-to-did needs the DIDs, which only SBC-edge checks (asking"
-                          + " the redirect server); role "
-                          + role.wire()
-                          + " takes invite or nothing");
-                });
+        trust.requireNoDidCheck("trust");
       }
     }
   }

@@ -113,10 +113,31 @@ public record TrustPolicy(List<Peer> peers, @JsonProperty("public") PublicAccess
   }
 
   /**
-   * The key of the first place {@code permission} is granted ({@code public.may} or {@code
-   * peers[1].may}), for elements that cannot honour it to refuse the configuration by name.
+   * Checks this policy for an element that cannot tell a DID from any other number (it has no
+   * redirect server to ask: the proxy, SBC-dest, SBC-carrier): granting {@code invite-to-did} there
+   * would be granting nothing, or everything.
+   *
+   * @param key where the policy sits, for the message: {@code proxy.trust}
+   * @throws IllegalArgumentException naming the first key that grants {@code invite-to-did}
    */
-  public Optional<String> whereGranted(Permission permission) {
+  public void requireNoDidCheck(String key) {
+    whereGranted(Permission.INVITE_TO_DID)
+        .ifPresent(
+            at -> {
+              throw new IllegalArgumentException(
+                  key
+                      + "."
+                      + at
+                      + ": invite-to-did needs the DIDs, which only SBC-edge checks (asking the"
+                      + " redirect server); grant invite or nothing here");
+            });
+  }
+
+  /**
+   * The key of the first place {@code permission} is granted: {@code public.may}, {@code
+   * peers[1].may}.
+   */
+  Optional<String> whereGranted(Permission permission) {
     if (publicAccess.may().contains(permission)) {
       return Optional.of("public.may");
     }

@@ -154,6 +154,9 @@ class TrustPolicyTest {
     assertThat(EDGE.whereGranted(INVITE_TO_DID)).contains("public.may");
     assertThat(EDGE.whereGranted(REFER)).contains("peers[0].may");
     assertThat(EDGE.whereGranted(INVITE)).isEmpty();
+    assertThatThrownBy(() -> EDGE.requireNoDidCheck("sbcs.sbc-dest.trust"))
+        .hasMessageStartingWith("sbcs.sbc-dest.trust.public.may: invite-to-did needs the DIDs");
+    CARRIER.requireNoDidCheck("sbcs.sbc-carrier.trust");
     assertThat(PeerAddress.parse("[::1]:5060").port()).isEqualTo(5060);
     assertThat(PeerAddress.parse("::1").port()).isEqualTo(PeerAddress.ANY_PORT);
   }
