@@ -13,6 +13,12 @@ public final class BatonHeaders {
   /** The Baton call id ({@code c-<16 hex>}) on each leg, the redirect query and the REFER. */
   public static final String CALL_ID = "X-Baton-Call-Id";
 
+  /**
+   * The redirect query of a call setup: a {@link CallOrigin}; absent means {@link
+   * CallOrigin#DEFAULT}.
+   */
+  public static final String ORIGIN = "X-Baton-Origin";
+
   /** REFER: the transfer's id ({@code t-<16 hex>}). */
   public static final String TRANSFER_ID = "X-Baton-Transfer-Id";
 

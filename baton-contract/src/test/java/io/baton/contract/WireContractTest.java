@@ -30,9 +30,9 @@ class WireContractTest {
         names.add((String) f.get(null));
       }
     }
-    assertThat(names).hasSize(9).allMatch(BatonHeaders::isBaton);
+    assertThat(names).hasSize(10).allMatch(BatonHeaders::isBaton);
     assertThat(names).allMatch(n -> n.startsWith(BatonHeaders.PREFIX));
-    assertThat(names.stream().map(n -> n.toLowerCase(Locale.ROOT)).distinct()).hasSize(9);
+    assertThat(names.stream().map(n -> n.toLowerCase(Locale.ROOT)).distinct()).hasSize(10);
     assertThat(BatonHeaders.isBaton("x-baton-call-id")).isTrue();
     assertThat(BatonHeaders.isBaton("X-Batons")).isFalse();
     assertThat(BatonHeaders.isBaton("X-Agent-Id")).isFalse();
@@ -44,7 +44,8 @@ class WireContractTest {
             OnFail.values(),
             TransferOutcome.values(),
             CallerId.values(),
-            RedirectInfo.values())
+            RedirectInfo.values(),
+            CallOrigin.values())
         .map(kind -> Arguments.of((Object) kind));
   }
 
@@ -72,6 +73,9 @@ class WireContractTest {
     assertThat(RedirectInfo.fromWire("none")).contains(RedirectInfo.NONE);
     assertThat(RedirectInfo.fromWire("diversion")).contains(RedirectInfo.DIVERSION);
     assertThat(RedirectInfo.fromWire("history-info")).contains(RedirectInfo.HISTORY_INFO);
+    assertThat(CallOrigin.fromWire("public")).contains(CallOrigin.PUBLIC);
+    assertThat(CallOrigin.fromWire("network")).contains(CallOrigin.NETWORK);
+    assertThat(CallOrigin.DEFAULT).isEqualTo(CallOrigin.NETWORK);
     assertThat(TransferMode.DEFAULT).isEqualTo(TransferMode.MAKE_BEFORE_BREAK);
     assertThat(OnFail.DEFAULT).isEqualTo(OnFail.STAY);
   }
@@ -84,6 +88,7 @@ class WireContractTest {
     assertThat(TransferOutcome.fromWire(" Rolled_Back ")).contains(TransferOutcome.ROLLED_BACK);
     assertThat(CallerId.fromWire("DID")).contains(CallerId.DID);
     assertThat(RedirectInfo.fromWire(" History-Info")).contains(RedirectInfo.HISTORY_INFO);
+    assertThat(CallOrigin.fromWire(" Public ")).contains(CallOrigin.PUBLIC);
   }
 
   @ParameterizedTest
@@ -104,6 +109,8 @@ class WireContractTest {
         .hasMessage("'anonymous' is not keep or did");
     assertThatThrownBy(() -> RedirectInfo.parse("history_info"))
         .hasMessage("'history_info' is not none, diversion or history-info");
+    assertThatThrownBy(() -> CallOrigin.parse("outside"))
+        .hasMessage("'outside' is not public or network");
     assertThatThrownBy(() -> TransferMode.parse(null))
         .hasMessage("'null' is not make-before-break or blind");
     assertThat(TransferMode.parse(" BLIND ")).isEqualTo(TransferMode.BLIND);

@@ -5,7 +5,6 @@ import io.baton.sip.Messages;
 import io.baton.sip.RequestBuilder;
 import io.baton.sip.SipEndpoint;
 import io.baton.sip.TargetDialog;
-import io.baton.sip.TrustList;
 import java.text.ParseException;
 import java.util.ArrayList;
 import java.util.List;
@@ -42,13 +41,11 @@ final class OutOfBandRefers {
   private static final String REFER_EVENT = "refer";
 
   private final SipEndpoint endpoint;
-  private final TrustList trusted;
   private final DialogTable dialogs;
   private final AtomicLong relayed = new AtomicLong();
 
-  OutOfBandRefers(SipEndpoint endpoint, TrustList trusted, DialogTable dialogs) {
+  OutOfBandRefers(SipEndpoint endpoint, DialogTable dialogs) {
     this.endpoint = endpoint;
-    this.trusted = trusted;
     this.dialogs = dialogs;
   }
 
@@ -58,27 +55,15 @@ final class OutOfBandRefers {
   }
 
   /**
-   * An out-of-dialog REFER: checkTrust → parseTargetDialog → checkRefer → findDialog → referCaller.
+   * An out-of-dialog REFER whose sender {@code proxy.trust} lets move calls (ProxyServer's
+   * checkTrust): parseTargetDialog → checkRefer → findDialog → referCaller.
    */
   void onRefer(InboundRequest refer) {
-    if (!checkTrust(refer)) {
-      return;
-    }
     Optional<TargetDialog> target = parseTargetDialog(refer);
     if (target.isEmpty() || !checkRefer(refer)) {
       return;
     }
     findDialog(refer, target.get()).ifPresent(dialog -> referCaller(refer, dialog));
-  }
-
-  /** Only a trusted transfer server may move calls; the packet's source decides, not a header. */
-  private boolean checkTrust(InboundRequest refer) {
-    if (trusted.trusts(refer.source())) {
-      return true;
-    }
-    LOG.warn("{}: REFER from untrusted {} refused", endpoint.name(), refer.source());
-    refer.respond(Response.FORBIDDEN, "Forbidden (not a trusted transfer server)");
-    return false;
   }
 
   private static Optional<TargetDialog> parseTargetDialog(InboundRequest refer) {

@@ -2,7 +2,7 @@ package io.baton.proxy;
 
 import io.baton.sip.PrefixRoute;
 import io.baton.sip.SipConfig;
-import io.baton.sip.TrustList;
+import io.baton.sip.TrustPolicy;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
@@ -15,22 +15,22 @@ import java.util.Set;
  * proxy:
  *   sip: {listen: 127.0.0.1:5080}
  *   routes: [{prefix: "+1312555", to: 127.0.0.1:5090}]
- *   trustedTransferServers: [127.0.0.1:5110]
+ *   trust:
+ *     peers:
+ *       - {name: sbc-edge, address: 127.0.0.1:5060, may: [invite, in-dialog, options]}
+ *       - {name: transfer, address: 127.0.0.1:5110, may: [refer]}
  *   dialogMaxAge: 12h
  * </pre>
  *
  * @param sip where the proxy listens; its address is also its Record-Route and Via
  * @param routes next hop by longest prefix of the Request-URI user
- * @param trustedTransferServers packet sources ({@code host} or {@code host:port}) whose
- *     out-of-dialog REFERs are obeyed; everyone else gets 403
+ * @param trust who may send what (docs/security.md): its neighbours, and the transfer servers whose
+ *     out-of-dialog REFERs it obeys; anything else gets 403; default: nobody
  * @param dialogMaxAge a confirmed dialog is forgotten after this long even without a BYE (a BYE
  *     lost on the way must not keep it forever); default 12h
  */
 public record ProxyConfig(
-    SipConfig sip,
-    List<PrefixRoute> routes,
-    List<String> trustedTransferServers,
-    Duration dialogMaxAge) {
+    SipConfig sip, List<PrefixRoute> routes, TrustPolicy trust, Duration dialogMaxAge) {
 
   public static final Duration DEFAULT_DIALOG_MAX_AGE = Duration.ofHours(12);
 
@@ -55,21 +55,8 @@ public record ProxyConfig(
       }
     }
     routes = List.copyOf(routes);
-    trustedTransferServers = trustedTransferServers == null ? List.of() : trustedTransferServers;
-    for (int i = 0; i < trustedTransferServers.size(); i++) {
-      try {
-        TrustList.of(List.of(trustedTransferServers.get(i)));
-      } catch (IllegalArgumentException | NullPointerException e) {
-        throw new IllegalArgumentException(
-            "proxy.trustedTransferServers["
-                + i
-                + "]: '"
-                + trustedTransferServers.get(i)
-                + "' is not host or host:port",
-            e);
-      }
-    }
-    trustedTransferServers = List.copyOf(trustedTransferServers);
+    trust = trust == null ? TrustPolicy.none() : trust;
+    trust.requireNoDidCheck("proxy.trust");
     if (dialogMaxAge == null) {
       dialogMaxAge = DEFAULT_DIALOG_MAX_AGE;
     }
@@ -77,10 +64,5 @@ public record ProxyConfig(
       throw new IllegalArgumentException(
           "proxy.dialogMaxAge: " + dialogMaxAge + " must be positive");
     }
-  }
-
-  /** The trust list built from {@link #trustedTransferServers}. */
-  public TrustList transferTrust() {
-    return TrustList.of(trustedTransferServers);
   }
 }

@@ -4,6 +4,7 @@ import io.baton.contract.BatonHeaders;
 import io.baton.registry.CallRegistry;
 import io.baton.registry.Leg;
 import io.baton.registry.LegState;
+import io.baton.sip.Admission;
 import io.baton.sip.HostPort;
 import io.baton.sip.InboundRequest;
 import io.baton.sip.InboundResponse;
@@ -81,7 +82,7 @@ public final class ProxyServer implements AutoCloseable {
     this.clock = clock;
     this.endpoint = endpoint;
     this.forwarding = new Forwarding(endpoint);
-    this.refers = new OutOfBandRefers(endpoint, config.transferTrust(), dialogs);
+    this.refers = new OutOfBandRefers(endpoint, dialogs);
     this.publisher = new LegPublisher(registry);
     long period = sweepPeriod(config.dialogMaxAge()).toMillis();
     this.sweep =
@@ -107,7 +108,7 @@ public final class ProxyServer implements AutoCloseable {
     Handler handler = new Handler();
     SipEndpoint endpoint =
         SipEndpoint.start(
-            name, StackMode.PROXY, config.sip().trusting(config.trustedTransferServers()), handler);
+            name, StackMode.PROXY, config.sip().trusting(config.trust().peerAddresses()), handler);
     ProxyServer proxy = new ProxyServer(name, config, registry, peers, clock, scheduler, endpoint);
     handler.proxy = proxy;
     return proxy;
@@ -169,8 +170,15 @@ public final class ProxyServer implements AutoCloseable {
     }
   }
 
-  /** ACK and CANCEL have their own rules; then in-dialog, out-of-band REFER, new requests. */
+  /**
+   * checkTrust ({@code proxy.trust}: only its neighbours reach the dialogs it forwards, only
+   * transfer servers move calls), then: ACK and CANCEL have their own rules; then in-dialog,
+   * out-of-band REFER, new requests.
+   */
   private void onRequest(InboundRequest request) {
+    if (Admission.check(config.trust(), request).isEmpty()) {
+      return;
+    }
     String method = request.method();
     if (Request.ACK.equals(method)) {
       forwardAck(request);

@@ -1,5 +1,9 @@
 package io.baton.proxy;
 
+import static io.baton.sip.TrustPolicy.Permission.INVITE;
+import static io.baton.sip.TrustPolicy.Permission.IN_DIALOG;
+import static io.baton.sip.TrustPolicy.Permission.OPTIONS;
+import static io.baton.sip.TrustPolicy.Permission.REFER;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.baton.sip.HostPort;
@@ -7,6 +11,9 @@ import io.baton.sip.InboundRequest;
 import io.baton.sip.Messages;
 import io.baton.sip.OutboundTransaction;
 import io.baton.sip.RequestBuilder;
+import io.baton.sip.TrustPolicy;
+import io.baton.sip.TrustPolicy.Peer;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import javax.sip.Dialog;
 import javax.sip.message.Request;
@@ -25,6 +32,23 @@ final class Calls {
       String calleeTag,
       Response ok,
       InboundRequest calleeInvite) {}
+
+  /**
+   * The proxy's neighbours in these tests: the caller plays SBC-edge, the callee SBC-dest, and
+   * {@code transfers} may move calls.
+   */
+  static TrustPolicy neighbours(TestUa caller, TestUa callee, TestUa... transfers) {
+    TrustPolicy policy =
+        new TrustPolicy(
+            List.of(
+                new Peer("sbc-edge", caller.address().toString(), INVITE, IN_DIALOG, OPTIONS),
+                new Peer("sbc-dest", callee.address().toString(), IN_DIALOG, OPTIONS)),
+            null);
+    for (TestUa transfer : transfers) {
+      policy = policy.withPeer(new Peer("transfer", transfer.address().toString(), REFER));
+    }
+    return policy;
+  }
 
   static RequestBuilder invite(TestUa caller, HostPort proxy, String user) {
     return caller.endpoint.request(Request.INVITE, caller.endpoint.messages().uri(user, proxy));

@@ -51,7 +51,7 @@ class DialogExpiryTest {
             new ProxyConfig(
                 SipConfig.at(PROXY),
                 List.of(new PrefixRoute("+1312555", callee.address())),
-                List.of(),
+                Calls.neighbours(caller, callee),
                 maxAge),
             registry,
             PeerNames.none(),

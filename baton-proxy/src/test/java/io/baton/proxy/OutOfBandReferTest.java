@@ -57,7 +57,7 @@ class OutOfBandReferTest {
         new ProxyConfig(
             SipConfig.at(PROXY),
             List.of(new PrefixRoute("+1312555", callee.address())),
-            List.of(transfer.address().toString()),
+            Calls.neighbours(caller, callee, transfer),
             null);
     proxy =
         ProxyServer.start(

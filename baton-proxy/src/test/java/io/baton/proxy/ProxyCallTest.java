@@ -23,6 +23,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import javax.sip.header.MaxForwardsHeader;
 import javax.sip.header.RecordRouteHeader;
+import javax.sip.header.ToHeader;
 import javax.sip.header.ViaHeader;
 import javax.sip.message.Request;
 import javax.sip.message.Response;
@@ -45,17 +46,19 @@ class ProxyCallTest {
   private ProxyServer proxy;
   private TestUa caller;
   private TestUa callee;
+  private TestUa stranger;
 
   @BeforeAll
   void start() throws Exception {
     scheduler = Executors.newSingleThreadScheduledExecutor();
     caller = TestUa.start("sbc-edge", CALLER_PORT);
     callee = TestUa.start("sbc-dest", CALLEE_PORT);
+    stranger = TestUa.start("stranger", 15203);
     ProxyConfig config =
         new ProxyConfig(
             SipConfig.at(PROXY),
             List.of(new PrefixRoute("+1312555", callee.address())),
-            List.of(),
+            Calls.neighbours(caller, callee),
             null);
     proxy =
         ProxyServer.start(
@@ -72,6 +75,7 @@ class ProxyCallTest {
     proxy.close();
     caller.close();
     callee.close();
+    stranger.close();
     scheduler.shutdownNow();
   }
 
@@ -79,6 +83,29 @@ class ProxyCallTest {
   void reset() {
     caller.reset();
     callee.reset();
+    stranger.reset();
+  }
+
+  @Test
+  void onlyItsNeighboursReachTheCalleeAStrangerGets403AndLeavesNoTrace() throws Exception {
+    int dialogs = proxy.dialogs();
+    Request invite = Calls.invite(stranger, PROXY, NUMBER).build();
+    Response refused = stranger.sendAndWait(invite);
+    assertThat(refused.getStatusCode()).isEqualTo(Response.FORBIDDEN);
+
+    // Dressed up as a request in a dialog, routed through the proxy to the callee: refused too.
+    Request bye =
+        stranger
+            .endpoint
+            .request(Request.BYE, stranger.endpoint.messages().uri(NUMBER, callee.address()))
+            .header("Route", "<sip:" + PROXY + ";lr>")
+            .build();
+    ((ToHeader) bye.getHeader(ToHeader.NAME)).setTag("forged");
+    assertThat(stranger.sendAndWait(bye).getStatusCode()).isEqualTo(Response.FORBIDDEN);
+
+    assertThat(callee.methods()).isEmpty();
+    assertThat(registry.history(Messages.callId(invite))).isEmpty();
+    assertThat(proxy.dialogs()).isEqualTo(dialogs);
   }
 
   @Test

@@ -1,5 +1,10 @@
 package io.baton.proxy;
 
+import static io.baton.sip.TrustPolicy.Permission.INVITE;
+import static io.baton.sip.TrustPolicy.Permission.IN_DIALOG;
+import static io.baton.sip.TrustPolicy.Permission.OPTIONS;
+import static io.baton.sip.TrustPolicy.Permission.OTHER;
+import static io.baton.sip.TrustPolicy.Permission.REFER;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.baton.sip.HostPort;
@@ -7,6 +12,8 @@ import io.baton.sip.Messages;
 import io.baton.sip.PeerNames;
 import io.baton.sip.PrefixRoute;
 import io.baton.sip.SipConfig;
+import io.baton.sip.TrustPolicy;
+import io.baton.sip.TrustPolicy.Peer;
 import io.baton.sip.wire.MalformedCases;
 import io.baton.sip.wire.SipWire;
 import io.baton.sip.wire.WireCase;
@@ -54,7 +61,11 @@ class ProxyMalformedTest {
             new ProxyConfig(
                 SipConfig.at(PROXY),
                 List.of(new PrefixRoute("+1312555", callee.address())),
-                List.of(),
+                // The raw sockets send from ephemeral loopback ports, over UDP and TCP.
+                new TrustPolicy(
+                    List.of(
+                        new Peer("wire", "127.0.0.1", INVITE, IN_DIALOG, OPTIONS, REFER, OTHER)),
+                    null),
                 null),
             new RecordingRegistry(),
             new PeerNames(Map.of("sbc-dest", callee.address())),

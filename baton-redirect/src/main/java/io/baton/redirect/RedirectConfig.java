@@ -3,6 +3,7 @@ package io.baton.redirect;
 import io.baton.routing.Numbers;
 import io.baton.sip.HostPort;
 import io.baton.sip.SipConfig;
+import io.baton.sip.TrustPolicy;
 import java.time.Duration;
 
 /**
@@ -16,6 +17,8 @@ import java.time.Duration;
  *   reload: 10s           # optional
  *   typicalCall: 60s      # optional
  *   healthCheck: {interval: 10s, timeout: 2s, downAfter: 2}   # optional; interval 0s: off
+ *   trust:
+ *     peers: [{name: sbc-edge, address: 127.0.0.1:5060, may: [invite, options]}]
  * </pre>
  *
  * @param sip where it listens
@@ -26,6 +29,9 @@ import java.time.Duration;
  * @param typicalCall the call length routes are priced for: least-cost order counts connection fees
  *     and billing increments of a call this long ({@code 60s})
  * @param healthCheck SIP OPTIONS pings of the carriers' gateways
+ * @param trust who may ask (docs/security.md): {@code invite} gets any route, {@code invite-to-did}
+ *     only a DID's; a query saying {@code X-Baton-Origin: public} gets only a DID's too; default:
+ *     nobody
  */
 public record RedirectConfig(
     SipConfig sip,
@@ -33,7 +39,8 @@ public record RedirectConfig(
     String defaultRegion,
     Duration reload,
     Duration typicalCall,
-    HealthCheck healthCheck) {
+    HealthCheck healthCheck,
+    TrustPolicy trust) {
 
   public static final String DEFAULT_REGION = "US";
   public static final Duration DEFAULT_RELOAD = Duration.ofSeconds(10);
@@ -63,11 +70,13 @@ public record RedirectConfig(
           "redirect.typicalCall: " + typicalCall + " is not at least 1s");
     }
     healthCheck = healthCheck == null ? HealthCheck.DEFAULT : healthCheck;
+    trust = trust == null ? TrustPolicy.none() : trust;
   }
 
   /** Without health checks, the defaults otherwise (tests of one element). */
-  public RedirectConfig(SipConfig sip, HostPort coreProxy, String defaultRegion, Duration reload) {
-    this(sip, coreProxy, defaultRegion, reload, null, HealthCheck.OFF);
+  public RedirectConfig(
+      SipConfig sip, HostPort coreProxy, String defaultRegion, Duration reload, TrustPolicy trust) {
+    this(sip, coreProxy, defaultRegion, reload, null, HealthCheck.OFF, trust);
   }
 
   /**

@@ -1,14 +1,18 @@
 package io.baton.redirect;
 
+import io.baton.contract.BatonHeaders;
+import io.baton.contract.CallOrigin;
 import io.baton.registry.CallRegistry;
 import io.baton.routing.CarrierStatus;
 import io.baton.routing.LeastCostRouter;
 import io.baton.routing.Numbers;
+import io.baton.sip.Admission;
 import io.baton.sip.HostPort;
 import io.baton.sip.InboundRequest;
 import io.baton.sip.Messages;
 import io.baton.sip.SipEndpoint;
 import io.baton.sip.StackMode;
+import io.baton.sip.TrustPolicy;
 import io.baton.store.Carriers;
 import io.baton.store.Database;
 import io.baton.store.Directory;
@@ -237,7 +241,13 @@ public final class RedirectServer implements AutoCloseable {
     return status;
   }
 
+  /** checkTrust → ACK, CANCEL, in-dialog, INVITE, OPTIONS. */
   private void onRequest(InboundRequest request) {
+    // Routes name the network's inner addresses and carriers: redirect.trust says who may ask.
+    Optional<TrustPolicy.Decision> trusted = Admission.check(config.trust(), request);
+    if (trusted.isEmpty()) {
+      return;
+    }
     String method = request.method();
     if (Request.ACK.equals(method)) {
       return; // an ACK for our 3xx/4xx belongs to the INVITE transaction (RFC 3261 §17.2.1)
@@ -256,14 +266,14 @@ public final class RedirectServer implements AutoCloseable {
       return;
     }
     switch (method) {
-      case Request.INVITE -> onInvite(request);
+      case Request.INVITE -> onInvite(request, trusted.get());
       case Request.OPTIONS -> request.respond(withAllow(request.createResponse(Response.OK)));
       default -> request.respond(withAllow(request.createResponse(Response.METHOD_NOT_ALLOWED)));
     }
   }
 
-  /** normalise → lookup → redirect. */
-  private void onInvite(InboundRequest invite) {
+  /** normalise → checkOrigin → lookup → redirect. */
+  private void onInvite(InboundRequest invite, TrustPolicy.Decision trusted) {
     RoutingSnapshot routes = snapshot;
     if (routes == null) {
       unavailable(invite);
@@ -274,6 +284,9 @@ public final class RedirectServer implements AutoCloseable {
       invite.respond(Response.ADDRESS_INCOMPLETE);
       return;
     }
+    if (!checkOrigin(invite, trusted, routes, number.get())) {
+      return;
+    }
     List<String> contacts =
         routes.lookup(number.get(), config.coreProxy(), clock.instant(), status);
     if (contacts.isEmpty()) {
@@ -282,6 +295,29 @@ public final class RedirectServer implements AutoCloseable {
       return;
     }
     redirect(invite, contacts);
+  }
+
+  /**
+   * A call from outside the network (the querier may call DIDs only, or says {@code X-Baton-Origin:
+   * public}) gets a DID's routes and nothing else: least-cost routes to any other number are toll
+   * fraud's way out. The header can only narrow what the querier may have.
+   */
+  private boolean checkOrigin(
+      InboundRequest invite, TrustPolicy.Decision trusted, RoutingSnapshot routes, String number) {
+    String header = invite.header(BatonHeaders.ORIGIN);
+    Optional<CallOrigin> said =
+        header == null ? Optional.of(CallOrigin.DEFAULT) : CallOrigin.fromWire(header);
+    if (said.isEmpty()) {
+      invite.respond(Response.BAD_REQUEST, "Bad " + BatonHeaders.ORIGIN);
+      return false;
+    }
+    boolean fromOutside = trusted.didsOnly() || said.get() == CallOrigin.PUBLIC;
+    if (fromOutside && !routes.servesDid(number)) {
+      LOG.info("{}: {} from outside the network is not a DID served here", name, number);
+      invite.respond(Response.FORBIDDEN);
+      return false;
+    }
+    return true;
   }
 
   /** The Request-URI's user part (or tel number) in E.164, if it is a phone number. */

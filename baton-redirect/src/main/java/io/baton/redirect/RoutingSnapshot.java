@@ -60,6 +60,11 @@ record RoutingSnapshot(
         loadedAt);
   }
 
+  /** True if {@code e164} is a DID of the network, enabled or not. */
+  boolean servesDid(String e164) {
+    return dids.containsKey(e164);
+  }
+
   /**
    * Where a call to {@code e164} arriving at {@code now} goes, best first, as Contact URIs: a DID
    * to its redirect (by its schedule) number through {@code coreProxy} ({@code

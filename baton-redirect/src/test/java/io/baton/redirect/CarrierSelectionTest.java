@@ -11,6 +11,7 @@ import io.baton.sip.HostPort;
 import io.baton.sip.SipConfig;
 import io.baton.sip.SipEndpoint;
 import io.baton.sip.StackMode;
+import io.baton.sip.TrustPolicy;
 import io.baton.store.Database;
 import io.baton.store.DatabaseConfig;
 import io.baton.store.RateDecks;
@@ -70,7 +71,8 @@ class CarrierSelectionTest {
             "US",
             Duration.ofSeconds(7),
             null,
-            new RedirectConfig.HealthCheck(Duration.ofHours(1), Duration.ofMillis(500), 2));
+            new RedirectConfig.HealthCheck(Duration.ofHours(1), Duration.ofMillis(500), 2),
+            TrustPolicy.publicMay(TrustPolicy.Permission.INVITE));
     server = RedirectServer.start("redirect", config, db, registry, Clock.systemUTC(), scheduler);
     uac =
         SipEndpoint.start(

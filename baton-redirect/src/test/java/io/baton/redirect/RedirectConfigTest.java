@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.baton.sip.HostPort;
 import io.baton.sip.SipConfig;
+import io.baton.sip.TrustPolicy;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
@@ -14,21 +15,22 @@ class RedirectConfigTest {
 
   @Test
   void regionAndReloadHaveDefaults() {
-    RedirectConfig config = new RedirectConfig(SIP, CORE, null, null);
+    RedirectConfig config = new RedirectConfig(SIP, CORE, null, null, null);
 
     assertThat(config.defaultRegion()).isEqualTo("US");
     assertThat(config.reload()).isEqualTo(Duration.ofSeconds(10));
+    assertThat(config.trust()).isEqualTo(TrustPolicy.none());
   }
 
   @Test
   void errorsNameTheKey() {
-    assertThatThrownBy(() -> new RedirectConfig(null, CORE, null, null))
+    assertThatThrownBy(() -> new RedirectConfig(null, CORE, null, null, null))
         .hasMessage("redirect.sip: missing");
-    assertThatThrownBy(() -> new RedirectConfig(SIP, null, null, null))
+    assertThatThrownBy(() -> new RedirectConfig(SIP, null, null, null, null))
         .hasMessage("redirect.coreProxy: missing");
-    assertThatThrownBy(() -> new RedirectConfig(SIP, CORE, "XX", null))
+    assertThatThrownBy(() -> new RedirectConfig(SIP, CORE, "XX", null, null))
         .hasMessage("redirect.defaultRegion: 'XX' is not an ISO 3166 region");
-    assertThatThrownBy(() -> new RedirectConfig(SIP, CORE, "GB", Duration.ZERO))
+    assertThatThrownBy(() -> new RedirectConfig(SIP, CORE, "GB", Duration.ZERO, null))
         .hasMessage("redirect.reload: PT0S is not positive");
   }
 }

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.baton.sip.HostPort;
 import io.baton.sip.SipConfig;
+import io.baton.sip.TrustPolicy;
+import io.baton.sip.TrustPolicy.Peer;
 import io.baton.sip.wire.MalformedCases;
 import io.baton.sip.wire.SipWire;
 import io.baton.sip.wire.WireCase;
@@ -42,7 +44,10 @@ class RedirectMalformedTest {
             new SipConfig(SERVER, List.of("udp", "tcp"), 4, null),
             new HostPort("127.0.0.1", 5080),
             "US",
-            Duration.ofSeconds(7));
+            Duration.ofSeconds(7),
+            // The test's raw sockets send from ephemeral loopback ports, over UDP and TCP.
+            new TrustPolicy(
+                List.of(new Peer("wire", "127.0.0.1", TrustPolicy.Permission.values())), null));
     server = RedirectServer.start("redirect", config, db, Clock.systemUTC(), scheduler);
   }
 

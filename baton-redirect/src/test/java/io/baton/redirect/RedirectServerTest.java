@@ -3,11 +3,15 @@ package io.baton.redirect;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.baton.contract.BatonHeaders;
 import io.baton.sip.HostPort;
 import io.baton.sip.Messages;
 import io.baton.sip.SipConfig;
 import io.baton.sip.SipEndpoint;
 import io.baton.sip.StackMode;
+import io.baton.sip.TrustPolicy;
+import io.baton.sip.TrustPolicy.Peer;
+import io.baton.sip.TrustPolicy.Permission;
 import io.baton.store.CarrierSeed;
 import io.baton.store.Database;
 import io.baton.store.DatabaseConfig;
@@ -42,6 +46,20 @@ import org.junit.jupiter.api.TestInstance;
 class RedirectServerTest {
   private static final HostPort SERVER = new HostPort("127.0.0.1", 15170);
   private static final HostPort UAC = new HostPort("127.0.0.1", 15171);
+  private static final HostPort STRANGER = new HostPort("127.0.0.1", 15174);
+
+  /** The test's user agent plays SBC-edge; anyone may ask for a DID's routes, nothing else. */
+  static final TrustPolicy TRUST =
+      new TrustPolicy(
+          List.of(
+              new Peer(
+                  "sbc-edge",
+                  UAC.toString(),
+                  Permission.INVITE,
+                  Permission.OPTIONS,
+                  Permission.OTHER)),
+          new TrustPolicy.PublicAccess(List.of(Permission.INVITE_TO_DID)));
+
   private static final HostPort CORE_PROXY = new HostPort("127.0.0.1", 5080);
   private static final Duration RELOAD = Duration.ofSeconds(7);
 
@@ -76,10 +94,11 @@ class RedirectServerTest {
   private Database db;
   private RedirectServer server;
   private SipEndpoint uac;
+  private SipEndpoint stranger;
 
   static RedirectConfig config(HostPort listen) {
     return new RedirectConfig(
-        new SipConfig(listen, List.of("udp"), 4, null), CORE_PROXY, "US", RELOAD);
+        new SipConfig(listen, List.of("udp"), 4, null), CORE_PROXY, "US", RELOAD, TRUST);
   }
 
   static Database seededDatabase() {
@@ -95,19 +114,33 @@ class RedirectServerTest {
     uac =
         SipEndpoint.start(
             "uac", StackMode.USER_AGENT, new SipConfig(UAC, List.of("udp"), 4, null), r -> {});
+    stranger =
+        SipEndpoint.start(
+            "stranger",
+            StackMode.USER_AGENT,
+            new SipConfig(STRANGER, List.of("udp"), 4, null),
+            r -> {});
   }
 
   @AfterAll
   void stop() {
     uac.close();
+    stranger.close();
     server.close();
     scheduler.shutdownNow();
     db.close();
   }
 
   Response ask(String method, String user, HostPort to) throws Exception {
-    Request request = uac.request(method, uac.messages().uri(user, to)).build();
-    return uac.send(request).finalResponse().get(5, TimeUnit.SECONDS);
+    return ask(uac, method, user, to, Map.of());
+  }
+
+  static Response ask(
+      SipEndpoint from, String method, String user, HostPort to, Map<String, String> headers)
+      throws Exception {
+    var builder = from.request(method, from.messages().uri(user, to));
+    headers.forEach(builder::header);
+    return from.send(builder.build()).finalResponse().get(5, TimeUnit.SECONDS);
   }
 
   Response invite(String user) throws Exception {
@@ -271,6 +304,56 @@ class RedirectServerTest {
       assertThat(response.getStatusCode()).isEqualTo(Response.SERVICE_UNAVAILABLE);
       assertThat(Messages.headerValue(response, "Retry-After")).isEqualTo("7");
       assertThat(ask(Request.OPTIONS, null, at).getStatusCode()).isEqualTo(Response.OK);
+    } finally {
+      own.shutdownNow();
+    }
+  }
+
+  @Test
+  void aPublicOriginQueryGetsADidsRoutesAndNeverCarrierRoutes() throws Exception {
+    Map<String, String> publicOrigin = Map.of(BatonHeaders.ORIGIN, "public");
+    Response did = ask(uac, Request.INVITE, "+18005550100", SERVER, publicOrigin);
+    assertThat(did.getStatusCode()).isEqualTo(Response.MOVED_TEMPORARILY);
+    assertThat(contacts(did)).containsExactly("sip:+13125550100@127.0.0.1:5080;q=1.0");
+
+    // Toll fraud: a carrier-routed number asked for a caller from outside.
+    Response pstn = ask(uac, Request.INVITE, "+16465550111", SERVER, publicOrigin);
+    assertThat(pstn.getStatusCode()).isEqualTo(Response.FORBIDDEN);
+    assertThat(contacts(pstn)).isEmpty();
+    // The same number for the network itself (a transfer) is routed.
+    assertThat(invite("+16465550111").getStatusCode()).isEqualTo(Response.MOVED_TEMPORARILY);
+
+    assertThat(ask(uac, Request.INVITE, "+18005550100", SERVER, Map.of(BatonHeaders.ORIGIN, "x")))
+        .extracting(Response::getStatusCode)
+        .isEqualTo(Response.BAD_REQUEST);
+  }
+
+  @Test
+  void aSourceThatMayCallDidsOnlyGetsNothingElseWhateverItSays() throws Exception {
+    Map<String, String> claimsNetwork = Map.of(BatonHeaders.ORIGIN, "network");
+    Response did = ask(stranger, Request.INVITE, "+18005550102", SERVER, claimsNetwork);
+    assertThat(did.getStatusCode()).isEqualTo(Response.MOVED_TEMPORARILY);
+    assertThat(contacts(did)).containsExactly("sip:ivr@127.0.0.1:5100;q=1.0");
+
+    Response pstn = ask(stranger, Request.INVITE, "+16465550111", SERVER, claimsNetwork);
+    assertThat(pstn.getStatusCode()).isEqualTo(Response.FORBIDDEN);
+    // Its OPTIONS are not in its list either.
+    assertThat(ask(stranger, Request.OPTIONS, null, SERVER, Map.of()).getStatusCode())
+        .isEqualTo(Response.FORBIDDEN);
+  }
+
+  @Test
+  void withoutATrustConfigurationNobodyIsAnswered() throws Exception {
+    HostPort at = new HostPort("127.0.0.1", 15175);
+    ManualScheduler own = new ManualScheduler();
+    RedirectConfig closed =
+        new RedirectConfig(
+            new SipConfig(at, List.of("udp"), 4, null), CORE_PROXY, "US", RELOAD, null);
+    try (RedirectServer other =
+        RedirectServer.start("redirect-4", closed, db, Clock.systemUTC(), own)) {
+      assertThat(ask(Request.INVITE, "+18005550100", at).getStatusCode())
+          .isEqualTo(Response.FORBIDDEN);
+      assertThat(ask(Request.OPTIONS, null, at).getStatusCode()).isEqualTo(Response.FORBIDDEN);
     } finally {
       own.shutdownNow();
     }

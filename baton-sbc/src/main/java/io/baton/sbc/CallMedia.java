@@ -3,17 +3,21 @@ package io.baton.sbc;
 import io.baton.media.MediaRelay;
 import io.baton.media.RelaySession;
 import io.baton.media.RelaySide;
+import io.baton.sip.sdp.SdpOrigin;
 import io.baton.sip.sdp.SessionDescription;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.LinkedHashSet;
 import java.util.Locale;
 import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * A call's media at this SBC: anchored in the relay (the caller talks to one relay port for the
- * whole call, whichever leg it is bridged to), or passed through untouched when the SBC does not
- * anchor. Only the call's queue touches it.
+ * whole call, whichever leg it is bridged to), or passed through when the SBC does not anchor.
+ * Either way every SDP this SBC sends carries its own origin, one per dialog ({@link SdpOrigin}):
+ * nobody sees who wrote the description behind it ({@code o=callcenter ...}). Only the call's queue
+ * touches it.
  */
 final class CallMedia {
   private final String callerOffer;
@@ -21,6 +25,7 @@ final class CallMedia {
   private final RelaySession session;
   private final RelaySide callerSide;
   private final String address;
+  private final SdpOrigin callerOrigin = newOrigin();
   private String callerAnswer;
   private Integer callerCodec;
   private int sides;
@@ -38,7 +43,7 @@ final class CallMedia {
     this.callerSide = callerSide;
   }
 
-  /** SDP crosses this SBC unchanged. */
+  /** SDP crosses this SBC with only its origin changed. */
   static CallMedia passThrough(String callerOffer) {
     return new CallMedia(callerOffer, null, null, null, null);
   }
@@ -91,14 +96,15 @@ final class CallMedia {
    */
   LegMedia newLeg(boolean callerCodecOnly) throws IOException {
     if (!anchored()) {
-      return new LegMedia(null, callerOffer);
+      return new LegMedia(null, newOrigin().stamp(callerOffer));
     }
     RelaySide side = session.addSide("leg" + ++sides);
     SessionDescription offer = callerSdp;
     if (callerCodecOnly && callerCodec != null) {
       offer = offer.withPayloadTypes(callerCodecAndEvents());
     }
-    return new LegMedia(side, offer.withAudioAt(address, side.localPort()).toString());
+    return new LegMedia(
+        side, newOrigin().stamp(offer.withAudioAt(address, side.localPort()).toString()));
   }
 
   private Set<Integer> callerCodecAndEvents() {
@@ -114,17 +120,18 @@ final class CallMedia {
 
   /**
    * Follows a leg's SDP answer (183 or 2xx) and returns it as the caller must see it: pointed at
-   * the caller's relay side.
+   * the caller's relay side, with this SBC's origin for the caller's dialog (its version grows only
+   * when what the caller is told changes, RFC 3264 §8).
    *
    * @throws IllegalArgumentException if the leg's SDP is unusable
    */
   String forCaller(LegMedia leg, String legSdp) {
     if (!anchored()) {
-      return legSdp;
+      return callerOrigin.stamp(legSdp);
     }
     SessionDescription sdp = SessionDescription.parse(legSdp);
     leg.side().expectPeer(peerOf(sdp));
-    return sdp.withAudioAt(address, callerSide.localPort()).toString();
+    return callerOrigin.stamp(sdp.withAudioAt(address, callerSide.localPort()).toString());
   }
 
   /**
@@ -193,6 +200,11 @@ final class CallMedia {
     if (anchored()) {
       session.close();
     }
+  }
+
+  /** A dialog's own origin; its session id is random (RFC 8866 §5.2 leaves the choice to us). */
+  private static SdpOrigin newOrigin() {
+    return new SdpOrigin(ThreadLocalRandom.current().nextLong(1, 1L << 40));
   }
 
   private static InetSocketAddress peerOf(SessionDescription sdp) {

@@ -134,13 +134,16 @@ final class CallSession {
 
   // ---- call setup (docs "Call setup" steps 1-3, 5) -------------------------------------------
 
-  /** The caller's INVITE, step by step: record the call, anchor its media, route it, dial. */
-  void open() {
+  /**
+   * The caller's INVITE, routed to {@code destination} already (Sbc), step by step: record the
+   * call, anchor its media, dial.
+   */
+  void open(Destination destination) {
     recordCall();
     if (!anchorMedia()) {
       return;
     }
-    dial(setup, sbc.route(dialled), sbc.config().noAnswerTimeout(), this::answer);
+    dial(setup, destination, sbc.config().noAnswerTimeout(), this::answer);
   }
 
   private void recordCall() {

@@ -1,21 +1,12 @@
 package io.baton.sbc;
 
-import io.baton.contract.BatonHeaders;
+import io.baton.contract.CallOrigin;
 import io.baton.registry.LegState;
 import io.baton.sip.Messages;
 import io.baton.sip.OutboundTransaction;
-import io.baton.sip.SipEndpoint;
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BiConsumer;
-import javax.sip.Dialog;
-import javax.sip.SipException;
-import javax.sip.address.SipURI;
-import javax.sip.header.ContactHeader;
-import javax.sip.message.Request;
 import javax.sip.message.Response;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -95,67 +86,18 @@ final class Dial {
     return true;
   }
 
-  /**
-   * Docs "Call setup" step 2: an INVITE without SDP to the redirect server, whose 3xx lists the
-   * routes as Contacts, best (highest q) first.
-   */
+  /** Docs "Call setup" step 2, for a transfer or a caller routed back: any route will do. */
   private Destination askRedirect(String user) {
     Sbc sbc = call.sbc();
-    SipEndpoint endpoint = sbc.endpoint();
-    Request query =
-        endpoint
-            .request(Request.INVITE, endpoint.messages().uri(user, sbc.config().redirectServer()))
-            .from(call.callerFrom())
-            .header(BatonHeaders.CALL_ID, call.id())
-            .build();
-    OutboundTransaction tx = endpoint.send(query);
+    OutboundTransaction tx =
+        sbc.endpoint()
+            .send(
+                RedirectQuery.request(sbc, user, call.callerFrom(), call.id(), CallOrigin.NETWORK));
     Response response = await(tx);
-    int status = response.getStatusCode();
     if (givenUp != null) {
       return new Destination.Unroutable(givenUp.status(), givenUp.reason());
     }
-    if (status < 300) {
-      hangUpRedirect(tx, response);
-      return new Destination.Unroutable(502, "Redirect server answered " + status);
-    }
-    if (status >= 400) {
-      return new Destination.Unroutable(status, reasonOf(response));
-    }
-    List<Target> targets = contacts(response);
-    return targets.isEmpty()
-        ? new Destination.Unroutable(502, "Redirect without a usable Contact")
-        : new Destination.Direct(targets);
-  }
-
-  /** The SIP Contacts of a 3xx in q order, highest first; equal q keep their order. */
-  private List<Target> contacts(Response redirect) {
-    record Ranked(Target target, float q) {}
-    List<Ranked> ranked = new ArrayList<>();
-    for (Iterator<?> it = redirect.getHeaders(ContactHeader.NAME); it.hasNext(); ) {
-      ContactHeader contact = (ContactHeader) it.next();
-      if (contact.getAddress() != null && contact.getAddress().getURI() instanceof SipURI uri) {
-        float q = contact.getQValue();
-        ranked.add(new Ranked(Target.ofContact(uri, call.sbc().peers()), q < 0 ? 1.0f : q));
-      }
-    }
-    return ranked.stream()
-        .sorted(Comparator.comparingDouble((Ranked r) -> r.q()).reversed())
-        .map(Ranked::target)
-        .toList();
-  }
-
-  /** A redirect server never answers 2xx; if one did, it gets its ACK and a BYE. */
-  private void hangUpRedirect(OutboundTransaction tx, Response ok) {
-    Dialog dialog = tx.dialog();
-    if (dialog == null) {
-      return;
-    }
-    try {
-      call.sbc().endpoint().ack(dialog, ok);
-      call.sbc().endpoint().send(dialog.createRequest(Request.BYE), dialog);
-    } catch (SipException e) {
-      LOG.debug("call {}: cannot hang up the redirect server's 2xx: {}", call.id(), e.toString());
-    }
+    return RedirectQuery.destination(sbc, tx, response);
   }
 
   private DialOutcome tryInOrder(List<Target> targets) {
@@ -231,7 +173,7 @@ final class Dial {
    * locally (it has no To tag, which every real final response carries, §8.2.6.2) — its phrase
    * explains the local failure for logs, not for a sipfrag.
    */
-  private static String reasonOf(Response response) {
+  static String reasonOf(Response response) {
     if (Messages.toTag(response) != null) {
       return response.getReasonPhrase();
     }

@@ -1,11 +1,13 @@
 package io.baton.sbc;
 
 import io.baton.contract.BatonHeaders;
+import io.baton.contract.CallOrigin;
 import io.baton.media.MediaRelay;
 import io.baton.registry.Call;
 import io.baton.registry.CallRegistry;
 import io.baton.registry.Leg;
 import io.baton.routing.Numbers;
+import io.baton.sip.Admission;
 import io.baton.sip.HostPort;
 import io.baton.sip.InboundRequest;
 import io.baton.sip.LimitCounters;
@@ -15,7 +17,7 @@ import io.baton.sip.PrefixRoute;
 import io.baton.sip.SipEndpoint;
 import io.baton.sip.SipHandler;
 import io.baton.sip.StackMode;
-import io.baton.sip.TrustList;
+import io.baton.sip.TrustPolicy;
 import java.text.ParseException;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -23,12 +25,16 @@ import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.BiConsumer;
 import javax.sip.SipException;
+import javax.sip.address.Address;
+import javax.sip.header.FromHeader;
 import javax.sip.header.MaxForwardsHeader;
 import javax.sip.header.RequireHeader;
 import javax.sip.message.Request;
@@ -63,9 +69,14 @@ public final class Sbc implements AutoCloseable {
   private final PeerNames peers;
   private final Clock clock;
   private final ScheduledExecutorService scheduler;
-  private final TrustList trusted;
+  private final TrustPolicy trust;
   private final MediaRelay relay;
   private final Map<String, CallSession> bySipCallId = new ConcurrentHashMap<>();
+
+  /** Callers' INVITEs being routed, by Call-ID: no call exists for them yet. */
+  private final Map<String, InboundRequest> routing = new ConcurrentHashMap<>();
+
+  private final Object setupLock = new Object();
   private final Set<CallSession> calls = ConcurrentHashMap.newKeySet();
   private volatile SipEndpoint endpoint;
 
@@ -84,7 +95,7 @@ public final class Sbc implements AutoCloseable {
     this.peers = peers;
     this.clock = clock;
     this.scheduler = scheduler;
-    this.trusted = config.trustList();
+    this.trust = config.trust();
     this.relay = relay;
   }
 
@@ -110,7 +121,12 @@ public final class Sbc implements AutoCloseable {
     try {
       sbc.endpoint =
           SipEndpoint.start(
-              name, StackMode.B2BUA, config.sip().trusting(config.trusted()), sbc.new Handler());
+              name,
+              StackMode.B2BUA,
+              config.sip().trusting(config.trust().peerAddresses()),
+              sbc.new Handler());
+      // Nothing internal reaches a caller or carrier in a response (docs/security.md).
+      sbc.endpoint.hideTopologyFrom(r -> sbc.trust.peerOf(r.sender()).isEmpty());
     } catch (SipException e) {
       if (relay != null) {
         relay.close();
@@ -149,7 +165,10 @@ public final class Sbc implements AutoCloseable {
     return config.sip().listen();
   }
 
-  /** Handles what arrives; runs on stack threads, so it only looks up and hands over. */
+  /**
+   * Handles what arrives: checkTrust ({@code trust}), then by method. Runs on stack threads, so it
+   * only looks up and hands over.
+   */
   private final class Handler implements SipHandler {
     @Override
     public void onRequest(InboundRequest request) {
@@ -157,12 +176,16 @@ public final class Sbc implements AutoCloseable {
         request.respond(Response.SERVICE_UNAVAILABLE, "Starting");
         return;
       }
+      Optional<TrustPolicy.Decision> trusted = Admission.check(trust, request);
+      if (trusted.isEmpty()) {
+        return;
+      }
       switch (request.method()) {
         case Request.INVITE -> {
           if (request.inDialog()) {
             inCall(request, CallSession::onReinvite);
           } else {
-            onInvite(request);
+            onInvite(request, trusted.get());
           }
         }
         case Request.UPDATE -> inCall(request, CallSession::onReinvite);
@@ -177,17 +200,31 @@ public final class Sbc implements AutoCloseable {
     }
   }
 
-  /** A new call: checkRequest → checkTrust → allocate, then (on the call's queue) open. */
-  private void onInvite(InboundRequest invite) {
+  /**
+   * A new call: checkRequest → routeCaller → allocate, then (on the call's queue) open. Where it
+   * goes is decided before anything is recorded or anchored: a call refused there leaves nothing
+   * behind.
+   */
+  private void onInvite(InboundRequest invite, TrustPolicy.Decision trusted) {
     invite.respond(Response.TRYING);
     if (!checkRequest(invite)) {
       return;
     }
-    String believedCallId = checkTrust(invite);
-    CallSession call = allocate(invite, believedCallId);
-    if (call != null) {
-      call.run(call::open);
+    String sipCallId = Messages.callId(invite.request());
+    if (bySipCallId.containsKey(sipCallId) || routing.putIfAbsent(sipCallId, invite) != null) {
+      // A second INVITE transaction for a dialog this SBC already holds: a loop or a merge.
+      invite.respond(Response.LOOP_DETECTED);
+      return;
     }
+    String believedCallId = believedCallId(invite, trusted);
+    String id = believedCallId != null ? believedCallId : newId("c-");
+    routeCaller(invite, id, trusted)
+        .exceptionally(
+            e -> {
+              LOG.warn("{}: routing call {} failed: {}", name, id, e.toString());
+              return new Destination.Unroutable(Response.SERVER_INTERNAL_ERROR, "Routing failed");
+            })
+        .thenAccept(destination -> allocate(invite, id, believedCallId == null, destination));
   }
 
   /** Requests this SBC cannot take get their 4xx here, before any state exists. */
@@ -237,28 +274,54 @@ public final class Sbc implements AutoCloseable {
   }
 
   /**
-   * The call id a trusted peer (the proxy, SBC-edge) passed on; null when this SBC must mint one.
-   * SBC-edge always mints: callers are never believed.
+   * The call id a peer (the proxy, SBC-edge) passed on; null when this SBC must mint one. SBC-edge
+   * always mints: callers are never believed.
    */
-  private String checkTrust(InboundRequest invite) {
-    if (config.role() == Role.EDGE || !trusted.trusts(invite.source())) {
+  private String believedCallId(InboundRequest invite, TrustPolicy.Decision trusted) {
+    if (config.role() == Role.EDGE || !trusted.fromPeer()) {
       return null;
     }
     String id = invite.header(BatonHeaders.CALL_ID);
     return id == null || id.isBlank() ? null : id;
   }
 
-  private CallSession allocate(InboundRequest invite, String believedCallId) {
-    String sipCallId = Messages.callId(invite.request());
-    String id = believedCallId != null ? believedCallId : newId("c-");
-    CallSession call = new CallSession(this, id, believedCallId == null, invite);
-    if (bySipCallId.putIfAbsent(sipCallId, call) != null) {
-      // A second INVITE transaction for a dialog this SBC already holds: a loop or a merge.
-      invite.respond(Response.LOOP_DETECTED);
-      return null;
+  /**
+   * Where the caller's INVITE goes: SBC-edge asks the redirect server (for a source that may call
+   * DIDs only, saying {@code X-Baton-Origin: public}); SBC-dest and SBC-carrier take their static
+   * routes. Never blocks.
+   */
+  private CompletableFuture<Destination> routeCaller(
+      InboundRequest invite, String id, TrustPolicy.Decision trusted) {
+    Destination destination = route(Messages.userOf(invite.request().getRequestURI()));
+    if (destination instanceof Destination.ViaRedirect redirect) {
+      Address from =
+          (Address) ((FromHeader) invite.request().getHeader(FromHeader.NAME)).getAddress().clone();
+      CallOrigin origin = trusted.didsOnly() ? CallOrigin.PUBLIC : CallOrigin.NETWORK;
+      return RedirectQuery.ask(this, redirect.user(), from, id, origin);
     }
-    calls.add(call);
-    return call;
+    return CompletableFuture.completedFuture(destination);
+  }
+
+  /**
+   * The routed caller becomes a call, unless it cancelled meanwhile (answered 487 already) or has
+   * nowhere to go (answered here; nothing was recorded).
+   */
+  private void allocate(InboundRequest invite, String id, boolean minted, Destination destination) {
+    String sipCallId = Messages.callId(invite.request());
+    CallSession call;
+    synchronized (setupLock) {
+      if (routing.remove(sipCallId) == null) {
+        return;
+      }
+      if (destination instanceof Destination.Unroutable nowhere) {
+        invite.respond(nowhere.status(), nowhere.reason());
+        return;
+      }
+      call = new CallSession(this, id, minted, invite);
+      bySipCallId.put(sipCallId, call);
+      calls.add(call);
+    }
+    call.run(() -> call.open(destination));
   }
 
   /**
@@ -308,18 +371,24 @@ public final class Sbc implements AutoCloseable {
 
   private void onCancel(InboundRequest cancel) {
     cancel.respond(Response.OK);
+    synchronized (setupLock) {
+      InboundRequest routed = routing.remove(Messages.callId(cancel.request()));
+      if (routed != null) {
+        routed.respond(Response.REQUEST_TERMINATED); // RFC 3261 §9.2, before any call existed
+        return;
+      }
+    }
     CallSession call = bySipCallId.get(Messages.callId(cancel.request()));
     if (call != null && call.callerSipCallId().equals(Messages.callId(cancel.request()))) {
       call.run(call::onCallerCancel);
     }
   }
 
-  /** A REFER: checkTrust → findCall, then (on the call's queue) the transfer. */
+  /**
+   * A REFER (its sender may move calls: checkTrust): findCall, then (on the call's queue) the
+   * transfer.
+   */
   private void onRefer(InboundRequest refer) {
-    if (!trusted.trusts(refer.source())) {
-      refer.respond(Response.FORBIDDEN, "Untrusted source");
-      return;
-    }
     if (config.role() != Role.EDGE) {
       refer.respond(Response.FORBIDDEN, "Transfers run at SBC-edge");
       return;
@@ -391,9 +460,9 @@ public final class Sbc implements AutoCloseable {
     return scheduler;
   }
 
-  /** True if {@code X-Baton-*} headers may go to this next hop. */
+  /** True if {@code X-Baton-*} headers may go to this next hop: it is one of this SBC's peers. */
   boolean trusts(HostPort nextHop) {
-    return trusted.trusts(nextHop);
+    return trust.peerAt(nextHop).isPresent();
   }
 
   /** Where out-of-band requests about this SBC's legs go. */

@@ -5,7 +5,7 @@ import io.baton.sip.CallLifetime;
 import io.baton.sip.HostPort;
 import io.baton.sip.PrefixRoute;
 import io.baton.sip.SipConfig;
-import io.baton.sip.TrustList;
+import io.baton.sip.TrustPolicy;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -18,8 +18,8 @@ import java.util.Objects;
  * @param sip where it listens
  * @param redirectServer where SBC-edge asks for routes (edge only)
  * @param routes prefix → next hop (dest and carrier)
- * @param trusted sources ({@code host} or {@code host:port}) whose REFERs and {@code X-Baton-*}
- *     headers are believed, and next hops that receive {@code X-Baton-*} headers
+ * @param trust who may send what (docs/security.md): its peers, whose {@code X-Baton-*} headers are
+ *     believed and which receive them as next hops, and what anyone else may send; default: nobody
  * @param media RTP anchoring (required for edge)
  * @param noAnswerTimeout how long a caller waits for an answer before 408 (default 120s)
  * @param transfer transfer timeouts (edge)
@@ -33,7 +33,7 @@ public record SbcConfig(
     SipConfig sip,
     HostPort redirectServer,
     List<PrefixRoute> routes,
-    List<String> trusted,
+    TrustPolicy trust,
     MediaConfig media,
     Duration noAnswerTimeout,
     TransferConfig transfer,
@@ -51,14 +51,7 @@ public record SbcConfig(
     for (int i = 0; i < routes.size(); i++) {
       Objects.requireNonNull(routes.get(i), "routes[" + i + "]: empty route");
     }
-    trusted = trusted == null ? List.of() : List.copyOf(trusted);
-    for (int i = 0; i < trusted.size(); i++) {
-      try {
-        TrustList.of(List.of(trusted.get(i)));
-      } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException("trusted[" + i + "]: " + e.getMessage(), e);
-      }
-    }
+    trust = trust == null ? TrustPolicy.none() : trust;
     media = media == null ? MediaConfig.passThrough() : media;
     noAnswerTimeout = noAnswerTimeout == null ? Duration.ofSeconds(120) : noAnswerTimeout;
     if (noAnswerTimeout.isNegative() || noAnswerTimeout.isZero()) {
@@ -90,13 +83,9 @@ public record SbcConfig(
           throw new IllegalArgumentException(
               "routes: required for role " + role.wire() + " (prefix → next hop)");
         }
+        trust.requireNoDidCheck("trust");
       }
     }
-  }
-
-  /** The trust list built from {@link #trusted}. */
-  public TrustList trustList() {
-    return TrustList.of(trusted);
   }
 
   /** Dialled numbers without a country code read in the US; default call lifetimes. */
@@ -105,11 +94,11 @@ public record SbcConfig(
       SipConfig sip,
       HostPort redirectServer,
       List<PrefixRoute> routes,
-      List<String> trusted,
+      TrustPolicy trust,
       MediaConfig media,
       Duration noAnswerTimeout,
       TransferConfig transfer) {
-    this(role, sip, redirectServer, routes, trusted, media, noAnswerTimeout, transfer, null, null);
+    this(role, sip, redirectServer, routes, trust, media, noAnswerTimeout, transfer, null, null);
   }
 
   /** The same SBC with other call lifetimes. */
@@ -119,7 +108,7 @@ public record SbcConfig(
         sip,
         redirectServer,
         routes,
-        trusted,
+        trust,
         media,
         noAnswerTimeout,
         transfer,

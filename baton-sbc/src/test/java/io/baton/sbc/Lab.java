@@ -1,11 +1,18 @@
 package io.baton.sbc;
 
+import static io.baton.sip.TrustPolicy.Permission.INVITE_TO_DID;
+import static io.baton.sip.TrustPolicy.Permission.IN_DIALOG;
+import static io.baton.sip.TrustPolicy.Permission.OPTIONS;
+import static io.baton.sip.TrustPolicy.Permission.REFER;
+
 import io.baton.media.PortPool;
 import io.baton.registry.Call;
 import io.baton.registry.InMemoryCallRegistry;
 import io.baton.registry.Leg;
 import io.baton.sip.HostPort;
 import io.baton.sip.PeerNames;
+import io.baton.sip.TrustPolicy;
+import io.baton.sip.TrustPolicy.Peer;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -33,6 +40,21 @@ final class Lab implements AutoCloseable {
     String[] range = phoneRtpPorts.split("-");
     this.phoneRtp =
         new PortPool("127.0.0.1", Integer.parseInt(range[0]), Integer.parseInt(range[1]));
+  }
+
+  /**
+   * SBC-edge's policy in these tests: callers may call (the test redirect server knows which
+   * numbers are DIDs) and talk in their calls; {@code peers} (the phones playing the proxy) may
+   * also REFER and see {@code X-Baton-*} headers.
+   */
+  static TrustPolicy edgeTrust(TestPhone... peers) {
+    TrustPolicy policy = TrustPolicy.publicMay(OPTIONS, INVITE_TO_DID, IN_DIALOG);
+    for (TestPhone peer : peers) {
+      policy =
+          policy.withPeer(
+              new Peer(peer.address().toString(), peer.address().toString(), REFER, IN_DIALOG));
+    }
+    return policy;
   }
 
   static HostPort at(int port) {

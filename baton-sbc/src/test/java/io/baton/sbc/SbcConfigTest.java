@@ -15,6 +15,9 @@ import io.baton.contract.RedirectInfo;
 import io.baton.sip.HostPort;
 import io.baton.sip.PrefixRoute;
 import io.baton.sip.SipConfig;
+import io.baton.sip.TrustPolicy;
+import io.baton.sip.TrustPolicy.Peer;
+import io.baton.sip.TrustPolicy.Permission;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
@@ -33,19 +36,28 @@ class SbcConfigTest {
           role: edge
           sip: {listen: 127.0.0.1:5060, threads: 16}
           redirectServer: 127.0.0.1:5070
-          trusted: [127.0.0.1:5080, 127.0.0.1:5120]
+          trust:
+            peers:
+              - {name: proxy, address: 127.0.0.1:5080, may: [refer, in-dialog, options]}
+              - {name: sbc-carrier, address: 127.0.0.1:5120, may: [in-dialog, options]}
+            public: {may: [options, invite-to-did, in-dialog]}
           media: {anchor: true, address: 127.0.0.1, ports: 20000-29999}
           transfer: {callerId: did, redirectInfo: history-info}
         sbc-dest:
           role: dest
           sip: {listen: 127.0.0.1:5090, threads: 16}
           routes: [{prefix: "", to: 127.0.0.1:5100}]
-          trusted: [127.0.0.1:5080, 127.0.0.1:5100]
+          trust:
+            peers:
+              - {name: proxy, address: 127.0.0.1:5080, may: [invite, in-dialog, options]}
+              - {name: callcenter, address: 127.0.0.1:5100, tls: {identity: cc.example}, may: [in-dialog]}
         sbc-carrier:
           role: carrier
           sip: {listen: 127.0.0.1:5120, threads: 16}
           routes: [{prefix: "+1646", to: 127.0.0.1:5130}]
-          trusted: [127.0.0.1:5060]
+          trust:
+            peers: [{name: sbc-edge, address: 127.0.0.1:5060, may: [invite, in-dialog, options]}]
+            public: {may: [in-dialog]}
           noAnswerTimeout: 90s
           transfer: {defaultTimeout: 20s}
       """;
@@ -94,14 +106,19 @@ class SbcConfigTest {
                 Duration.ofSeconds(300),
                 CallerId.DID,
                 RedirectInfo.HISTORY_INFO));
-    assertThat(edge.trustList().trusts(HostPort.parse("127.0.0.1:5080"))).isTrue();
-    assertThat(edge.trustList().trusts(HostPort.parse("127.0.0.1:5110"))).isFalse();
+    assertThat(edge.trust().peerAt(HostPort.parse("127.0.0.1:5080")).map(Peer::name))
+        .contains("proxy");
+    assertThat(edge.trust().peerAt(HostPort.parse("127.0.0.1:5110"))).isEmpty();
+    assertThat(edge.trust().publicAccess().may())
+        .containsExactly(Permission.OPTIONS, Permission.INVITE_TO_DID, Permission.IN_DIALOG);
 
     SbcConfig dest = sbcs.get("sbc-dest");
     assertThat(dest.role()).isEqualTo(Role.DEST);
     assertThat(dest.routes())
         .containsExactly(new PrefixRoute("", HostPort.parse("127.0.0.1:5100")));
     assertThat(dest.media().anchor()).isFalse();
+    assertThat(dest.trust().peers().get(1).tls()).isEqualTo(new TrustPolicy.Tls("cc.example"));
+    assertThat(dest.trust().publicAccess().may()).isEmpty();
 
     SbcConfig carrier = sbcs.get("sbc-carrier");
     assertThat(carrier.role()).isEqualTo(Role.CARRIER);
@@ -118,6 +135,19 @@ class SbcConfigTest {
     assertThatThrownBy(() -> bind(LAB.replace("redirectInfo: history-info", "redirectInfo: pai")))
         .hasMessageContaining(
             "transfer.redirectInfo: 'pai' is not none, diversion or history-info");
+  }
+
+  @Test
+  void badTrustEntriesNameTheirKey() {
+    assertThatThrownBy(
+            () -> bind(LAB.replace("may: [invite, in-dialog, options]}]", "may: [call]}]")))
+        .hasMessageContaining(
+            "'call' is not invite, invite-to-did, refer, options, in-dialog or other");
+    assertThatThrownBy(
+            () -> bind(LAB.replace("address: 127.0.0.1:5060, may", "address: nowhere!, may")))
+        .hasMessageContaining("'nowhere!' is not host or host:port");
+    assertThatThrownBy(() -> bind(LAB.replace("may: [in-dialog]}\n", "may: [invite-to-did]}\n")))
+        .hasMessageContaining("trust.peers[1].may: invite-to-did needs the DIDs");
   }
 
   @Test
@@ -166,11 +196,11 @@ class SbcConfigTest {
                     SIP,
                     null,
                     List.of(new PrefixRoute("", HostPort.parse("127.0.0.1:5100"))),
-                    List.of("127.0.0.1:5080", "not an address:x"),
+                    TrustPolicy.publicMay(TrustPolicy.Permission.INVITE_TO_DID),
                     null,
                     null,
                     null))
-        .hasMessageStartingWith("trusted[1]:");
+        .hasMessageStartingWith("trust.public.may: invite-to-did needs the DIDs");
     assertThatThrownBy(
             () ->
                 new SbcConfig(

@@ -1,6 +1,9 @@
 package io.baton.sbc;
 
 import static io.baton.sbc.Lab.at;
+import static io.baton.sip.TrustPolicy.Permission.INVITE;
+import static io.baton.sip.TrustPolicy.Permission.IN_DIALOG;
+import static io.baton.sip.TrustPolicy.Permission.OPTIONS;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -12,6 +15,8 @@ import io.baton.sip.HostPort;
 import io.baton.sip.Messages;
 import io.baton.sip.PrefixRoute;
 import io.baton.sip.SipConfig;
+import io.baton.sip.TrustPolicy;
+import io.baton.sip.TrustPolicy.Peer;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -51,7 +56,11 @@ class SbcDestTest {
             List.of(
                 new PrefixRoute("+1312", callcenter.address()),
                 new PrefixRoute("+1646", stranger.address())),
-            List.of(proxy.address().toString(), callcenter.address().toString()),
+            new TrustPolicy(
+                List.of(
+                    new Peer("proxy", proxy.address().toString(), INVITE, IN_DIALOG, OPTIONS),
+                    new Peer("callcenter", callcenter.address().toString(), IN_DIALOG, OPTIONS)),
+                new TrustPolicy.PublicAccess(List.of(IN_DIALOG))),
             null,
             null,
             null);
@@ -82,19 +91,27 @@ class SbcDestTest {
   }
 
   @Test
-  void aTrustedPeersCallIdIsPassedOnAndSdpCrossesUntouched() throws Exception {
+  void aPeersCallIdIsPassedOnAndSdpCrossesWithOnlyItsOriginChanged() throws Exception {
     TestPhone.PhoneCall call = dial(proxy, "+13125550100", Map.of(BatonHeaders.CALL_ID, CALL_ID));
     assertThat(call.finalResponse.getStatusCode()).isEqualTo(200);
     TestPhone.PhoneCall answered = callcenter.calls().get(0);
 
     assertThat(answered.invite.header(BatonHeaders.CALL_ID)).isEqualTo(CALL_ID);
-    assertThat(answered.offer).isEqualTo(call.offer);
-    assertThat(call.answer).isEqualTo(answered.answer);
+    // SDP crosses untouched but for the origin: SBC-dest's own on each side (RFC 8866 §5.2).
+    assertThat(withoutOrigin(answered.offer)).isEqualTo(withoutOrigin(call.offer));
+    assertThat(withoutOrigin(call.answer)).isEqualTo(withoutOrigin(answered.answer));
+    assertThat(originOf(answered.offer)).startsWith("o=- ").isNotEqualTo(originOf(call.offer));
+    assertThat(originOf(call.answer)).startsWith("o=- ").isNotEqualTo(originOf(answered.answer));
     assertThat(dest.relay()).isNull();
 
     Call registered = lab.registry.find(CALL_ID).orElseThrow();
-    assertThat(registered.legs()).hasSize(1); // SBC-dest publishes only the leg it opened
-    Leg leg3 = registered.legs().get(0);
+    // SBC-dest publishes only the legs it opens (other tests' calls share this call id).
+    assertThat(registered.legs()).allMatch(l -> l.element().equals("sbc-dest"));
+    Leg leg3 =
+        registered.legs().stream()
+            .filter(l -> l.sipCallId().equals(answered.sipCallId))
+            .findFirst()
+            .orElseThrow();
     assertThat(leg3.element()).isEqualTo("sbc-dest");
     assertThat(leg3.peer()).isEqualTo("callcenter");
     assertThat(leg3.sipCallId()).isEqualTo(answered.sipCallId);
@@ -103,6 +120,14 @@ class SbcDestTest {
     await().atMost(Duration.ofSeconds(5)).until(() -> !callcenter.received(Request.ACK).isEmpty());
     hangUp(call, answered);
     assertThat(lab.leg(answered.sipCallId).state()).isEqualTo(LegState.RELEASED);
+  }
+
+  private static String originOf(String sdp) {
+    return sdp.lines().filter(l -> l.startsWith("o=")).findFirst().orElseThrow();
+  }
+
+  private static String withoutOrigin(String sdp) {
+    return String.join("\n", sdp.lines().filter(l -> !l.startsWith("o=")).toList());
   }
 
   @Test
@@ -128,16 +153,16 @@ class SbcDestTest {
   }
 
   @Test
-  void anUntrustedCallerCannotChooseTheCallId() throws Exception {
+  void aCallFromAnythingButTheProxyIsForbiddenAndLeavesNothingBehind() throws Exception {
     TestPhone.PhoneCall call =
         dial(stranger, "+13125550100", Map.of(BatonHeaders.CALL_ID, "c-0000000000000bad"));
-    assertThat(call.finalResponse.getStatusCode()).isEqualTo(200);
-    TestPhone.PhoneCall answered = callcenter.calls().get(0);
+    assertThat(call.finalResponse.getStatusCode()).isEqualTo(403);
+    assertThat(call.finalResponse.getReasonPhrase()).isEqualTo("Forbidden");
 
-    String passedOn = answered.invite.header(BatonHeaders.CALL_ID);
-    assertThat(passedOn).matches("c-[0-9a-f]{16}").isNotEqualTo("c-0000000000000bad");
-    assertThat(lab.registry.find(passedOn)).isPresent();
-    hangUp(call, answered);
+    assertThat(callcenter.received(Request.INVITE)).isEmpty();
+    assertThat(lab.registry.find("c-0000000000000bad")).isEmpty();
+    assertThat(lab.registry.findBySipCallId(call.sipCallId)).isEmpty();
+    assertThat(dest.activeCalls()).isZero();
   }
 
   @Test

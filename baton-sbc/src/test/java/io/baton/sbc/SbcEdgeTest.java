@@ -61,7 +61,7 @@ class SbcEdgeTest {
         SipConfig.at(listen),
         REDIRECT,
         null,
-        List.of(agent.address().toString()),
+        Lab.edgeTrust(agent),
         new MediaConfig(true, "127.0.0.1", ports),
         noAnswer,
         null);
@@ -227,6 +227,8 @@ class SbcEdgeTest {
     TestPhone.PhoneCall call = dialEdge(Map.of());
     awaitStatus(call, 404);
     awaitAllReleased(edge);
+    // Routing comes first: a call with nowhere to go was never recorded.
+    assertThat(lab.registry.findBySipCallId(call.sipCallId)).isEmpty();
   }
 
   @Test

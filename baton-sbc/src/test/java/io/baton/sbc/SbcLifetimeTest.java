@@ -59,7 +59,7 @@ class SbcLifetimeTest {
                 SipConfig.at(EDGE),
                 REDIRECT,
                 null,
-                List.of(agent.address().toString()),
+                Lab.edgeTrust(agent),
                 new MediaConfig(true, "127.0.0.1", "43800-43899"),
                 NO_ANSWER,
                 null)

@@ -70,7 +70,7 @@ class SbcTransferOutcomesTest {
             SipConfig.at(EDGE),
             at(15381),
             null,
-            List.of(agent.address().toString()),
+            Lab.edgeTrust(agent),
             new MediaConfig(true, "127.0.0.1", "42900-42999"),
             null,
             new TransferConfig(null, null, CallerId.KEEP, RedirectInfo.HISTORY_INFO));

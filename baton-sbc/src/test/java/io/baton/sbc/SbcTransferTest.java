@@ -2,8 +2,10 @@ package io.baton.sbc;
 
 import static io.baton.sbc.Lab.at;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
 
+import io.baton.contract.BatonHeaders;
 import io.baton.registry.Leg;
 import io.baton.registry.LegState;
 import io.baton.sip.HostPort;
@@ -61,7 +63,7 @@ class SbcTransferTest {
             SipConfig.at(EDGE),
             at(15321),
             null,
-            List.of(agent.address().toString()),
+            Lab.edgeTrust(agent),
             new MediaConfig(true, "127.0.0.1", "42500-42599"),
             null,
             null);
@@ -79,6 +81,7 @@ class SbcTransferTest {
   void reset() {
     List.of(caller, agent, target, failing, stranger).forEach(TestPhone::reset);
     await().atMost(Duration.ofSeconds(5)).until(() -> edge.activeCalls() == 0);
+    redirect.received.clear();
     redirect.route(DID, agent.uri("+13125550100").toString());
     redirect.route(
         SALES, failing.uri(SALES) + ";carrier=pricey", target.uri(SALES) + ";carrier=cheapnet");
@@ -167,6 +170,12 @@ class SbcTransferTest {
     assertThat(offered.payloadTypes()).containsExactly(0, 101);
     assertThat(Messages.batonHeaderNames(newLeg.invite.request())).isEmpty();
     assertThat(failing.received(Request.INVITE)).hasSize(1);
+    // The caller's own call was routed to DIDs only; a transfer goes anywhere (least cost).
+    assertThat(redirect.received)
+        .extracting(
+            q -> Messages.userOf(q.getRequestURI()),
+            q -> Messages.headerValue(q, BatonHeaders.ORIGIN))
+        .containsExactly(tuple(DID, "public"), tuple(SALES, null));
 
     // Caller ↔ new target both ways, on the caller's unchanged relay port; leg 1 is released.
     awaitMedia(call.caller(), newLeg);

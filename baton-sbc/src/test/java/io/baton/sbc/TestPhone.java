@@ -36,11 +36,26 @@ final class TestPhone implements SipHandler, AutoCloseable {
 
   /**
    * How this phone answers the next INVITEs: provisional statuses, then after {@code delayMillis} a
-   * final status (0: never); a CANCEL ends the INVITE with 487 unless {@code ignoresCancel}.
+   * final status (0: never); a CANCEL ends the INVITE with 487 unless {@code ignoresCancel}. Every
+   * response says {@code reason}, or its status's standard phrase when null.
    */
-  record Answer(List<Integer> provisional, int status, long delayMillis, boolean ignoresCancel) {
+  record Answer(
+      List<Integer> provisional,
+      int status,
+      long delayMillis,
+      boolean ignoresCancel,
+      String reason) {
+    Answer(List<Integer> provisional, int status, long delayMillis, boolean ignoresCancel) {
+      this(provisional, status, delayMillis, ignoresCancel, null);
+    }
+
     static Answer ok() {
       return new Answer(List.of(180), 200, 0, false);
+    }
+
+    /** As {@code this}, every response with {@code reason} as its phrase. */
+    Answer saying(String reason) {
+      return new Answer(provisional, status, delayMillis, ignoresCancel, reason);
     }
 
     /** Rings, then answers {@code afterMillis} later (so the ringing is seen first). */
@@ -71,6 +86,7 @@ final class TestPhone implements SipHandler, AutoCloseable {
     final RtpStream rtp;
     final String offer;
     final List<Integer> provisional = new CopyOnWriteArrayList<>();
+    final List<String> provisionalPhrases = new CopyOnWriteArrayList<>();
     final List<Request> notifies = new CopyOnWriteArrayList<>();
     volatile InboundRequest invite;
     volatile OutboundTransaction outgoing;
@@ -281,7 +297,11 @@ final class TestPhone implements SipHandler, AutoCloseable {
     calls.put(call.sipCallId, call);
     ordered.add(call);
     call.outgoing = endpoint.send(invite);
-    call.outgoing.onProvisional(r -> call.provisional.add(r.getStatusCode()));
+    call.outgoing.onProvisional(
+        r -> {
+          call.provisionalPhrases.add(r.getStatusCode() + " " + r.getReasonPhrase());
+          call.provisional.add(r.getStatusCode());
+        });
     call.outgoing
         .finalResponse()
         .thenAccept(
@@ -358,7 +378,7 @@ final class TestPhone implements SipHandler, AutoCloseable {
     calls.put(call.sipCallId, call);
     ordered.add(call);
     for (int status : how.provisional()) {
-      invite.respond(status);
+      respond(invite, status, how);
     }
     if (how.delayMillis() > 0) {
       scheduler.schedule(() -> finish(call, how), how.delayMillis(), TimeUnit.MILLISECONDS);
@@ -382,11 +402,27 @@ final class TestPhone implements SipHandler, AutoCloseable {
       }
       call.answer =
           SessionDescription.audio("phone", "127.0.0.1", rtp.localPort(), codecs).toString();
-      invite.respond(withSdp(invite.createResponse(200), call.answer));
+      Response ok = withSdp(invite.createResponse(200), call.answer);
+      if (how.reason() != null) {
+        try {
+          ok.setReasonPhrase(how.reason());
+        } catch (java.text.ParseException e) {
+          throw new IllegalStateException(e);
+        }
+      }
+      invite.respond(ok);
       call.dialog = invite.dialog();
       sendRtpTo(call, remote);
     } else if (how.status() > 0) {
-      invite.respond(how.status());
+      respond(invite, how.status(), how);
+    }
+  }
+
+  private static void respond(InboundRequest invite, int status, Answer how) {
+    if (how.reason() == null) {
+      invite.respond(status);
+    } else {
+      invite.respond(status, how.reason());
     }
   }
 

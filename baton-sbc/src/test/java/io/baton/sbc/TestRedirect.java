@@ -7,6 +7,7 @@ import io.baton.sip.SipConfig;
 import io.baton.sip.SipEndpoint;
 import io.baton.sip.SipHandler;
 import io.baton.sip.StackMode;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -24,6 +25,7 @@ final class TestRedirect implements SipHandler, AutoCloseable {
   private final Map<String, List<String>> contacts = new ConcurrentHashMap<>();
   private final Map<String, Integer> refusals = new ConcurrentHashMap<>();
   final List<Request> received = new CopyOnWriteArrayList<>();
+  private volatile Duration delay = Duration.ZERO;
 
   TestRedirect(HostPort at) throws Exception {
     this.endpoint = SipEndpoint.start("redirect", StackMode.USER_AGENT, SipConfig.at(at), this);
@@ -33,6 +35,11 @@ final class TestRedirect implements SipHandler, AutoCloseable {
   void route(String user, String... uris) {
     refusals.remove(user);
     contacts.put(user, List.of(uris));
+  }
+
+  /** Answers every query this much later (a slow database, a long way off). */
+  void delay(Duration delay) {
+    this.delay = delay;
   }
 
   void refuse(String user, int status) {
@@ -49,6 +56,24 @@ final class TestRedirect implements SipHandler, AutoCloseable {
       return;
     }
     received.add(request.request());
+    if (!delay.isZero()) {
+      Duration wait = delay;
+      Thread.ofVirtual()
+          .start(
+              () -> {
+                try {
+                  Thread.sleep(wait);
+                } catch (InterruptedException e) {
+                  Thread.currentThread().interrupt();
+                }
+                answer(request);
+              });
+      return;
+    }
+    answer(request);
+  }
+
+  private void answer(InboundRequest request) {
     String user = Messages.userOf(request.request().getRequestURI());
     if (refusals.containsKey(user)) {
       request.respond(refusals.get(user));

@@ -1,6 +1,8 @@
 package io.baton.sip;
 
 import gov.nist.javax.sip.ServerTransactionExt;
+import gov.nist.javax.sip.message.SIPRequest;
+import gov.nist.javax.sip.stack.MessageChannel;
 import java.net.InetSocketAddress;
 import java.text.ParseException;
 import java.util.Set;
@@ -79,6 +81,18 @@ public final class InboundRequest {
     return source;
   }
 
+  /**
+   * Who sent it, for the element's {@link TrustPolicy}: the packet's source and the transport it
+   * really arrived on (the receiving channel's, not the Via's claim).
+   */
+  public TrustPolicy.Source sender() {
+    String over =
+        request instanceof SIPRequest sip && sip.getMessageChannel() instanceof MessageChannel ch
+            ? ch.getTransport()
+            : transport();
+    return new TrustPolicy.Source(source, over, null);
+  }
+
   /** The transport it arrived on: {@code udp} or {@code tcp}. */
   public String transport() {
     ViaHeader via = (ViaHeader) request.getHeader(ViaHeader.NAME);
@@ -153,11 +167,17 @@ public final class InboundRequest {
     return respond(response);
   }
 
-  /** Sends a response; false (and logged) if the transaction is already gone. */
+  /**
+   * Sends a response; false (and logged) if the transaction is already gone. One to a sender
+   * outside the network is scrubbed first ({@link SipEndpoint#hideTopologyFrom}).
+   */
   public boolean respond(Response response) {
     if (transaction == null) {
       LOG.debug("{}: no transaction to answer {}", endpoint.name(), method());
       return false;
+    }
+    if (endpoint.outsider(this)) {
+      TopologyHiding.scrub(response);
     }
     try {
       transaction.sendResponse(response);

@@ -11,6 +11,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
+import java.util.function.Predicate;
 import javax.sip.ClientTransaction;
 import javax.sip.Dialog;
 import javax.sip.DialogTerminatedEvent;
@@ -60,6 +61,7 @@ public final class SipEndpoint implements AutoCloseable {
   private final SipHandler handler;
   private final EndpointGuard guard;
   private final Messages messages;
+  private volatile Predicate<InboundRequest> outsider = request -> false;
 
   private SipEndpoint(
       String name,
@@ -191,6 +193,18 @@ public final class SipEndpoint implements AutoCloseable {
 
   public String name() {
     return name;
+  }
+
+  /**
+   * From now on, every response to a request {@code outsider} names (its sender is outside the
+   * network) goes out through {@link TopologyHiding#scrub}: one place, whichever path answered.
+   */
+  public void hideTopologyFrom(Predicate<InboundRequest> outsider) {
+    this.outsider = outsider;
+  }
+
+  boolean outsider(InboundRequest request) {
+    return outsider.test(request);
   }
 
   public SipConfig config() {

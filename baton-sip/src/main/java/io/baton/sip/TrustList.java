@@ -1,22 +1,22 @@
 package io.baton.sip;
 
+import io.baton.sip.TrustPolicy.PeerAddress;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.util.List;
 
 /**
- * Which sources an element believes: entries are {@code host} (any port) or {@code host:port}. The
- * check uses the packet's source address, never a header. On one loopback host every element shares
- * 127.0.0.1, so the lab trusts by port as well; across hosts an address alone suffices.
+ * A plain list of sources, {@code host} (any port) or {@code host:port}, matched by the packet's
+ * source address and port whatever the transport: for lists that only exempt (the rate limit's
+ * {@code sip.limits.exempt}), not for what an element lets a source do, which is its {@link
+ * TrustPolicy}'s to say.
  */
 public final class TrustList {
-  private record Entry(InetAddress address, int port) {}
-
-  private final List<Entry> entries;
+  private final List<PeerAddress> entries;
   private final List<String> text;
 
-  private TrustList(List<Entry> entries, List<String> text) {
+  private TrustList(List<PeerAddress> entries, List<String> text) {
     this.entries = entries;
     this.text = text;
   }
@@ -28,19 +28,11 @@ public final class TrustList {
     return new TrustList(entries.stream().map(TrustList::parse).toList(), List.copyOf(entries));
   }
 
-  private static Entry parse(String entry) {
-    String s = entry.trim();
-    long colons = s.chars().filter(c -> c == ':').count();
-    boolean withPort = s.startsWith("[") ? s.contains("]:") : colons == 1;
+  private static PeerAddress parse(String entry) {
     try {
-      if (withPort) {
-        HostPort hp = HostPort.parse(s);
-        return new Entry(InetAddress.getByName(hp.host()), hp.port());
-      }
-      return new Entry(InetAddress.getByName(s.replace("[", "").replace("]", "")), 0);
-    } catch (UnknownHostException | IllegalArgumentException e) {
-      throw new IllegalArgumentException(
-          "trusted entry '" + entry + "' is not host or host:port", e);
+      return PeerAddress.parse(entry);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("trusted entry " + e.getMessage(), e);
     }
   }
 
@@ -52,13 +44,7 @@ public final class TrustList {
     if (source == null || source.getAddress() == null) {
       return false;
     }
-    for (Entry e : entries) {
-      if (e.address().equals(source.getAddress())
-          && (e.port() == 0 || e.port() == source.getPort())) {
-        return true;
-      }
-    }
-    return false;
+    return entries.stream().anyMatch(e -> e.matches(source.getAddress(), source.getPort()));
   }
 
   public boolean trusts(HostPort address) {

@@ -6,6 +6,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.baton.sbc.Role;
 import io.baton.sip.CallLifetime;
 import io.baton.sip.HostPort;
+import io.baton.sip.TrustPolicy;
+import io.baton.sip.TrustPolicy.Peer;
+import io.baton.sip.TrustPolicy.Permission;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -178,6 +181,73 @@ class ConfigLoaderTest {
     assertThatThrownBy(
             () -> loader.load(write("registry: {kind: carrier-pigeon}\n"), BatonConfig.class))
         .hasMessageStartingWith("registry.kind:");
+  }
+
+  @Test
+  void eachElementsTrustReadsLikeAnAccessList() {
+    BatonConfig lab = loader.load(LAB, BatonConfig.class);
+
+    TrustPolicy edge = lab.sbcs().get("sbc-edge").trust();
+    assertThat(edge.peers()).extracting(Peer::name).containsExactly("proxy", "sbc-carrier");
+    assertThat(edge.publicAccess().may())
+        .containsExactly(Permission.OPTIONS, Permission.INVITE_TO_DID, Permission.IN_DIALOG);
+    assertThat(lab.proxy().trust().peers())
+        .extracting(p -> p.name() + " " + p.address() + " " + p.may())
+        .containsExactly(
+            "sbc-edge 127.0.0.1:5060 [INVITE, IN_DIALOG, OPTIONS]",
+            "sbc-dest 127.0.0.1:5090 [IN_DIALOG, OPTIONS]",
+            "transfer 127.0.0.1:5110 [REFER]");
+    assertThat(lab.proxy().trust().publicAccess().may()).isEmpty();
+    assertThat(lab.redirect().trust().peers()).extracting(Peer::name).containsExactly("sbc-edge");
+    assertThat(lab.sbcs().get("sbc-carrier").trust().publicAccess().may())
+        .containsExactly(Permission.IN_DIALOG);
+    // Nobody is trusted with anything an element's block does not list.
+    assertThat(lab.sbcs().get("sbc-dest").trust().publicAccess().may()).isEmpty();
+  }
+
+  @Test
+  void aBadTrustEntryIsAnErrorNamingItsKey() throws IOException {
+    String proxy = "proxy:\n  sip: {listen: 127.0.0.1:17080}\n  trust:\n    peers:\n";
+    assertThatThrownBy(
+            () ->
+                loader.load(
+                    write(proxy + "      - {name: edge, address: 127.0.0.1:17060, may: [call]}\n"),
+                    BatonConfig.class))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageStartingWith("proxy.trust.peers[0].may[0]: 'call' is not invite, invite-to-did");
+    assertThatThrownBy(
+            () ->
+                loader.load(
+                    write(proxy + "      - {name: edge, address: 'no host!', may: [invite]}\n"),
+                    BatonConfig.class))
+        .hasMessageStartingWith(
+            "proxy.trust.peers[0].address: 'no host!' is not host or host:port");
+    assertThatThrownBy(
+            () ->
+                loader.load(
+                    write(
+                        proxy
+                            + "      - {name: edge, address: 127.0.0.1, may: [invite]}\n"
+                            + "      - {name: edge, address: 127.0.0.2, may: [invite]}\n"),
+                    BatonConfig.class))
+        .hasMessageStartingWith("proxy.trust.peers[1].name: 'edge' is listed twice");
+    assertThatThrownBy(
+            () ->
+                loader.load(
+                    write(
+                        "proxy:\n  sip: {listen: 127.0.0.1:17080}\n"
+                            + "  trust: {public: {may: [invite-to-did]}}\n"),
+                    BatonConfig.class))
+        .hasMessageStartingWith("proxy.trust.public.may: invite-to-did needs the DIDs");
+    // The keys trust replaced are gone, not silently ignored.
+    assertThatThrownBy(
+            () ->
+                loader.load(
+                    write(
+                        "proxy:\n  sip: {listen: 127.0.0.1:17080}\n"
+                            + "  trustedTransferServers: [127.0.0.1:5110]\n"),
+                    BatonConfig.class))
+        .hasMessage("proxy.trustedTransferServers: unknown key");
   }
 
   @Test

@@ -30,6 +30,7 @@ public abstract sealed class SipWire implements AutoCloseable {
 
   protected final HostPort target;
   private final List<WireResponse> responses = new CopyOnWriteArrayList<>();
+  private final List<String> messages = new CopyOnWriteArrayList<>();
   private final Thread reader;
 
   private SipWire(HostPort target) {
@@ -131,7 +132,13 @@ public abstract sealed class SipWire implements AutoCloseable {
   @Override
   public abstract void close();
 
+  /** Every message received so far, requests too, as it came off the wire. */
+  public List<String> messages() {
+    return List.copyOf(messages);
+  }
+
   protected void received(String text) {
+    messages.add(text);
     WireResponse response = WireResponse.parse(text);
     if (response != null) {
       responses.add(response);
