@@ -85,6 +85,9 @@ public final class Seeder {
               List.of(col("tenant_id", t.id())),
               List.of(col("url", t.webhook().url()), col("secret", t.webhook().secret())));
     }
+    if (t.transferPolicy() != null) {
+      n += TransferPolicies.seed(c, t.id(), t.transferPolicy());
+    }
     return n;
   }
 
