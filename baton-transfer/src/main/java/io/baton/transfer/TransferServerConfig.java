@@ -3,6 +3,7 @@ package io.baton.transfer;
 import io.baton.sip.HostPort;
 import io.baton.sip.SipConfig;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * The {@code transfer:} block: where the transfer server listens for SIP and HTTP, the limits of
@@ -25,6 +26,7 @@ import java.time.Duration;
  * @param webhooks how events are delivered to tenants' webhooks
  * @param capture how many SIP messages are kept in memory for the calls' ladder diagrams
  * @param cdrs how call detail records are written and costed
+ * @param policy what the toll-fraud guard knows of the network besides tenants' own policies
  */
 public record TransferServerConfig(
     SipConfig sip,
@@ -38,7 +40,8 @@ public record TransferServerConfig(
     Duration eventHeartbeat,
     WebhookDelivery webhooks,
     Capture capture,
-    Cdrs cdrs) {
+    Cdrs cdrs,
+    Policy policy) {
 
   public TransferServerConfig {
     if (sip == null) {
@@ -57,6 +60,7 @@ public record TransferServerConfig(
     webhooks = webhooks == null ? WebhookDelivery.DEFAULT : webhooks;
     capture = capture == null ? Capture.DEFAULT : capture;
     cdrs = cdrs == null ? Cdrs.DEFAULT : cdrs;
+    policy = policy == null ? Policy.DEFAULT : policy;
     if (maxTimeout.toSeconds() < 1) {
       throw new IllegalArgumentException(
           "transfer.maxTimeout: " + maxTimeout + " is shorter than one second");
@@ -76,7 +80,9 @@ public record TransferServerConfig(
     positive("transfer.eventHeartbeat", eventHeartbeat);
   }
 
-  /** The configuration of before issue 6: message capture and CDRs at their defaults. */
+  /**
+   * The configuration of before issue 6: message capture, CDRs and the policy at their defaults.
+   */
   public TransferServerConfig(
       SipConfig sip,
       HostPort http,
@@ -99,6 +105,7 @@ public record TransferServerConfig(
         idempotencyWindow,
         eventHeartbeat,
         webhooks,
+        null,
         null,
         null);
   }
@@ -218,6 +225,41 @@ public record TransferServerConfig(
             "transfer.cdrs.heldPathRate: " + heldPathRate + " is negative");
       }
       positive("transfer.cdrs.settle", settle);
+    }
+  }
+
+  /**
+   * The {@code transfer.policy:} block (docs/security.md, "Transfer destination policy").
+   *
+   * @param outsideNetwork names of {@code network:} entries that are destinations outside Baton's
+   *     network (a customer's PBX, named so its legs read well), which a {@code sip:} transfer
+   *     target may name; every other {@code network:} address is an element of the network, which
+   *     none may
+   */
+  public record Policy(List<String> outsideNetwork) {
+    public static final Policy DEFAULT = new Policy(null);
+
+    public Policy {
+      outsideNetwork = outsideNetwork == null ? List.of() : List.copyOf(outsideNetwork);
+    }
+
+    /**
+     * Checks every name is one of {@code network}'s.
+     *
+     * @throws IllegalArgumentException {@code transfer.policy.outsideNetwork[0]: 'x' is not a name
+     *     in network:}
+     */
+    public void check(java.util.Set<String> network) {
+      for (int i = 0; i < outsideNetwork.size(); i++) {
+        if (!network.contains(outsideNetwork.get(i))) {
+          throw new IllegalArgumentException(
+              "transfer.policy.outsideNetwork["
+                  + i
+                  + "]: '"
+                  + outsideNetwork.get(i)
+                  + "' is not a name in network:");
+        }
+      }
     }
   }
 }

@@ -14,6 +14,8 @@ import io.baton.sip.SipConfig;
 import io.baton.store.ApiKeys;
 import io.baton.store.Database;
 import io.baton.store.DatabaseConfig;
+import io.baton.store.TransferPolicies;
+import io.baton.store.TransferPolicy;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -23,6 +25,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
@@ -30,7 +33,8 @@ import org.awaitility.Awaitility;
 
 /**
  * A transfer server on real sockets with everything around it: an H2 database seeded with two
- * tenants, an in-memory registry the test fills with calls, a {@link TestProxy} holding those
+ * tenants (whose transfer policies allow US numbers and sip: URIs at 127.0.0.1 without a rate
+ * ceiling), an in-memory registry the test fills with calls, a {@link TestProxy} holding those
  * calls, and an HTTP client.
  */
 final class TransferFixture implements AutoCloseable {
@@ -50,6 +54,7 @@ final class TransferFixture implements AutoCloseable {
   final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
   final TestProxy proxy;
   final TransferServerConfig config;
+  final Map<String, HostPort> network;
   volatile TransferServer server;
   final HttpClient http = HttpClient.newHttpClient();
 
@@ -58,8 +63,11 @@ final class TransferFixture implements AutoCloseable {
       int sipPort,
       int proxyPort,
       int httpPort,
-      TransferServerConfig.RateLimit rateLimit)
+      TransferServerConfig.RateLimit rateLimit,
+      Map<String, HostPort> network,
+      TransferServerConfig.Policy policy)
       throws Exception {
+    this.network = network;
     db = Database.open(DatabaseConfig.inMemory(name + "-" + System.nanoTime()));
     seed();
     proxy = TestProxy.start(new HostPort("127.0.0.1", proxyPort));
@@ -79,7 +87,10 @@ final class TransferFixture implements AutoCloseable {
                 Duration.ofMillis(100),
                 Duration.ofMillis(400),
                 null,
-                Duration.ofMillis(500)));
+                Duration.ofMillis(500)),
+            null,
+            null,
+            policy);
     server = startServer();
   }
 
@@ -96,12 +107,38 @@ final class TransferFixture implements AutoCloseable {
       int httpPort,
       TransferServerConfig.RateLimit rateLimit)
       throws Exception {
-    return new TransferFixture(name, sipPort, proxyPort, httpPort, rateLimit);
+    return new TransferFixture(
+        name,
+        sipPort,
+        proxyPort,
+        httpPort,
+        rateLimit,
+        Map.of(),
+        TransferServerConfig.Policy.DEFAULT);
+  }
+
+  /** A transfer server in a network of these elements, {@code policy} naming those outside it. */
+  static TransferFixture start(
+      String name,
+      int sipPort,
+      int proxyPort,
+      int httpPort,
+      Map<String, HostPort> network,
+      TransferServerConfig.Policy policy)
+      throws Exception {
+    return new TransferFixture(
+        name,
+        sipPort,
+        proxyPort,
+        httpPort,
+        new TransferServerConfig.RateLimit(20, 40),
+        network,
+        policy);
   }
 
   private TransferServer startServer() throws Exception {
     return TransferServer.start(
-        "transfer", config, registry, db, new Numbers("US"), clock, scheduler);
+        "transfer", config, registry, db, new Numbers("US"), network, clock, scheduler);
   }
 
   /** Stops the transfer server and starts a new one on the same database, as after a crash. */
@@ -140,7 +177,15 @@ final class TransferFixture implements AutoCloseable {
     keys.add(ACME_BURST_KEY, "acme", false, "rate limit test");
     keys.add(GLOBEX_KEY, "globex", false, "test");
     keys.add(ADMIN_KEY, null, true, "test");
+    TransferPolicies policies = new TransferPolicies(db);
+    for (String tenant : List.of("acme", "globex")) {
+      policies.put(tenant, OPEN_POLICY);
+    }
   }
+
+  /** What the fixture's tenants may do: US numbers, sip: URIs at 127.0.0.1, no rate ceiling. */
+  static final TransferPolicy OPEN_POLICY =
+      new TransferPolicy(List.of("US"), null, List.of("127.0.0.1"), null, 10_000, 1_000);
 
   // ---- calls
 
