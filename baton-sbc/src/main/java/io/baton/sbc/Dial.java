@@ -1,9 +1,11 @@
 package io.baton.sbc;
 
 import io.baton.contract.BatonHeaders;
+import io.baton.contract.MaxRate;
 import io.baton.registry.LegState;
 import io.baton.sip.Messages;
 import io.baton.sip.OutboundTransaction;
+import io.baton.sip.RequestBuilder;
 import io.baton.sip.SipEndpoint;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -52,7 +54,7 @@ final class Dial {
     return switch (destination) {
       case Destination.Unroutable u -> new DialOutcome.Failed(u.status(), u.reason());
       case Destination.Direct d -> tryInOrder(d.targets());
-      case Destination.ViaRedirect r -> run(askRedirect(r.user()));
+      case Destination.ViaRedirect r -> run(askRedirect(r));
     };
   }
 
@@ -72,18 +74,23 @@ final class Dial {
 
   /**
    * Docs "Call setup" step 2: an INVITE without SDP to the redirect server, whose 3xx lists the
-   * routes as Contacts, best (highest q) first.
+   * routes as Contacts, best (highest q) first; for a transfer under a rate ceiling, only routes at
+   * or under it (so crankback never reaches a dearer carrier).
    */
-  private Destination askRedirect(String user) {
+  private Destination askRedirect(Destination.ViaRedirect destination) {
     Sbc sbc = call.sbc();
     SipEndpoint endpoint = sbc.endpoint();
-    Request query =
+    RequestBuilder query =
         endpoint
-            .request(Request.INVITE, endpoint.messages().uri(user, sbc.config().redirectServer()))
+            .request(
+                Request.INVITE,
+                endpoint.messages().uri(destination.user(), sbc.config().redirectServer()))
             .from(call.callerFrom())
-            .header(BatonHeaders.CALL_ID, call.id())
-            .build();
-    OutboundTransaction tx = endpoint.send(query);
+            .header(BatonHeaders.CALL_ID, call.id());
+    if (destination.maxRate() != null) {
+      query.header(BatonHeaders.MAX_RATE, MaxRate.format(destination.maxRate()));
+    }
+    OutboundTransaction tx = endpoint.send(query.build());
     Response response = await(tx);
     int status = response.getStatusCode();
     if (givenUp != null) {
