@@ -23,10 +23,10 @@ import java.util.regex.Pattern;
  *     +1646}); default none. Satellite numbers (+870, +881, +882, +883) pass only by a prefix
  *     within their own code ({@code +8816}), never by a shorter one
  * @param allowedNumberTypes the kinds of line a number may be, libphonenumber's {@code
- *     PhoneNumberType} names; default {@value #DEFAULT_TYPES_TEXT}. {@code PREMIUM_RATE}, {@code
- *     SHARED_COST}, {@code VOIP}, {@code PERSONAL_NUMBER}, {@code PAGER}, {@code UAN}, {@code
- *     VOICEMAIL} and {@code UNKNOWN} (no known range: where short-stopping fraud lives) only when
- *     listed
+ *     PhoneNumberType} names; default {@code FIXED_LINE}, {@code MOBILE}, {@code
+ *     FIXED_LINE_OR_MOBILE}, {@code TOLL_FREE}. {@code PREMIUM_RATE}, {@code SHARED_COST}, {@code
+ *     VOIP}, {@code PERSONAL_NUMBER}, {@code PAGER}, {@code UAN}, {@code VOICEMAIL} and {@code
+ *     UNKNOWN} (no known range: where short-stopping fraud lives) only when listed
  * @param allowedSipDomains the hosts a {@code sip:} URI may name: a domain ({@code
  *     pbx.example.com}, that name only), every subdomain of one ({@code *.example.com}), or an IP
  *     address; default none
@@ -44,8 +44,6 @@ public record TransferPolicy(
     BigDecimal maxRatePerMinute,
     Integer maxTransfersPerMinute,
     Integer maxTransfersInFlight) {
-
-  static final String DEFAULT_TYPES_TEXT = "FIXED_LINE, MOBILE, FIXED_LINE_OR_MOBILE, TOLL_FREE";
 
   /** The kinds of line a number may be unless the policy says otherwise. */
   public static final List<String> DEFAULT_TYPES =
