@@ -118,7 +118,7 @@ public final class Node implements AutoCloseable {
               registry(),
               database(),
               new Numbers(regionForNumbers()),
-              peers,
+              config.network(),
               clock,
               scheduler);
     } else if (name.equals("callcenter")) {

@@ -43,6 +43,12 @@ public final class BatonHeaders {
   /** The final NOTIFY: a {@link TransferOutcome}. */
   public static final String TRANSFER_OUTCOME = "X-Baton-Transfer-Outcome";
 
+  /**
+   * REFER, then SBC-edge's query to the redirect server for a transfer's number: the highest rate
+   * per minute a carrier route may cost, a {@link MaxRate}; absent means no ceiling.
+   */
+  public static final String MAX_RATE = "X-Baton-Max-Rate";
+
   private BatonHeaders() {}
 
   /** True for a Baton header name, in any case. */

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
+import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -288,5 +289,36 @@ class WireContractTest {
     assertThatThrownBy(() -> PositiveNumber.seconds(text, "X-Baton-Transfer-Timeout"))
         .hasMessage("Bad X-Baton-Transfer-Timeout (seconds, at least 1)");
     assertThatThrownBy(() -> PositiveNumber.format(0)).isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void rateCeilingsAreReadBackAsWritten() {
+    for (String rate : List.of("0", "0.015", "0.000001", "12", "999999.999999", "1.5")) {
+      BigDecimal ceiling = new BigDecimal(rate);
+      assertThat(MaxRate.parse(MaxRate.format(ceiling)))
+          .hasValueSatisfying(read -> assertThat(read).isEqualByComparingTo(ceiling));
+    }
+    assertThat(MaxRate.format(new BigDecimal("0.0150"))).isEqualTo("0.015");
+    assertThat(MaxRate.format(new BigDecimal("1E+1"))).isEqualTo("10");
+    assertThat(MaxRate.format(new BigDecimal("0.010000"))).isEqualTo("0.01");
+    assertThat(MaxRate.read(" 0.02\t")).isEqualByComparingTo("0.02");
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {"", " ", "-0.01", "+0.01", ".5", "5.", "1e-2", "0.0000001", "1,5", "٠.٠١", "free"})
+  void anythingButARateCeilingIsRefused(String text) {
+    assertThat(MaxRate.parse(text)).isEmpty();
+    assertThatThrownBy(() -> MaxRate.read(text))
+        .hasMessage("Bad X-Baton-Max-Rate (a rate per minute, e.g. 0.015)");
+  }
+
+  @Test
+  void aRateNoReaderWouldTakeIsNeverWritten() {
+    for (String rate : List.of("-0.01", "0.0000001", "1000000")) {
+      assertThatThrownBy(() -> MaxRate.format(new BigDecimal(rate)))
+          .as(rate)
+          .isInstanceOf(IllegalArgumentException.class);
+    }
   }
 }

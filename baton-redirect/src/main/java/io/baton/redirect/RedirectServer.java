@@ -2,6 +2,7 @@ package io.baton.redirect;
 
 import io.baton.contract.BatonHeaders;
 import io.baton.contract.CallOrigin;
+import io.baton.contract.MaxRate;
 import io.baton.registry.CallRegistry;
 import io.baton.routing.CarrierStatus;
 import io.baton.routing.LeastCostRouter;
@@ -17,6 +18,7 @@ import io.baton.store.Carriers;
 import io.baton.store.Database;
 import io.baton.store.Directory;
 import io.baton.store.RateDecks;
+import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -272,7 +274,7 @@ public final class RedirectServer implements AutoCloseable {
     }
   }
 
-  /** normalise → checkOrigin → lookup → redirect. */
+  /** normalise → checkOrigin → ceiling → lookup → redirect. */
   private void onInvite(InboundRequest invite, TrustPolicy.Decision trusted) {
     RoutingSnapshot routes = snapshot;
     if (routes == null) {
@@ -287,8 +289,15 @@ public final class RedirectServer implements AutoCloseable {
     if (!checkOrigin(invite, trusted, routes, number.get())) {
       return;
     }
+    BigDecimal maxRate;
+    try {
+      maxRate = ceiling(invite);
+    } catch (IllegalArgumentException e) {
+      invite.respond(Response.BAD_REQUEST, e.getMessage());
+      return;
+    }
     List<String> contacts =
-        routes.lookup(number.get(), config.coreProxy(), clock.instant(), status);
+        routes.lookup(number.get(), config.coreProxy(), clock.instant(), status, maxRate);
     if (contacts.isEmpty()) {
       LOG.debug("{}: no route to {}", name, number.get());
       invite.respond(Response.NOT_FOUND);
@@ -318,6 +327,18 @@ public final class RedirectServer implements AutoCloseable {
       return false;
     }
     return true;
+  }
+
+  /**
+   * A transfer's rate ceiling, which SBC-edge passes on from the REFER: carriers dearer per minute
+   * are no route for it. It can only take routes away, so it is read from whoever sends it.
+   *
+   * @return null without one
+   * @throws IllegalArgumentException for a value that is no rate (the reason phrase of a 400)
+   */
+  private static BigDecimal ceiling(InboundRequest invite) {
+    String value = invite.header(BatonHeaders.MAX_RATE);
+    return value == null ? null : MaxRate.read(value);
   }
 
   /** The Request-URI's user part (or tel number) in E.164, if it is a phone number. */

@@ -10,6 +10,7 @@ import io.baton.routing.Numbers;
 import io.baton.routing.Transport;
 import io.baton.sip.HostPort;
 import io.baton.store.Did;
+import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -70,10 +71,13 @@ record RoutingSnapshot(
    * to its redirect (by its schedule) number through {@code coreProxy} ({@code
    * sip:+13125550100@127.0.0.1:5080}) or to its SIP URI; a disabled DID nowhere; any other number
    * to its carriers by least-cost routing, one Contact per gateway up ({@code
-   * sip:+16465550111@127.0.0.1:5120;carrier=cheapnet;cid=did;ri=diversion}). Empty if there is no
-   * route.
+   * sip:+16465550111@127.0.0.1:5120;carrier=cheapnet;cid=did;ri=diversion}), those dearer per
+   * minute than {@code maxRate} left out. Empty if there is no route.
+   *
+   * @param maxRate a transfer's ceiling ({@code X-Baton-Max-Rate}); null for none
    */
-  List<String> lookup(String e164, HostPort coreProxy, Instant now, CarrierStatus status) {
+  List<String> lookup(
+      String e164, HostPort coreProxy, Instant now, CarrierStatus status, BigDecimal maxRate) {
     Did did = dids.get(e164);
     if (did != null) {
       if (!did.enabled()) {
@@ -85,6 +89,9 @@ record RoutingSnapshot(
     List<String> contacts = new ArrayList<>();
     for (CarrierRoute route :
         router.routes(e164, now.atOffset(ZoneOffset.UTC).toLocalDate(), status)) {
+      if (maxRate != null && route.rate().perMinute().compareTo(maxRate) > 0) {
+        continue;
+      }
       for (String gateway : route.gateways()) {
         if (contacts.size() < MAX_CONTACTS) {
           contacts.add(viaCarrier(e164, gateway, route));

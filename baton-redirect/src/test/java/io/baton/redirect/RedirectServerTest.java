@@ -207,6 +207,39 @@ class RedirectServerTest {
   }
 
   @Test
+  void aTransfersCeilingLeavesOutDearerCarriers() throws Exception {
+    Request query =
+        uac.request(Request.INVITE, uac.messages().uri("+16465550111", SERVER))
+            .header(BatonHeaders.MAX_RATE, "0.005")
+            .build();
+    Response response = uac.send(query).finalResponse().get(5, TimeUnit.SECONDS);
+
+    assertThat(response.getStatusCode()).isEqualTo(Response.MOVED_TEMPORARILY);
+    assertThat(contacts(response))
+        .containsExactly(
+            "sip:+16465550111@127.0.0.1:5121;carrier=cheapnet;cid=did;ri=diversion;q=1.0");
+  }
+
+  @Test
+  void aCeilingNoCarrierMeetsIsNoRouteAndABadOneABadRequest() throws Exception {
+    for (String[] ceilingAndStatus :
+        new String[][] {{"0.001", "404"}, {"cheap", "400"}, {"-1", "400"}}) {
+      Request query =
+          uac.request(Request.INVITE, uac.messages().uri("+16465550111", SERVER))
+              .header(BatonHeaders.MAX_RATE, ceilingAndStatus[0])
+              .build();
+      Response response = uac.send(query).finalResponse().get(5, TimeUnit.SECONDS);
+      assertThat(response.getStatusCode())
+          .as(ceilingAndStatus[0])
+          .isEqualTo(Integer.parseInt(ceilingAndStatus[1]));
+      if (response.getStatusCode() == 400) {
+        assertThat(response.getReasonPhrase())
+            .isEqualTo("Bad X-Baton-Max-Rate (a rate per minute, e.g. 0.015)");
+      }
+    }
+  }
+
+  @Test
   void nationalNumbersAreNormalisedToE164() throws Exception {
     assertThat(contacts(invite("8005550100")))
         .containsExactly("sip:+13125550100@127.0.0.1:5080;q=1.0");

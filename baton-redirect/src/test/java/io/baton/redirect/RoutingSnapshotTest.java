@@ -42,7 +42,7 @@ class RoutingSnapshotTest {
   }
 
   private static List<String> lookup(RoutingSnapshot s, String number) {
-    return s.lookup(number, CORE, NOW, CarrierStatus.IDLE);
+    return s.lookup(number, CORE, NOW, CarrierStatus.IDLE, null);
   }
 
   @Test
@@ -112,9 +112,9 @@ class RoutingSnapshotTest {
                     TimeWindow.parse("mon-fri", "09:00", "17:00"), "sip:office@10.0.0.9:5100")));
     RoutingSnapshot s = snapshot(List.of(did));
 
-    assertThat(s.lookup("+18005550100", CORE, NOW, CarrierStatus.IDLE))
+    assertThat(s.lookup("+18005550100", CORE, NOW, CarrierStatus.IDLE, null))
         .containsExactly("sip:office@10.0.0.9:5100");
-    assertThat(s.lookup("+18005550100", CORE, NOW.plusSeconds(8 * 3600), CarrierStatus.IDLE))
+    assertThat(s.lookup("+18005550100", CORE, NOW.plusSeconds(8 * 3600), CarrierStatus.IDLE, null))
         .containsExactly("sip:+13125550100@127.0.0.1:5080"); // 18:00 in New York
   }
 
@@ -144,10 +144,24 @@ class RoutingSnapshotTest {
           }
         };
 
-    assertThat(s.lookup("+16465550111", CORE, NOW, oneDown))
+    assertThat(s.lookup("+16465550111", CORE, NOW, oneDown, null))
         .containsExactly(
             "sip:+16465550111@10.0.0.1:5060;transport=tcp;carrier=cheapnet;cid=did;ri=diversion",
             "sip:+16465550111@10.0.0.4:5060;transport=tcp;carrier=cheapnet;cid=did;ri=diversion",
             "sip:+16465550111@10.0.0.2:5060;carrier=pricey;cid=keep;ri=history-info");
+  }
+
+  @Test
+  void aCeilingLeavesOutEveryCarrierDearerThanItButNotADid() {
+    RoutingSnapshot s = snapshot(List.of(new Did("+18005550100", "acme", "+13125550100", true)));
+
+    assertThat(s.lookup("+16465550111", CORE, NOW, CarrierStatus.IDLE, new BigDecimal("0.01")))
+        .containsExactly("sip:+16465550111@10.0.0.1:5060;carrier=cheapnet;cid=did;ri=diversion");
+    assertThat(s.lookup("+16465550111", CORE, NOW, CarrierStatus.IDLE, new BigDecimal("0.012")))
+        .hasSize(2); // at the ceiling is under it
+    assertThat(s.lookup("+16465550111", CORE, NOW, CarrierStatus.IDLE, new BigDecimal("0.001")))
+        .isEmpty();
+    assertThat(s.lookup("+18005550100", CORE, NOW, CarrierStatus.IDLE, BigDecimal.ZERO))
+        .containsExactly("sip:+13125550100@127.0.0.1:5080");
   }
 }

@@ -2,6 +2,7 @@ package io.baton.routing;
 
 import com.google.i18n.phonenumbers.NumberParseException;
 import com.google.i18n.phonenumbers.PhoneNumberUtil;
+import com.google.i18n.phonenumbers.PhoneNumberUtil.PhoneNumberType;
 import com.google.i18n.phonenumbers.Phonenumber.PhoneNumber;
 import java.util.Optional;
 
@@ -56,5 +57,37 @@ public final class Numbers {
   /** True if {@code text} is already in E.164 form. */
   public static boolean isE164(String text) {
     return text != null && text.matches("\\+[1-9][0-9]{1,14}");
+  }
+
+  /** True if libphonenumber knows the numbers of {@code region}, an ISO 3166 code ({@code US}). */
+  public static boolean isRegion(String region) {
+    return region != null && UTIL.getSupportedRegions().contains(region);
+  }
+
+  /**
+   * The region an E.164 number belongs to ({@code US}, {@code JM} for +1876), {@code 001} for
+   * non-geographic codes (+800, +870, +881, ...); empty if libphonenumber cannot tell.
+   */
+  public static Optional<String> regionOf(String e164) {
+    return parseE164(e164).map(UTIL::getRegionCodeForNumber).filter(r -> !r.equals("ZZ"));
+  }
+
+  /**
+   * What kind of line an E.164 number is by libphonenumber's metadata ({@code PREMIUM_RATE} for
+   * +1900...); {@code UNKNOWN} for a number no range of its country holds.
+   */
+  public static PhoneNumberType typeOf(String e164) {
+    return parseE164(e164).map(UTIL::getNumberType).orElse(PhoneNumberType.UNKNOWN);
+  }
+
+  private static Optional<PhoneNumber> parseE164(String e164) {
+    if (!isE164(e164)) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(UTIL.parse(e164, null));
+    } catch (NumberParseException e) {
+      return Optional.empty();
+    }
   }
 }

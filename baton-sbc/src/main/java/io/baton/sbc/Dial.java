@@ -46,7 +46,7 @@ final class Dial {
     return switch (destination) {
       case Destination.Unroutable u -> new DialOutcome.Failed(u.status(), u.reason());
       case Destination.Direct d -> tryInOrder(d.targets());
-      case Destination.ViaRedirect r -> run(askRedirect(r.user()));
+      case Destination.ViaRedirect r -> run(askRedirect(r));
     };
   }
 
@@ -86,13 +86,18 @@ final class Dial {
     return true;
   }
 
-  /** Docs "Call setup" step 2, for a transfer or a caller routed back: any route will do. */
-  private Destination askRedirect(String user) {
+  /**
+   * Docs "Call setup" step 2, for a transfer or a caller routed back: any route will do, but for a
+   * transfer under a rate ceiling only routes at or under it (so crankback never reaches a dearer
+   * carrier).
+   */
+  private Destination askRedirect(Destination.ViaRedirect destination) {
     Sbc sbc = call.sbc();
     OutboundTransaction tx =
         sbc.endpoint()
             .send(
-                RedirectQuery.request(sbc, user, call.callerFrom(), call.id(), CallOrigin.NETWORK));
+                RedirectQuery.request(
+                    sbc, destination, call.callerFrom(), call.id(), CallOrigin.NETWORK));
     Response response = await(tx);
     if (givenUp != null) {
       return new Destination.Unroutable(givenUp.status(), givenUp.reason());

@@ -2,6 +2,7 @@ package io.baton.sbc;
 
 import io.baton.contract.BatonHeaders;
 import io.baton.contract.CallOrigin;
+import io.baton.contract.MaxRate;
 import io.baton.sip.OutboundTransaction;
 import io.baton.sip.RequestBuilder;
 import io.baton.sip.SipEndpoint;
@@ -31,24 +32,34 @@ final class RedirectQuery {
 
   private RedirectQuery() {}
 
-  /** The query for {@code user} on behalf of the caller {@code from} in call {@code callId}. */
-  static Request request(Sbc sbc, String user, Address from, String callId, CallOrigin origin) {
+  /**
+   * The query for {@code where} on behalf of the caller {@code from} in call {@code callId}; a
+   * transfer's rate ceiling goes with it ({@code X-Baton-Max-Rate}): the redirect server leaves
+   * dearer carriers out.
+   */
+  static Request request(
+      Sbc sbc, Destination.ViaRedirect where, Address from, String callId, CallOrigin origin) {
     SipEndpoint endpoint = sbc.endpoint();
     RequestBuilder query =
         endpoint
-            .request(Request.INVITE, endpoint.messages().uri(user, sbc.config().redirectServer()))
+            .request(
+                Request.INVITE,
+                endpoint.messages().uri(where.user(), sbc.config().redirectServer()))
             .from(from)
             .header(BatonHeaders.CALL_ID, callId);
     if (origin != CallOrigin.DEFAULT) {
       query.header(BatonHeaders.ORIGIN, origin.wire());
+    }
+    if (where.maxRate() != null) {
+      query.header(BatonHeaders.MAX_RATE, MaxRate.format(where.maxRate()));
     }
     return query.build();
   }
 
   /** Sends the query; completes with where the redirect server says the call goes. */
   static CompletableFuture<Destination> ask(
-      Sbc sbc, String user, Address from, String callId, CallOrigin origin) {
-    OutboundTransaction tx = sbc.endpoint().send(request(sbc, user, from, callId, origin));
+      Sbc sbc, Destination.ViaRedirect where, Address from, String callId, CallOrigin origin) {
+    OutboundTransaction tx = sbc.endpoint().send(request(sbc, where, from, callId, origin));
     return tx.finalResponse().thenApply(response -> destination(sbc, tx, response));
   }
 

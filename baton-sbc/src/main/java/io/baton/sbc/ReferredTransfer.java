@@ -2,12 +2,14 @@ package io.baton.sbc;
 
 import io.baton.contract.BatonHeaders;
 import io.baton.contract.FallbackTarget;
+import io.baton.contract.MaxRate;
 import io.baton.contract.OnFail;
 import io.baton.contract.PassHeader;
 import io.baton.contract.PositiveNumber;
 import io.baton.contract.TransferMode;
 import io.baton.sip.Messages;
 import io.baton.sip.PeerNames;
+import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,7 +28,8 @@ import org.slf4j.LoggerFactory;
  * finish"), read from its headers by the wire contract (docs "Wire contract").
  *
  * @param targets {@code Refer-To} with {@code X-Baton-Transfer-Timeout}, then each entry of {@code
- *     X-Baton-Transfer-Fallback}, tried in this order
+ *     X-Baton-Transfer-Fallback}, tried in this order; numbers under the ceiling of {@code
+ *     X-Baton-Max-Rate}, if the REFER carries one
  * @param mode {@code X-Baton-Transfer-Mode}, make-before-break unless it says blind
  * @param onFail {@code X-Baton-On-Fail}, stay unless it says hangup
  * @param pass the customer's headers every new leg carries ({@code X-Baton-Pass})
@@ -64,18 +67,20 @@ record ReferredTransfer(
    * @throws IllegalArgumentException with the reason phrase for a {@code 400}
    */
   static ReferredTransfer parse(Request refer, TransferConfig config, PeerNames peers) {
+    String ceiling = Messages.headerValue(refer, BatonHeaders.MAX_RATE);
+    BigDecimal maxRate = ceiling == null ? null : MaxRate.read(ceiling);
     List<TransferTarget> targets = new ArrayList<>();
     String firstTimeout = Messages.headerValue(refer, BatonHeaders.TRANSFER_TIMEOUT);
     targets.add(
         new TransferTarget(
-            destination(referTo(refer), "Refer-To", config, peers),
+            destination(referTo(refer), "Refer-To", config, peers, maxRate),
             firstTimeout == null
                 ? config.defaultTimeout()
                 : timeout(
                     PositiveNumber.seconds(firstTimeout, BatonHeaders.TRANSFER_TIMEOUT), config)));
     for (String value : values(refer, BatonHeaders.TRANSFER_FALLBACK)) {
       for (FallbackTarget entry : FallbackTarget.parse(value)) {
-        targets.add(fallback(entry, config, peers));
+        targets.add(fallback(entry, config, peers, maxRate));
       }
     }
     if (targets.size() > MAX_TARGETS) {
@@ -98,7 +103,7 @@ record ReferredTransfer(
   }
 
   private static TransferTarget fallback(
-      FallbackTarget entry, TransferConfig config, PeerNames peers) {
+      FallbackTarget entry, TransferConfig config, PeerNames peers, BigDecimal maxRate) {
     URI uri;
     try {
       uri = Messages.get().parseUri(entry.uri());
@@ -106,20 +111,20 @@ record ReferredTransfer(
       throw new IllegalArgumentException("Bad " + BatonHeaders.TRANSFER_FALLBACK + " URI", e);
     }
     return new TransferTarget(
-        destination(uri, BatonHeaders.TRANSFER_FALLBACK, config, peers),
+        destination(uri, BatonHeaders.TRANSFER_FALLBACK, config, peers, maxRate),
         entry.timeoutSeconds().isPresent()
             ? timeout(entry.timeoutSeconds().getAsLong(), config)
             : config.defaultTimeout());
   }
 
   private static Destination destination(
-      URI uri, String from, TransferConfig config, PeerNames peers) {
+      URI uri, String from, TransferConfig config, PeerNames peers, BigDecimal maxRate) {
     if (uri instanceof TelURL tel) {
       String number = Messages.userOf(tel);
       if (!E164.is(number)) {
         throw new IllegalArgumentException(from + " number is not E.164");
       }
-      return new Destination.ViaRedirect(number);
+      return new Destination.ViaRedirect(number, maxRate);
     }
     if (uri instanceof SipURI sip && sip.getHost() != null) {
       return new Destination.Direct(List.of(Target.of(sip, peers, config.sipTargetIdentity())));

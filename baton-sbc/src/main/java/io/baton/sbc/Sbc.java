@@ -297,7 +297,7 @@ public final class Sbc implements AutoCloseable {
       Address from =
           (Address) ((FromHeader) invite.request().getHeader(FromHeader.NAME)).getAddress().clone();
       CallOrigin origin = trusted.didsOnly() ? CallOrigin.PUBLIC : CallOrigin.NETWORK;
-      return RedirectQuery.ask(this, redirect.user(), from, id, origin);
+      return RedirectQuery.ask(this, redirect, from, id, origin);
     }
     return CompletableFuture.completedFuture(destination);
   }

@@ -11,6 +11,7 @@ import io.baton.sbc.ReferredTransfer.TransferTarget;
 import io.baton.sip.HostPort;
 import io.baton.sip.Messages;
 import io.baton.sip.PeerNames;
+import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.Map;
@@ -103,6 +104,27 @@ class ReferredTransferTest {
     assertThat(only(t.targets().get(3)).uri().toString()).isEqualTo("sip:c@10.0.0.1;transport=tcp");
     assertThat(t.ringTime()).isEqualTo(Duration.ofSeconds(365));
     assertThat(t.onFail()).isEqualTo(OnFail.HANGUP);
+  }
+
+  @Test
+  void aRateCeilingHoldsEveryNumberTargetAndNoSipUri() throws Exception {
+    ReferredTransfer t =
+        parse(
+            "Refer-To: <tel:+16465550111>\r\n",
+            "X-Baton-Transfer-Fallback: <sip:b@127.0.0.1:5131>, <tel:+16465550112>\r\n",
+            "X-Baton-Max-Rate: 0.0150\r\n");
+
+    assertThat(t.targets().get(0).destination())
+        .isEqualTo(new Destination.ViaRedirect("+16465550111", new BigDecimal("0.0150")));
+    assertThat(only(t.targets().get(1)).uri().toString()).isEqualTo("sip:b@127.0.0.1:5131");
+    assertThat(t.targets().get(2).destination())
+        .isEqualTo(new Destination.ViaRedirect("+16465550112", new BigDecimal("0.0150")));
+    assertThat(parse("Refer-To: <tel:+16465550111>\r\n").targets().get(0).destination())
+        .isEqualTo(new Destination.ViaRedirect("+16465550111", null));
+    assertThatThrownBy(
+            () -> parse("Refer-To: <tel:+16465550111>\r\n", "X-Baton-Max-Rate: cheap\r\n"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("Bad X-Baton-Max-Rate (a rate per minute, e.g. 0.015)");
   }
 
   @Test

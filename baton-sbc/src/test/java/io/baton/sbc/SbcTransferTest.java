@@ -201,6 +201,42 @@ class SbcTransferTest {
   }
 
   @Test
+  void aRateCeilingOnTheReferGoesToTheRedirectServerWithTheTransfersQueryOnly() throws Exception {
+    Connected call = connect();
+    target.answering(TestPhone.Answer.ringThenAnswer(0));
+    assertThat(redirect.received)
+        .as("the call's own query")
+        .allMatch(q -> Messages.headerValue(q, BatonHeaders.MAX_RATE) == null);
+    int before = redirect.received.size();
+
+    assertThat(
+            refer(call.leg1(), "<tel:" + SALES + ">", Map.of(BatonHeaders.MAX_RATE, "0.0150"))
+                .getStatusCode())
+        .isEqualTo(202);
+    awaitFinalNotify(call.leg1(), 200, "completed");
+
+    List<Request> queries = redirect.received.subList(before, redirect.received.size());
+    assertThat(queries).hasSize(1);
+    assertThat(Messages.userOf(queries.get(0).getRequestURI())).isEqualTo(SALES);
+    assertThat(Messages.headerValue(queries.get(0), BatonHeaders.MAX_RATE)).isEqualTo("0.015");
+    hangUpAndAwaitRelease(call.caller());
+  }
+
+  @Test
+  void aReferWithABadRateCeilingIsABadRequest() throws Exception {
+    Connected call = connect();
+
+    Response refused =
+        refer(call.leg1(), "<tel:" + SALES + ">", Map.of(BatonHeaders.MAX_RATE, "-1"));
+
+    assertThat(refused.getStatusCode()).isEqualTo(400);
+    assertThat(refused.getReasonPhrase())
+        .isEqualTo("Bad " + BatonHeaders.MAX_RATE + " (a rate per minute, e.g. 0.015)");
+    assertThat(target.received(Request.INVITE)).isEmpty();
+    hangUpAndAwaitRelease(call.caller());
+  }
+
+  @Test
   void aBusyTargetLeavesTheCallerWithTheFirstDestination() throws Exception {
     Connected call = connect();
     target.answering(TestPhone.Answer.reject(486));

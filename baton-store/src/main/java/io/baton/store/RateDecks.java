@@ -103,8 +103,31 @@ public final class RateDecks {
    * of the number with a row in effect, its latest such row.
    */
   public Optional<Rate> rate(String carrier, String e164, LocalDate date) {
+    Rate best = null;
+    for (Rate r : pricing(e164, date, carrier)) {
+      if (best == null
+          || r.prefix().length() > best.prefix().length()
+          || (r.prefix().length() == best.prefix().length()
+              && r.effective().isAfter(best.effective()))) {
+        best = r;
+      }
+    }
+    return Optional.ofNullable(best);
+  }
+
+  /**
+   * The rows of every carrier's current deck that can price {@code e164} on {@code date} (those of
+   * its prefixes in effect by then), indexed: least-cost routing for one number without reading
+   * whole decks.
+   */
+  public RateIndex index(String e164, LocalDate date) {
+    return RateIndex.of(pricing(e164, date, null));
+  }
+
+  /** The rows for prefixes of {@code e164} in effect on {@code date}, of one carrier or all. */
+  private List<Rate> pricing(String e164, LocalDate date, String carrier) {
     if (e164 == null || !RateIndex.PREFIX.matcher(e164).matches()) {
-      return Optional.empty();
+      return List.of();
     }
     List<String> prefixes = new ArrayList<>();
     for (int len = 1; len <= e164.length(); len++) {
@@ -116,27 +139,24 @@ public final class RateDecks {
           try (PreparedStatement ps =
               c.prepareStatement(
                   CURRENT
-                      + " WHERE r.carrier = ? AND r.effective_date <= ? AND r.prefix IN ("
+                      + " WHERE r.effective_date <= ? AND r.prefix IN ("
                       + marks
-                      + ")")) {
-            ps.setString(1, carrier);
-            ps.setDate(2, Date.valueOf(date));
+                      + ")"
+                      + (carrier == null ? "" : " AND r.carrier = ?"))) {
+            ps.setDate(1, Date.valueOf(date));
             for (int i = 0; i < prefixes.size(); i++) {
-              ps.setString(3 + i, prefixes.get(i));
+              ps.setString(2 + i, prefixes.get(i));
             }
-            Rate best = null;
+            if (carrier != null) {
+              ps.setString(2 + prefixes.size(), carrier);
+            }
+            List<Rate> out = new ArrayList<>();
             try (ResultSet rs = ps.executeQuery()) {
               while (rs.next()) {
-                Rate r = rate(rs);
-                if (best == null
-                    || r.prefix().length() > best.prefix().length()
-                    || (r.prefix().length() == best.prefix().length()
-                        && r.effective().isAfter(best.effective()))) {
-                  best = r;
-                }
+                out.add(rate(rs));
               }
             }
-            return Optional.ofNullable(best);
+            return out;
           }
         });
   }

@@ -94,6 +94,9 @@ public final class Seeder {
     if (t.webhook() != null) {
       n += webhook(c, t.id(), t.webhook(), secrets.get());
     }
+    if (t.transferPolicy() != null) {
+      n += TransferPolicies.seed(c, t.id(), t.transferPolicy());
+    }
     return n;
   }
 

@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A tenant in the seed, with its API keys, DIDs and named transfer targets.
+ * A tenant in the seed, with its API keys, DIDs, named transfer targets and transfer policy.
  *
  * @param id the tenant id, e.g. {@code acme}
  * @param name display name
@@ -14,6 +14,8 @@ import java.util.Map;
  * @param dids numbers it owns
  * @param targets {@code name → E.164 number or SIP URI}, reachable as {@code target:<name>}
  * @param webhook where the tenant's events are POSTed; null for none
+ * @param transferPolicy where its transfers may go and how many it may start; null leaves the
+ *     database's (a new tenant: {@link TransferPolicy#DEFAULT}, named targets only)
  */
 public record TenantSeed(
     String id,
@@ -21,13 +23,25 @@ public record TenantSeed(
     List<String> apiKeys,
     List<DidSeed> dids,
     Map<String, String> targets,
-    WebhookSeed webhook) {
+    WebhookSeed webhook,
+    TransferPolicy transferPolicy) {
 
   public TenantSeed {
     apiKeys = apiKeys == null ? List.of() : List.copyOf(apiKeys);
     dids = dids == null ? List.of() : List.copyOf(dids);
     targets =
         targets == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(targets));
+  }
+
+  /** A tenant whose transfer policy the seed leaves alone. */
+  public TenantSeed(
+      String id,
+      String name,
+      List<String> apiKeys,
+      List<DidSeed> dids,
+      Map<String, String> targets,
+      WebhookSeed webhook) {
+    this(id, name, apiKeys, dids, targets, webhook, null);
   }
 
   /** A tenant without a webhook. */
@@ -37,7 +51,7 @@ public record TenantSeed(
       List<String> apiKeys,
       List<DidSeed> dids,
       Map<String, String> targets) {
-    this(id, name, apiKeys, dids, targets, null);
+    this(id, name, apiKeys, dids, targets, null, null);
   }
 
   /**
@@ -59,6 +73,9 @@ public record TenantSeed(
     }
     if (webhook != null) {
       webhook.check(key + ".webhook");
+    }
+    if (transferPolicy != null) {
+      transferPolicy.check(key + ".transferPolicy");
     }
   }
 }

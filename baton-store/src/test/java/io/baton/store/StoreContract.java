@@ -11,6 +11,7 @@ import io.baton.routing.CarrierStatus;
 import io.baton.routing.LeastCostRouter;
 import io.baton.routing.Rate;
 import io.baton.routing.RateDeckCsv;
+import io.baton.routing.RateIndex;
 import io.baton.routing.TimeWindow;
 import io.baton.routing.Transport;
 import java.math.BigDecimal;
@@ -53,6 +54,8 @@ abstract class StoreContract {
           "did_schedules",
           "dids",
           "api_keys",
+          "transfer_policy_allows",
+          "transfer_policies",
           "tenants");
 
   static final String MASTER_KEY = "store-test-master-key-0000000000000000";
@@ -494,6 +497,30 @@ abstract class StoreContract {
     }
 
     @Test
+    void oneNumbersIndexRoutesAsTheWholeDeckDoes() {
+      java.time.LocalDate june = java.time.LocalDate.of(2026, 6, 1);
+      sql(
+          "INSERT INTO rate_deck (carrier, prefix, effective_date, rate_per_minute) VALUES"
+              + " ('pricey', '+1646', DATE '2026-07-01', 0.0001),"
+              + " ('pricey', '+4420', DATE '2026-01-01', 0.0010)");
+
+      RateIndex one = decks.index("+16465550111", june);
+
+      assertThat(one.size()).isEqualTo(4); // +1646 of each carrier and cheapnet's +1, in effect
+      for (String number : List.of("+16465550111", "+13125550100")) {
+        assertThat(
+                new LeastCostRouter(carriers.carriers(), decks.index(number, june), 60)
+                    .routes(number, june, CarrierStatus.IDLE))
+            .as(number)
+            .isEqualTo(
+                new LeastCostRouter(carriers.carriers(), decks.index(), 60)
+                    .routes(number, june, CarrierStatus.IDLE));
+      }
+      assertThat(decks.index("+33612345678", june).size()).isZero();
+      assertThat(decks.index("not a number", june).size()).isZero();
+    }
+
+    @Test
     void pricesOneNumberByTheLongestPrefixInEffectWithoutLosingDecimals() {
       java.time.LocalDate june = java.time.LocalDate.of(2026, 6, 1);
       sql(
@@ -691,6 +718,102 @@ abstract class StoreContract {
       assertThat(directory.deleteTarget("acme", "sales")).isTrue();
       assertThat(directory.deleteTarget("acme", "sales")).isFalse();
       assertThat(directory.target("globex", "sales")).contains("sip:s@h");
+    }
+  }
+
+  @Nested
+  class TransferPoliciesOnThisDatabase {
+    final TransferPolicies policies = new TransferPolicies(db);
+    final TransferPolicy strict =
+        new TransferPolicy(
+            List.of("US", "+4420", "CA"),
+            List.of("MOBILE", "FIXED_LINE"),
+            List.of("pbx.example.com", "*.acme.example", "10.0.0.7"),
+            new BigDecimal("0.012500"),
+            30,
+            5);
+
+    @BeforeEach
+    void data() {
+      sql("INSERT INTO tenants (id, name) VALUES ('acme', 'ACME Corp'), ('globex', 'Globex')");
+    }
+
+    @Test
+    void aTenantWithoutAPolicyGetsTheDefaultNamedTargetsOnly() {
+      assertThat(policies.find("acme")).isEmpty();
+      TransferPolicy policy = policies.of("acme");
+      assertThat(policy).isEqualTo(TransferPolicy.DEFAULT);
+      assertThat(policy.allowedNumbers()).isEmpty();
+      assertThat(policy.allowedSipDomains()).isEmpty();
+      assertThat(policy.allowedNumberTypes())
+          .containsExactly("FIXED_LINE", "MOBILE", "FIXED_LINE_OR_MOBILE", "TOLL_FREE");
+      assertThat(policy.maxRatePerMinute()).isNull();
+      assertThat(policy.maxTransfersPerMinute()).isEqualTo(60);
+      assertThat(policy.maxTransfersInFlight()).isEqualTo(20);
+    }
+
+    @Test
+    void aPolicyIsStoredReplacedAndTakenAwayWithItsListsInOrder() {
+      assertThat(policies.put("acme", strict)).isTrue();
+      TransferPolicy stored = policies.find("acme").orElseThrow();
+      assertThat(stored).isEqualTo(strict);
+      assertThat(stored.allowedNumbers()).containsExactly("US", "+4420", "CA");
+      assertThat(stored.maxRatePerMinute()).isEqualTo(new BigDecimal("0.0125"));
+      assertThat(policies.of("globex")).isEqualTo(TransferPolicy.DEFAULT);
+
+      TransferPolicy wide =
+          new TransferPolicy(List.of("+1"), List.of(), List.of(), null, 1000, 100);
+      assertThat(policies.put("acme", wide)).isFalse();
+      assertThat(policies.of("acme")).isEqualTo(wide);
+      assertThat(policies.of("acme").allowedNumberTypes()).isEmpty(); // none, not the default
+
+      assertThat(policies.delete("acme")).isTrue();
+      assertThat(policies.delete("acme")).isFalse();
+      assertThat(policies.of("acme")).isEqualTo(TransferPolicy.DEFAULT);
+      assertThat(everything()).noneMatch(row -> row.startsWith("transfer_policy_allows|"));
+    }
+
+    @Test
+    void theSchemaRefusesWhatNoPolicyCanSay() {
+      assertThatThrownBy(() -> policies.put("nobody", strict)).isInstanceOf(StoreException.class);
+      policies.put("acme", strict);
+      for (String bad :
+          List.of(
+              "UPDATE transfer_policies SET max_transfers_per_minute = 0",
+              "UPDATE transfer_policies SET max_transfers_in_flight = -1",
+              "UPDATE transfer_policies SET max_rate_per_minute = -0.01",
+              "INSERT INTO transfer_policy_allows (tenant_id, list_name, seq, entry)"
+                  + " VALUES ('acme', 'carriers', 9, 'x')")) {
+        assertThatThrownBy(() -> sql(bad)).as(bad).isInstanceOf(RuntimeException.class);
+      }
+      assertThat(policies.of("acme")).isEqualTo(strict);
+    }
+
+    @Test
+    void theSeedWritesAPolicyOnceAndUpdatesItWhenItChanges() {
+      SeedData seed = withPolicy(strict);
+
+      assertThat(Seeder.apply(db, seed)).isEqualTo(1); // the policy (the tenant is there)
+      assertThat(Seeder.apply(db, seed)).isZero();
+      assertThat(policies.of("acme")).isEqualTo(strict);
+
+      TransferPolicy looser =
+          new TransferPolicy(
+              List.of("US"), null, List.of("127.0.0.1"), new BigDecimal("0.015"), 600, 100);
+      assertThat(Seeder.apply(db, withPolicy(looser))).isEqualTo(1);
+      assertThat(policies.of("acme")).isEqualTo(looser);
+
+      // a seed without a policy leaves the stored one alone
+      assertThat(Seeder.apply(db, withPolicy(null))).isZero();
+      assertThat(policies.of("acme")).isEqualTo(looser);
+    }
+
+    private static SeedData withPolicy(TransferPolicy policy) {
+      return new SeedData(
+          List.of(),
+          List.of(
+              new TenantSeed("acme", "ACME Corp", List.of(), List.of(), Map.of(), null, policy)),
+          List.of());
     }
   }
 

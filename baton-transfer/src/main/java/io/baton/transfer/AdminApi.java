@@ -1,8 +1,14 @@
 package io.baton.transfer;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.baton.contract.CallerId;
 import io.baton.contract.RedirectInfo;
 import io.baton.routing.Carrier;
@@ -18,6 +24,8 @@ import io.baton.store.Did;
 import io.baton.store.Directory;
 import io.baton.store.Principal;
 import io.baton.store.RateDecks;
+import io.baton.store.TransferPolicies;
+import io.baton.store.TransferPolicy;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
 import io.javalin.http.HttpStatus;
@@ -40,9 +48,9 @@ import java.util.regex.Pattern;
 
 /**
  * The routing data under {@code /v1/admin/...}, for admin keys only (a tenant's key gets 403): DIDs
- * with their schedules, carriers, their rate decks (row by row, or a whole CSV deck at once) and
- * named targets. Numbers are normalised to E.164 as they come in. The redirect server sees changes
- * at its next reload.
+ * with their schedules, carriers, their rate decks (row by row, or a whole CSV deck at once), named
+ * targets and tenants' transfer policies. Numbers are normalised to E.164 as they come in. The
+ * redirect server sees changes at its next reload.
  */
 final class AdminApi {
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(AdminApi.class);
@@ -57,10 +65,24 @@ final class AdminApi {
   private static final Set<String> RATE_FIELDS =
       Set.of("prefix", "rate", "connectionFee", "incrementFirst", "incrementNext", "effectiveDate");
   private static final int MAX_LIMIT = 10_000;
+  private static final String POLICY = "/tenants/{tenant}/transfer-policy";
+
+  /**
+   * Binds request bodies to records field by field, coercing nothing: {@code "60"} is no number,
+   * {@code 1.5} no whole number, {@code "US"} no list.
+   */
+  private static final ObjectMapper STRICT =
+      JsonMapper.builder()
+          .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+          .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+          .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
+          .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
+          .build();
 
   private final Directory directory;
   private final Carriers carriers;
   private final RateDecks decks;
+  private final TransferPolicies policies;
   private final Numbers numbers;
   private final ObjectMapper json;
 
@@ -68,6 +90,7 @@ final class AdminApi {
     this.directory = new Directory(db);
     this.carriers = new Carriers(db);
     this.decks = new RateDecks(db);
+    this.policies = new TransferPolicies(db);
     this.numbers = numbers;
     this.json = json;
   }
@@ -89,7 +112,10 @@ final class AdminApi {
         route(HandlerType.DELETE, "/carriers/{carrier}/rates/{prefix}", this::deleteRate),
         route(HandlerType.GET, "/targets", this::listTargets),
         route(HandlerType.PUT, "/tenants/{tenant}/targets/{name}", this::putTarget),
-        route(HandlerType.DELETE, "/tenants/{tenant}/targets/{name}", this::deleteTarget));
+        route(HandlerType.DELETE, "/tenants/{tenant}/targets/{name}", this::deleteTarget),
+        route(HandlerType.GET, POLICY, this::getTransferPolicy),
+        route(HandlerType.PUT, POLICY, this::putTransferPolicy),
+        route(HandlerType.DELETE, POLICY, this::deleteTransferPolicy));
   }
 
   private static TransferApi.Route route(
@@ -310,22 +336,19 @@ final class AdminApi {
       Thread.ofVirtual().name("purge-deck-" + carrier).start(() -> purge(carrier));
       return;
     }
-    Problem p =
+    Map<String, Object> errors = new LinkedHashMap<>();
+    errors.put("errorCount", result.errorCount());
+    errors.put("errors", result.errors());
+    TransferApi.problem(
+        ctx,
+        json,
         ProblemType.INVALID_RATE_DECK.at(
             ctx.path(),
             result.errorCount()
                 + " bad line(s): nothing was imported (the first "
                 + result.errors().size()
-                + " are listed in errors)");
-    Map<String, Object> body = new LinkedHashMap<>();
-    body.put("type", p.type());
-    body.put("title", p.title());
-    body.put("status", p.status());
-    body.put("detail", p.detail());
-    body.put("instance", p.instance());
-    body.put("errorCount", result.errorCount());
-    body.put("errors", result.errors());
-    ctx.status(p.status()).contentType(Problem.MEDIA_TYPE).result(json.writeValueAsBytes(body));
+                + " are listed in errors)"),
+        errors);
   }
 
   /** Removes the rows of the deck an import replaced, after its answer. */
@@ -382,11 +405,8 @@ final class AdminApi {
   }
 
   private void putTarget(Context ctx, Principal who) throws JsonProcessingException {
-    String tenant = ctx.pathParam("tenant");
     String name = name("name", ctx.pathParam("name"));
-    if (!directory.tenantExists(tenant)) {
-      throw new TransferApi.ProblemException(ProblemType.NOT_FOUND, "no tenant '" + tenant + "'");
-    }
+    String tenant = existingTenant(ctx);
     JsonNode body = fields(ctx, Set.of("destination"));
     String destination = destination("destination", required(body, "destination"));
     boolean created = directory.putTarget(new Directory.Target(tenant, name, destination));
@@ -400,6 +420,86 @@ final class AdminApi {
     String tenant = ctx.pathParam("tenant");
     String name = ctx.pathParam("name");
     gone(ctx, directory.deleteTarget(tenant, name), "target " + name + " of " + tenant);
+  }
+
+  // ---- transfer policies
+
+  private void getTransferPolicy(Context ctx, Principal who) throws JsonProcessingException {
+    respond(ctx, HttpStatus.OK, policies.of(existingTenant(ctx)));
+  }
+
+  /** The whole policy: fields left out take their defaults (docs/transfers.md). */
+  private void putTransferPolicy(Context ctx, Principal who) throws JsonProcessingException {
+    String tenant = existingTenant(ctx);
+    TransferPolicy policy = bind(TransferApi.object(STRICT, ctx.body()), TransferPolicy.class);
+    try {
+      policy.check("");
+    } catch (IllegalArgumentException e) {
+      throw fieldProblem(e.getMessage());
+    }
+    boolean created = policies.put(tenant, policy);
+    respond(ctx, created ? HttpStatus.CREATED : HttpStatus.OK, policy);
+  }
+
+  private void deleteTransferPolicy(Context ctx, Principal who) {
+    String tenant = existingTenant(ctx);
+    gone(ctx, policies.delete(tenant), "transfer policy of " + tenant + " (it has the default)");
+  }
+
+  private String existingTenant(Context ctx) {
+    String tenant = ctx.pathParam("tenant");
+    if (!directory.tenantExists(tenant)) {
+      throw new TransferApi.ProblemException(ProblemType.NOT_FOUND, "no tenant '" + tenant + "'");
+    }
+    return tenant;
+  }
+
+  /** {@code body} as a {@code type}, or a 400 naming the field that does not fit. */
+  private static <T> T bind(JsonNode body, Class<T> type) {
+    try {
+      return STRICT.treeToValue(body, type);
+    } catch (UnrecognizedPropertyException e) {
+      throw fieldProblem(
+          path(e)
+              + ": unknown field (expected "
+              + String.join(
+                  ", ", e.getKnownPropertyIds().stream().map(Object::toString).sorted().toList())
+              + ")");
+    } catch (MismatchedInputException e) {
+      throw fieldProblem(path(e) + ": must be " + expected(e.getTargetType()));
+    } catch (JsonProcessingException e) {
+      throw new TransferApi.ProblemException(
+          ProblemType.MALFORMED_BODY, "the body does not fit: " + e.getOriginalMessage());
+    }
+  }
+
+  /** {@code allowedNumbers[2]}: where in the body a binding failed. */
+  private static String path(JsonMappingException e) {
+    StringBuilder out = new StringBuilder();
+    for (JsonMappingException.Reference r : e.getPath()) {
+      if (r.getFieldName() != null) {
+        out.append(out.isEmpty() ? "" : ".").append(r.getFieldName());
+      } else {
+        out.append('[').append(r.getIndex()).append(']');
+      }
+    }
+    return out.toString();
+  }
+
+  private static String expected(Class<?> type) {
+    if (type == null) {
+      return "of another type";
+    }
+    if (type == Integer.class || type == int.class) {
+      return "a whole number";
+    }
+    if (java.math.BigDecimal.class.isAssignableFrom(type)) {
+      return "a number";
+    }
+    if (List.class.isAssignableFrom(type)) {
+      return "a list of strings";
+    }
+    return type == String.class ? "a string" : "an object";
   }
 
   // ---- reading requests

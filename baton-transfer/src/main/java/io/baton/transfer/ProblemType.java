@@ -12,6 +12,7 @@ public enum ProblemType {
   INVALID_HEADER(400, "invalid-header", "Invalid header"),
   UNAUTHORIZED(401, "unauthorized", "Missing or unknown API key"),
   TARGET_NOT_ALLOWED(403, "target-not-allowed", "Target not allowed"),
+  TRANSFER_POLICY(403, "transfer-policy", "Refused by the tenant's transfer policy"),
   TENANT_REQUIRED(403, "tenant-required", "A tenant's API key is required"),
   ADMIN_REQUIRED(403, "admin-required", "An admin API key is required"),
   NOT_FOUND(404, "not-found", "Not found"),

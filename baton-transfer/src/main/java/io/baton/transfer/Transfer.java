@@ -3,6 +3,7 @@ package io.baton.transfer;
 import io.baton.contract.OnFail;
 import io.baton.contract.TransferMode;
 import io.baton.contract.TransferOutcome;
+import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collections;
@@ -179,6 +180,7 @@ public final class Transfer {
   private final TransferMode mode;
   private final OnFail onFail;
   private final Map<String, String> passHeaders;
+  private final BigDecimal maxRate;
   private final Instant createdAt;
   private final Context context;
   private State state = State.REQUESTED;
@@ -187,10 +189,26 @@ public final class Transfer {
   private String reason;
   private Long lastNotifyCseq;
 
+  /** A transfer whose number targets may take carrier routes of any rate. */
+  public Transfer(
+      String id,
+      String callId,
+      String tenant,
+      List<Target> targets,
+      TransferMode mode,
+      OnFail onFail,
+      Map<String, String> passHeaders,
+      Instant createdAt,
+      Context context) {
+    this(id, callId, tenant, targets, mode, onFail, passHeaders, null, createdAt, context);
+  }
+
   /**
    * @param tenant the tenant owning the call ({@code ""} if none)
    * @param targets tried in order, at least one
    * @param passHeaders headers SBC-edge puts on the new legs' INVITEs, by name
+   * @param maxRate the dearest carrier route per minute its number targets may take (the tenant's
+   *     {@code maxRatePerMinute}); null for no ceiling
    */
   public Transfer(
       String id,
@@ -200,6 +218,7 @@ public final class Transfer {
       TransferMode mode,
       OnFail onFail,
       Map<String, String> passHeaders,
+      BigDecimal maxRate,
       Instant createdAt,
       Context context) {
     this.id = Objects.requireNonNull(id, "id");
@@ -212,6 +231,7 @@ public final class Transfer {
     this.mode = Objects.requireNonNull(mode, "mode");
     this.onFail = Objects.requireNonNull(onFail, "onFail");
     this.passHeaders = Collections.unmodifiableMap(new LinkedHashMap<>(passHeaders));
+    this.maxRate = maxRate;
     this.createdAt = Objects.requireNonNull(createdAt, "createdAt");
     this.context = Objects.requireNonNull(context, "context");
   }
@@ -445,6 +465,11 @@ public final class Transfer {
 
   public Map<String, String> passHeaders() {
     return passHeaders;
+  }
+
+  /** The ceiling the REFER carries in {@code X-Baton-Max-Rate}, if any. */
+  public Optional<BigDecimal> maxRate() {
+    return Optional.ofNullable(maxRate);
   }
 
   public Instant createdAt() {

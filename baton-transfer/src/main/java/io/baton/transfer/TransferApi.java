@@ -328,6 +328,12 @@ final class TransferApi {
               ctx,
               ProblemType.TARGET_NOT_ALLOWED,
               t.field() + ": target:" + t.name() + " is not one of your targets");
+      case TransferService.Outcome.PolicyRefused r ->
+          problem(
+              ctx,
+              ProblemType.TRANSFER_POLICY,
+              r.detail(),
+              Map.of("rule", r.rule().wire())); // which rule, for clients (RFC 9457 §3.2)
       case TransferService.Outcome.TargetUnusable u -> {
         LOG.error(
             "target {} leads to '{}', neither a number nor a SIP URI", u.name(), u.destination());
@@ -647,6 +653,27 @@ final class TransferApi {
 
   private void problem(Context ctx, ProblemType type, String detail) {
     write(ctx, type.at(ctx.path(), detail));
+  }
+
+  /** A problem with extension members after the standard ones (RFC 9457 §3.2). */
+  static void problem(
+      Context ctx, ObjectMapper json, Problem problem, Map<String, Object> extensions)
+      throws JsonProcessingException {
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("type", problem.type());
+    body.put("title", problem.title());
+    body.put("status", problem.status());
+    body.put("detail", problem.detail());
+    body.put("instance", problem.instance());
+    body.putAll(extensions);
+    ctx.status(problem.status())
+        .contentType(Problem.MEDIA_TYPE)
+        .result(json.writeValueAsBytes(body));
+  }
+
+  private void problem(Context ctx, ProblemType type, String detail, Map<String, Object> extensions)
+      throws JsonProcessingException {
+    problem(ctx, json, type.at(ctx.path(), detail), extensions);
   }
 
   private void write(Context ctx, Problem problem) {

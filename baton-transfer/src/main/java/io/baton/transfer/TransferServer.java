@@ -6,13 +6,16 @@ import io.baton.routing.Numbers;
 import io.baton.sip.HostPort;
 import io.baton.sip.PeerNames;
 import io.baton.store.ApiKeys;
+import io.baton.store.Carriers;
 import io.baton.store.Database;
 import io.baton.store.Directory;
 import io.baton.store.RateDecks;
+import io.baton.store.TransferPolicies;
 import io.javalin.Javalin;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -95,23 +98,32 @@ public final class TransferServer implements AutoCloseable {
       Clock clock,
       ScheduledExecutorService scheduler)
       throws SipException {
-    return start(name, config, registry, db, numbers, PeerNames.none(), clock, scheduler);
+    return start(name, config, registry, db, numbers, Map.of(), clock, scheduler);
   }
 
-  /** Starts every part, naming the elements of SIP messages in ladder diagrams by {@code peers}. */
+  /**
+   * Starts every part, naming the elements of SIP messages in ladder diagrams by {@code network}
+   * and refusing transfers to any of them but {@code transfer.policy.outsideNetwork}.
+   *
+   * @param network the {@code network:} block: every element's name and address
+   * @throws IllegalArgumentException if {@code transfer.policy.outsideNetwork} names something
+   *     {@code network} does not
+   */
   public static TransferServer start(
       String name,
       TransferServerConfig config,
       CallRegistry registry,
       Database db,
       Numbers numbers,
-      PeerNames peers,
+      Map<String, HostPort> network,
       Clock clock,
       ScheduledExecutorService scheduler)
       throws SipException {
     if (config.secrets() == null) {
       throw new IllegalArgumentException("transfer.secrets: missing");
     }
+    PeerNames peers = new PeerNames(network);
+    NetworkElements elements = NetworkElements.of(network, config.policy(), NetworkElements.SYSTEM);
     ObjectMapper json = TransferApi.objectMapper();
     TransferStore store = new TransferStore(db);
     Directory directory = new Directory(db);
@@ -141,6 +153,11 @@ public final class TransferServer implements AutoCloseable {
             new IdempotencyKeys(db),
             events,
             numbers,
+            new PolicyCheck(
+                new TransferPolicies(db),
+                new RoutingData(directory, new Carriers(db), new RateDecks(db), clock),
+                elements),
+            new TransferCounters(clock),
             userAgent,
             metrics,
             config,

@@ -34,6 +34,7 @@ import java.util.List;
  * @param keyCache how long and how many API key lookups are reused
  * @param secrets the master keys that seal tenants' webhook secrets in the database (required to
  *     start the server)
+ * @param policy what the toll-fraud guard knows of the network besides tenants' own policies
  */
 public record TransferServerConfig(
     SipConfig sip,
@@ -51,7 +52,8 @@ public record TransferServerConfig(
     Https https,
     Clients clients,
     KeyCache keyCache,
-    SecretsConfig secrets) {
+    SecretsConfig secrets,
+    Policy policy) {
 
   public TransferServerConfig {
     if (sip == null) {
@@ -72,6 +74,7 @@ public record TransferServerConfig(
     cdrs = cdrs == null ? Cdrs.DEFAULT : cdrs;
     clients = clients == null ? Clients.DEFAULT : clients;
     keyCache = keyCache == null ? KeyCache.DEFAULT : keyCache;
+    policy = policy == null ? Policy.DEFAULT : policy;
     if (maxTimeout.toSeconds() < 1) {
       throw new IllegalArgumentException(
           "transfer.maxTimeout: " + maxTimeout + " is shorter than one second");
@@ -91,7 +94,9 @@ public record TransferServerConfig(
     positive("transfer.eventHeartbeat", eventHeartbeat);
   }
 
-  /** The configuration of before issue 6: message capture and CDRs at their defaults. */
+  /**
+   * The configuration of before issue 6: message capture, CDRs and the policy at their defaults.
+   */
   public TransferServerConfig(
       SipConfig sip,
       HostPort http,
@@ -114,6 +119,7 @@ public record TransferServerConfig(
         idempotencyWindow,
         eventHeartbeat,
         webhooks,
+        null,
         null,
         null,
         null,
@@ -330,6 +336,41 @@ public record TransferServerConfig(
             "transfer.cdrs.heldPathRate: " + heldPathRate + " is negative");
       }
       positive("transfer.cdrs.settle", settle);
+    }
+  }
+
+  /**
+   * The {@code transfer.policy:} block (docs/security.md, "Transfer destination policy").
+   *
+   * @param outsideNetwork names of {@code network:} entries that are destinations outside Baton's
+   *     network (a customer's PBX, named so its legs read well), which a {@code sip:} transfer
+   *     target may name; every other {@code network:} address is an element of the network, which
+   *     none may
+   */
+  public record Policy(List<String> outsideNetwork) {
+    public static final Policy DEFAULT = new Policy(null);
+
+    public Policy {
+      outsideNetwork = outsideNetwork == null ? List.of() : List.copyOf(outsideNetwork);
+    }
+
+    /**
+     * Checks every name is one of {@code network}'s.
+     *
+     * @throws IllegalArgumentException {@code transfer.policy.outsideNetwork[0]: 'x' is not a name
+     *     in network:}
+     */
+    public void check(java.util.Set<String> network) {
+      for (int i = 0; i < outsideNetwork.size(); i++) {
+        if (!network.contains(outsideNetwork.get(i))) {
+          throw new IllegalArgumentException(
+              "transfer.policy.outsideNetwork["
+                  + i
+                  + "]: '"
+                  + outsideNetwork.get(i)
+                  + "' is not a name in network:");
+        }
+      }
     }
   }
 }

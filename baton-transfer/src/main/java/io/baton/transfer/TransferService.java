@@ -11,6 +11,8 @@ import io.baton.registry.LegState;
 import io.baton.routing.Numbers;
 import io.baton.store.Directory;
 import io.baton.store.Principal;
+import io.baton.store.TransferPolicy;
+import java.math.BigDecimal;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -74,6 +76,9 @@ public final class TransferService implements TransferUserAgent.NotifyListener {
 
     /** The tenant's target exists but leads to neither a number nor a SIP URI. */
     record TargetUnusable(String field, String name, String destination) implements Outcome {}
+
+    /** The tenant's transfer policy refuses a target, or the request as a whole. */
+    record PolicyRefused(TransferGuard.Rule rule, String detail) implements Outcome {}
   }
 
   private final CallRegistry registry;
@@ -82,6 +87,8 @@ public final class TransferService implements TransferUserAgent.NotifyListener {
   private final IdempotencyKeys keys;
   private final Events events;
   private final Numbers numbers;
+  private final PolicyCheck policy;
+  private final TransferCounters counters;
   private final Referrer referrer;
   private final Metrics metrics;
   private final TransferServerConfig config;
@@ -105,6 +112,8 @@ public final class TransferService implements TransferUserAgent.NotifyListener {
       IdempotencyKeys keys,
       Events events,
       Numbers numbers,
+      PolicyCheck policy,
+      TransferCounters counters,
       Referrer referrer,
       Metrics metrics,
       TransferServerConfig config,
@@ -117,6 +126,8 @@ public final class TransferService implements TransferUserAgent.NotifyListener {
     this.keys = keys;
     this.events = events;
     this.numbers = numbers;
+    this.policy = policy;
+    this.counters = counters;
     this.referrer = referrer;
     this.metrics = metrics;
     this.config = config;
@@ -131,7 +142,8 @@ public final class TransferService implements TransferUserAgent.NotifyListener {
   /**
    * Starts a transfer, or with an {@code idempotencyKey} already used for this request, answers as
    * the first time: check the key → find the call → check the principal may move it → check it is
-   * answered → resolve the targets → record it (with the key) → send the REFER.
+   * answered → resolve the targets → hold them to the tenant's policy → admit it under the tenant's
+   * caps → record it (with the key) → send the REFER.
    */
   public Outcome request(
       Principal who, String callRef, TransferRequest request, Optional<String> idempotencyKey) {
@@ -200,25 +212,75 @@ public final class TransferService implements TransferUserAgent.NotifyListener {
         }
       }
     }
-    return recordAndRefer(who, call, request, targets, claim);
+    // "" (no tenant) on a call whose DID nobody owns, which only admins may move
+    String tenant = call.tenant() == null ? "" : call.tenant();
+    TransferPolicy held = policy.policyOf(tenant);
+    Optional<TransferGuard.Verdict.Refused> refused =
+        policy.targets(tenant, held, request.targets(), targets);
+    if (refused.isPresent()) {
+      return refuse(refused.get());
+    }
+    return admit(who, call, tenant, held, request, targets, claim);
+  }
+
+  private static Outcome refuse(TransferGuard.Verdict.Refused refused) {
+    LOG.info("transfer refused by policy ({}): {}", refused.rule().wire(), refused.detail());
+    return new Outcome.PolicyRefused(refused.rule(), refused.detail());
+  }
+
+  /**
+   * Within the tenant's caps (counted alone among its requests, so two at once cannot both take the
+   * last place), records the transfer and sends its REFER.
+   */
+  private Outcome admit(
+      Principal who,
+      OwnedCall call,
+      String tenant,
+      TransferPolicy held,
+      TransferRequest request,
+      List<Transfer.Target> targets,
+      Optional<IdempotencyKeys.Claim> claim) {
+    return counters.admit(
+        tenant,
+        window -> {
+          TransferGuard.Verdict caps =
+              TransferGuard.caps(
+                  tenant, held, new TransferGuard.Counts(window.lastMinute(), inFlight(tenant)));
+          if (caps instanceof TransferGuard.Verdict.Refused refused) {
+            return refuse(refused);
+          }
+          Outcome outcome =
+              recordAndRefer(who, call, tenant, request, targets, held.maxRatePerMinute(), claim);
+          if (outcome instanceof Outcome.Accepted) {
+            window.started();
+          }
+          return outcome;
+        });
+  }
+
+  /** The tenant's transfers not yet ended, in this server (one node: see TransferCounters). */
+  private int inFlight(String tenant) {
+    return (int) running.values().stream().filter(t -> t.tenant().equals(tenant)).count();
   }
 
   private Outcome recordAndRefer(
       Principal who,
       OwnedCall call,
+      String tenant,
       TransferRequest request,
       List<Transfer.Target> targets,
+      BigDecimal maxRate,
       Optional<IdempotencyKeys.Claim> claim) {
     Transfer transfer =
         new Transfer(
             newId(),
             call.call().id(),
-            // "" (no tenant) on a call whose DID nobody owns, which only admins may move
-            call.tenant() == null ? "" : call.tenant(),
+            tenant,
             targets,
             request.mode(),
             request.onFail(),
             request.headers(),
+            maxRate,
             clock.instant(),
             context);
     Transfer existing = runningByCall.putIfAbsent(transfer.callId(), transfer);

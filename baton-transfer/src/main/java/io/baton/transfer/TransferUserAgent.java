@@ -2,6 +2,7 @@ package io.baton.transfer;
 
 import io.baton.contract.BatonHeaders;
 import io.baton.contract.FallbackTarget;
+import io.baton.contract.MaxRate;
 import io.baton.contract.PassHeader;
 import io.baton.contract.PositiveNumber;
 import io.baton.registry.Leg;
@@ -117,6 +118,9 @@ final class TransferUserAgent implements SipHandler, Referrer, AutoCloseable {
       refer.header(BatonHeaders.TRANSFER_FALLBACK, fallback(fallback));
     }
     refer.header(BatonHeaders.ON_FAIL, transfer.onFail().wire());
+    transfer
+        .maxRate()
+        .ifPresent(ceiling -> refer.header(BatonHeaders.MAX_RATE, MaxRate.format(ceiling)));
     transfer
         .passHeaders()
         .forEach(

@@ -287,7 +287,7 @@ class TransferApiTest {
     JsonNode doc = lab.json(r);
     assertThat(doc.get("openapi").asText()).isEqualTo("3.1.0");
 
-    assertThat(lab.server.routes()).hasSize(30);
+    assertThat(lab.server.routes()).hasSize(33);
     for (String route : lab.server.routes()) {
       String[] methodPath = route.split(" ", 2);
       assertThat(doc.path("paths").path(methodPath[1]).has(methodPath[0].toLowerCase()))

@@ -15,6 +15,8 @@ import io.baton.store.ApiKeys;
 import io.baton.store.Database;
 import io.baton.store.DatabaseConfig;
 import io.baton.store.SecretsConfig;
+import io.baton.store.TransferPolicies;
+import io.baton.store.TransferPolicy;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -24,6 +26,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
@@ -31,7 +34,8 @@ import org.awaitility.Awaitility;
 
 /**
  * A transfer server on real sockets with everything around it: an H2 database seeded with two
- * tenants, an in-memory registry the test fills with calls, a {@link TestProxy} holding those
+ * tenants (whose transfer policies allow US numbers and sip: URIs at 127.0.0.1 without a rate
+ * ceiling), an in-memory registry the test fills with calls, a {@link TestProxy} holding those
  * calls, and an HTTP client.
  */
 final class TransferFixture implements AutoCloseable {
@@ -51,6 +55,7 @@ final class TransferFixture implements AutoCloseable {
   final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
   final TestProxy proxy;
   final TransferServerConfig config;
+  final Map<String, HostPort> network;
   volatile TransferServer server;
   final HttpClient http = HttpClient.newHttpClient();
 
@@ -66,6 +71,8 @@ final class TransferFixture implements AutoCloseable {
    * @param allowLoopback whether webhooks may go to {@code http://127.0.0.1} (the test receivers)
    * @param https the API over TLS too (or only, with {@code plainHttp} false)
    * @param plainHttp whether the API is served over plain HTTP
+   * @param network the {@code network:} elements the server knows (the toll-fraud guard's)
+   * @param policy what the guard knows of the network besides tenants' own policies
    */
   record Options(
       TransferServerConfig.RateLimit rateLimit,
@@ -73,34 +80,54 @@ final class TransferFixture implements AutoCloseable {
       TransferServerConfig.KeyCache keyCache,
       boolean allowLoopback,
       TransferServerConfig.Https https,
-      boolean plainHttp) {
+      boolean plainHttp,
+      Map<String, HostPort> network,
+      TransferServerConfig.Policy policy) {
     /** API keys may send 20 requests/s, in bursts of 40; webhooks may reach 127.0.0.1. */
     static final Options DEFAULT =
-        new Options(new TransferServerConfig.RateLimit(20, 40), null, null, true, null, true);
+        new Options(
+            new TransferServerConfig.RateLimit(20, 40),
+            null,
+            null,
+            true,
+            null,
+            true,
+            Map.of(),
+            TransferServerConfig.Policy.DEFAULT);
 
     Options rateLimit(TransferServerConfig.RateLimit limit) {
-      return new Options(limit, clients, keyCache, allowLoopback, https, plainHttp);
+      return new Options(
+          limit, clients, keyCache, allowLoopback, https, plainHttp, network, policy);
     }
 
     Options clients(TransferServerConfig.Clients limits) {
-      return new Options(rateLimit, limits, keyCache, allowLoopback, https, plainHttp);
+      return new Options(
+          rateLimit, limits, keyCache, allowLoopback, https, plainHttp, network, policy);
     }
 
     Options keyCache(TransferServerConfig.KeyCache cache) {
-      return new Options(rateLimit, clients, cache, allowLoopback, https, plainHttp);
+      return new Options(
+          rateLimit, clients, cache, allowLoopback, https, plainHttp, network, policy);
     }
 
     Options noLoopbackWebhooks() {
-      return new Options(rateLimit, clients, keyCache, false, https, plainHttp);
+      return new Options(rateLimit, clients, keyCache, false, https, plainHttp, network, policy);
+    }
+
+    /** A network of these elements, {@code policy} naming those outside it. */
+    Options network(Map<String, HostPort> elements, TransferServerConfig.Policy outside) {
+      return new Options(
+          rateLimit, clients, keyCache, allowLoopback, https, plainHttp, elements, outside);
     }
 
     Options httpsOnly(TransferServerConfig.Https tls) {
-      return new Options(rateLimit, clients, keyCache, allowLoopback, tls, false);
+      return new Options(rateLimit, clients, keyCache, allowLoopback, tls, false, network, policy);
     }
   }
 
   private TransferFixture(String name, int sipPort, int proxyPort, int httpPort, Options options)
       throws Exception {
+    this.network = options.network();
     db = Database.open(DatabaseConfig.inMemory(name + "-" + System.nanoTime()));
     seed();
     proxy = TestProxy.start(new HostPort("127.0.0.1", proxyPort));
@@ -129,7 +156,8 @@ final class TransferFixture implements AutoCloseable {
             options.https(),
             options.clients(),
             options.keyCache(),
-            SecretsConfig.of(MASTER_KEY));
+            SecretsConfig.of(MASTER_KEY),
+            options.policy());
     try {
       server = startServer();
     } catch (Exception | Error e) {
@@ -154,7 +182,7 @@ final class TransferFixture implements AutoCloseable {
 
   private TransferServer startServer() throws Exception {
     return TransferServer.start(
-        "transfer", config, registry, db, new Numbers("US"), clock, scheduler);
+        "transfer", config, registry, db, new Numbers("US"), network, clock, scheduler);
   }
 
   /** Stops the transfer server and starts a new one on the same database, as after a crash. */
@@ -203,7 +231,15 @@ final class TransferFixture implements AutoCloseable {
     keys.add(ACME_BURST_KEY, "acme", false, "rate limit test");
     keys.add(GLOBEX_KEY, "globex", false, "test");
     keys.add(ADMIN_KEY, null, true, "test");
+    TransferPolicies policies = new TransferPolicies(db);
+    for (String tenant : List.of("acme", "globex")) {
+      policies.put(tenant, OPEN_POLICY);
+    }
   }
+
+  /** What the fixture's tenants may do: US numbers, sip: URIs at 127.0.0.1, no rate ceiling. */
+  static final TransferPolicy OPEN_POLICY =
+      new TransferPolicy(List.of("US"), null, List.of("127.0.0.1"), null, 10_000, 1_000);
 
   // ---- calls
 

@@ -43,6 +43,9 @@ public record BatonConfig(
     sbcs =
         sbcs == null ? Map.of() : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(sbcs));
     endpoints = endpoints == null ? List.of() : List.copyOf(endpoints);
+    if (transfer != null) {
+      transfer.policy().check(network.keySet());
+    }
   }
 
   /** Names of every element this configuration defines, in start order (far end first). */

@@ -60,6 +60,25 @@ class ConfigLoaderTest {
     assertThat(lab.callcenter().api().poll()).isEqualTo(Duration.ofMillis(500));
     assertThat(lab.callcenter().ivr().dids()).containsEntry("+18005550101", "arrival");
     assertThat(lab.callcenter().ivr().defaultFlow()).isEqualTo("menu");
+    // the support endpoint plays a customer's PBX: outside the network, a place to transfer to
+    assertThat(lab.transfer().policy().outsideNetwork()).containsExactly("support");
+  }
+
+  @Test
+  void theNamesOutsideTheNetworkMustBeNetworkNames() throws IOException {
+    String transfer = "transfer:\n  sip: {listen: 127.0.0.1:17110}\n";
+    assertThat(loader.load(write(transfer), BatonConfig.class).transfer().policy().outsideNetwork())
+        .isEmpty();
+    assertThatThrownBy(
+            () ->
+                loader.load(
+                    write(
+                        "network: {support: 127.0.0.1:5131}\n"
+                            + transfer
+                            + "  policy: {outsideNetwork: [support, suport]}\n"),
+                    BatonConfig.class))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage("transfer.policy.outsideNetwork[1]: 'suport' is not a name in network:");
   }
 
   @Test
