@@ -31,9 +31,9 @@ class WireContractTest {
         names.add((String) f.get(null));
       }
     }
-    assertThat(names).hasSize(10).allMatch(BatonHeaders::isBaton);
+    assertThat(names).isNotEmpty().allMatch(BatonHeaders::isBaton);
     assertThat(names).allMatch(n -> n.startsWith(BatonHeaders.PREFIX));
-    assertThat(names.stream().map(n -> n.toLowerCase(Locale.ROOT)).distinct()).hasSize(10);
+    assertThat(names.stream().map(n -> n.toLowerCase(Locale.ROOT)).distinct()).hasSameSizeAs(names);
     assertThat(BatonHeaders.isBaton("x-baton-call-id")).isTrue();
     assertThat(BatonHeaders.isBaton("X-Batons")).isFalse();
     assertThat(BatonHeaders.isBaton("X-Agent-Id")).isFalse();

@@ -100,10 +100,8 @@ class SbcMalformedTest {
 
   static Stream<WireCase> cases() {
     return Stream.concat(
-        MalformedCases.common().filter(c -> !c.toString().contains("unknown-method.sip")),
+        MalformedCases.common(),
         Stream.of(
-            // SBC-edge takes nothing but OPTIONS, calls and their dialogs from the public (trust).
-            WireCase.answered("unknown-method.sip", 403, "Forbidden"),
             WireCase.answered("bye-unknown-dialog.sip", 481),
             WireCase.answered("invite-max-forwards-zero.sip", 483),
             WireCase.answered("invite-unknown-content-type.sip", 415),
