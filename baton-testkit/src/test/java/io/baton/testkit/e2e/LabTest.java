@@ -24,7 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 
 /**
@@ -57,8 +57,12 @@ abstract class LabTest {
     }
   }
 
-  @AfterAll
-  static void hangUpEverything() {
+  /**
+   * Every call a test left up is hung up after it, so that one failed test does not leave calls
+   * behind that fail the next ones' leak checks.
+   */
+  @AfterEach
+  void hangUpWhatTheTestLeft() {
     for (UserAgent a : AGENTS) {
       a.calls().forEach(UaCall::hangUp);
     }
