@@ -2,7 +2,7 @@
 # Sourced, never run. Expects $root (the repository) to be set.
 
 # start_lab OUT: starts bin/baton lab with fresh data under OUT and waits for its API; stopped on
-# exit. A no-op when $start_lab is 0 (a lab must then already listen on the DESIGN §3 ports).
+# exit. A no-op when $start_lab is 0 (a lab must then already listen on the lab's ports (config/lab.yaml)).
 lab_pid=""
 stop_lab() { [ -n "$lab_pid" ] && kill "$lab_pid" 2>/dev/null && wait "$lab_pid" 2>/dev/null || true; }
 start_lab() {

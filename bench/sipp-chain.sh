@@ -9,7 +9,7 @@
 # A warm-up run at the same rate comes first and is not counted (the JIT compiles the hot paths).
 #
 # It starts its own lab (bin/baton lab, fresh data under bench/out) unless --no-lab is given, in
-# which case a lab must already be listening on the DESIGN §3 ports.
+# which case a lab must already be listening on the lab's ports (config/lab.yaml).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 rate=50 seconds=30 hold=1000 warmup=5 start_lab=1

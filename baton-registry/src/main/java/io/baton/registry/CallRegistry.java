@@ -5,7 +5,7 @@ import java.util.Optional;
 
 /**
  * Where elements publish the calls and legs they hold, and where the transfer server finds them
- * (DESIGN §6). Elements never call each other: they only write their own legs here. One process
+ * (docs/design.md, "The network"). Elements never call each other: they only write their own legs here. One process
  * shares an {@link InMemoryCallRegistry}; separate processes share Redis ({@link
  * RedisCallRegistry}).
  */

@@ -6,7 +6,7 @@ import java.time.Instant;
 import java.util.List;
 
 /**
- * A call as the API shows it (DESIGN §4 {@code call}).
+ * A call as the API shows it (README "The API": {@code call}).
  *
  * @param id the Baton call id
  * @param tenant the tenant owning its DID; null if none does
@@ -43,7 +43,7 @@ public record CallView(
   }
 
   /**
-   * One leg (DESIGN §4 {@code leg}); its dialog's tags and holder stay internal.
+   * One leg (README "The API": {@code leg}); its dialog's tags and holder stay internal.
    *
    * @param element the element that opened it ({@code caller} for the caller's own leg)
    * @param peer the element or address at the far end

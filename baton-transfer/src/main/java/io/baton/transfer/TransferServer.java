@@ -24,7 +24,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The transfer server (DESIGN §1): the REST API on {@code transfer.http}, the SIP user agent on
+ * The transfer server (docs/design.md, "The network"): the REST API on {@code transfer.http}, the SIP user agent on
  * {@code transfer.sip} that sends each transfer's out-of-dialog REFER and follows its NOTIFYs, and
  * the publication of every transfer and call state change (event streams, webhooks).
  */

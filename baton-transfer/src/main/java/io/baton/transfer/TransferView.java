@@ -4,7 +4,7 @@ import java.time.Instant;
 import java.util.List;
 
 /**
- * A transfer as stored and as the API shows it (DESIGN §4 {@code transfer}).
+ * A transfer as stored and as the API shows it (README "The API": {@code transfer}).
  *
  * @param id {@code t-<16 hex>}
  * @param callId the Baton call id
