@@ -146,7 +146,9 @@ class SbcTrustTest {
 
   @Test
   void theCallerSeesStandardPhrasesAndThisSbcsOwnSdpOrigin() throws Exception {
-    agent.answering(TestPhone.Answer.ok().saying("agent-7 on desk@10.2.3.4"));
+    // rings first, answers later: a 180 relayed just before the 200 may reach the caller after it
+    // (and be dropped by its transaction, RFC 3261 §17.1.1.2)
+    agent.answering(TestPhone.Answer.ringThenAnswer(300).saying("agent-7 on desk@10.2.3.4"));
     TestPhone.PhoneCall call = caller.dial(Messages.get().uri(DID, EDGE), Map.of());
     awaitFinal(call);
 

@@ -71,13 +71,22 @@ public final class CheckedMessageParser implements MessageParser {
           Map.entry("content-type", "Content-Type"),
           Map.entry("c", "Content-Type"));
 
-  /** What the stack instantiates by name: one checked parser per channel. */
+  /**
+   * What the stack instantiates by name: one checked parser per channel. The header limit is read
+   * from the stack's guard once: the stack's timers still make parsers after the endpoint stopped
+   * and released its guard.
+   */
   public static final class Factory implements MessageParserFactory {
+    private volatile int maxHeaders;
+
     public Factory() {}
 
     @Override
     public MessageParser createMessageParser(SIPTransactionStack stack) {
-      return new CheckedMessageParser(EndpointGuard.of((SipStack) stack).limits().maxHeaders());
+      if (maxHeaders == 0) {
+        maxHeaders = EndpointGuard.of((SipStack) stack).limits().maxHeaders();
+      }
+      return new CheckedMessageParser(maxHeaders);
     }
   }
 
