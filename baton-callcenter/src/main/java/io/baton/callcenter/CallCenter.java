@@ -29,7 +29,8 @@ import org.slf4j.LoggerFactory;
  * runs it through its IVR (prompts over RTP, DTMF as RFC 4733 events or SIP INFO), queues it for
  * simulated agents, and has no SIP transfer capability at all: a REFER gets 405 Method Not Allowed
  * (Allow: INVITE, ACK, BYE, CANCEL, OPTIONS, INFO). To move a call it asks Baton's REST API
- * (docs/design.md, transfer step 4): on arrival, after an IVR choice, or when an agent asks through its HTTP endpoint.
+ * (docs/design.md, transfer step 4): on arrival, after an IVR choice, or when an agent asks through
+ * its HTTP endpoint.
  */
 public final class CallCenter implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(CallCenter.class);

@@ -5,8 +5,8 @@ import java.util.Optional;
 
 /**
  * Where elements publish the calls and legs they hold, and where the transfer server finds them
- * (docs/design.md, "The network"). Elements never call each other: they only write their own legs here. One process
- * shares an {@link InMemoryCallRegistry}; separate processes share Redis ({@link
+ * (docs/design.md, "The network"). Elements never call each other: they only write their own legs
+ * here. One process shares an {@link InMemoryCallRegistry}; separate processes share Redis ({@link
  * RedisCallRegistry}).
  */
 public interface CallRegistry extends AutoCloseable {

@@ -2,7 +2,10 @@ package io.baton.registry;
 
 import java.util.Locale;
 
-/** Where one leg (one SIP dialog hop between two elements) stands; the API's vocabulary (docs/design.md, "Interfaces"). */
+/**
+ * Where one leg (one SIP dialog hop between two elements) stands; the API's vocabulary
+ * (docs/design.md, "Interfaces").
+ */
 public enum LegState {
   TRYING,
   RINGING,

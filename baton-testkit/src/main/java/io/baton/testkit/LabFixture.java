@@ -13,8 +13,8 @@ import java.util.function.Consumer;
 
 /**
  * The lab, started once per test JVM from the repository's {@code config/lab.yaml} (the same file
- * {@code bin/baton lab} runs) on the lab's ports (config/lab.yaml), with a fresh in-memory database so runs never
- * see each other's data. Stopped when the JVM exits.
+ * {@code bin/baton lab} runs) on the lab's ports (config/lab.yaml), with a fresh in-memory database
+ * so runs never see each other's data. Stopped when the JVM exits.
  */
 public final class LabFixture {
   private static Node node;

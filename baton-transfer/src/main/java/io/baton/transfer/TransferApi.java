@@ -47,9 +47,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The REST API (README "The API", docs/transfers.md) on Javalin. Handlers stay thin: parse the request, ask the {@link
- * TransferService}, map its outcome to a status. Every error is an RFC 9457 problem; no stack trace
- * or HTML page ever leaves the server.
+ * The REST API (README "The API", docs/transfers.md) on Javalin. Handlers stay thin: parse the
+ * request, ask the {@link TransferService}, map its outcome to a status. Every error is an RFC 9457
+ * problem; no stack trace or HTML page ever leaves the server.
  */
 final class TransferApi {
   private static final Logger LOG = LoggerFactory.getLogger(TransferApi.class);

@@ -24,9 +24,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The transfer server (docs/design.md, "The network"): the REST API on {@code transfer.http}, the SIP user agent on
- * {@code transfer.sip} that sends each transfer's out-of-dialog REFER and follows its NOTIFYs, and
- * the publication of every transfer and call state change (event streams, webhooks).
+ * The transfer server (docs/design.md, "The network"): the REST API on {@code transfer.http}, the
+ * SIP user agent on {@code transfer.sip} that sends each transfer's out-of-dialog REFER and follows
+ * its NOTIFYs, and the publication of every transfer and call state change (event streams,
+ * webhooks).
  */
 public final class TransferServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(TransferServer.class);

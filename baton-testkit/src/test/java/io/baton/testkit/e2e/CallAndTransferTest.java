@@ -10,7 +10,10 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** docs/design.md's "The transfer, step by step", end to end: a call crosses the chain, then is rerouted by an API transfer. */
+/**
+ * docs/design.md's "The transfer, step by step", end to end: a call crosses the chain, then is
+ * rerouted by an API transfer.
+ */
 class CallAndTransferTest extends LabTest {
 
   @Test

@@ -23,11 +23,11 @@ import javax.sip.message.Response;
 import org.junit.jupiter.api.Test;
 
 /**
- * The destination platform's three transfer triggers (docs/design.md, "The network"), each through the real elements
- * and ending with the transfer {@code completed} and audio counted both ways between the caller and
- * the new destination: on arrival (+18005550101), after an IVR choice (+18005550100, DTMF as RFC
- * 4733 events and as SIP INFO), and when an agent asks ({@code bin/baton agent transfer}). The call
- * center itself cannot transfer: a REFER gets 405.
+ * The destination platform's three transfer triggers (docs/design.md, "The network"), each through
+ * the real elements and ending with the transfer {@code completed} and audio counted both ways
+ * between the caller and the new destination: on arrival (+18005550101), after an IVR choice
+ * (+18005550100, DTMF as RFC 4733 events and as SIP INFO), and when an agent asks ({@code bin/baton
+ * agent transfer}). The call center itself cannot transfer: a REFER gets 405.
  */
 class CallCenterTriggersTest extends LabTest {
 

@@ -28,8 +28,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 
 /**
- * End-to-end tests run against the real lab on the lab's ports (config/lab.yaml), driven by test user agents that
- * send and count real RTP. Test agents live on 16000-16099 (SIP) and 44000-44999 (RTP).
+ * End-to-end tests run against the real lab on the lab's ports (config/lab.yaml), driven by test
+ * user agents that send and count real RTP. Test agents live on 16000-16099 (SIP) and 44000-44999
+ * (RTP).
  */
 abstract class LabTest {
   static final Duration WAIT = Duration.ofSeconds(15);

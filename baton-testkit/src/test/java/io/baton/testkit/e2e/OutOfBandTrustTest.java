@@ -14,7 +14,9 @@ import javax.sip.message.Request;
 import javax.sip.message.Response;
 import org.junit.jupiter.api.Test;
 
-/** Only trusted transfer servers may move calls through the proxy (docs/design.md, transfer step 6). */
+/**
+ * Only trusted transfer servers may move calls through the proxy (docs/design.md, transfer step 6).
+ */
 class OutOfBandTrustTest extends LabTest {
 
   @Test
