@@ -83,14 +83,19 @@ public final class InboundRequest {
 
   /**
    * Who sent it, for the element's {@link TrustPolicy}: the packet's source and the transport it
-   * really arrived on (the receiving channel's, not the Via's claim).
+   * really arrived on (the receiving channel's, not the Via's claim), and over TLS the identity the
+   * peer's verified certificate carries (that of the connection, not of any header).
    */
   public TrustPolicy.Source sender() {
-    String over =
-        request instanceof SIPRequest sip && sip.getMessageChannel() instanceof MessageChannel ch
-            ? ch.getTransport()
-            : transport();
-    return new TrustPolicy.Source(source, over, null);
+    if (request instanceof SIPRequest sip && sip.getMessageChannel() instanceof MessageChannel ch) {
+      String over = ch.getTransport();
+      String identity =
+          "tls".equalsIgnoreCase(over)
+              ? endpoint.tlsIdentity(new InetSocketAddress(ch.getPeerAddress(), ch.getPeerPort()))
+              : null;
+      return new TrustPolicy.Source(source, over, identity);
+    }
+    return new TrustPolicy.Source(source, transport(), null);
   }
 
   /** The transport it arrived on: {@code udp} or {@code tcp}. */

@@ -152,7 +152,11 @@ public final class RequestBuilder {
     }
   }
 
+  /** A {@code sips:} URI's next hop is TLS (RFC 3261 §26.2.2), else its transport parameter's. */
   static String transportOf(URI uri) {
+    if (uri instanceof SipURI sip && sip.isSecure()) {
+      return "tls";
+    }
     if (uri instanceof SipURI sip && sip.getTransportParam() != null) {
       return sip.getTransportParam().toLowerCase(java.util.Locale.ROOT);
     }

@@ -106,7 +106,8 @@ public final class SipEndpoint implements AutoCloseable {
             limits,
             new Pike(limits, TrustList.of(limits.exempt()), clock),
             clock,
-            mode != StackMode.PROXY);
+            mode != StackMode.PROXY,
+            config.tls() == null ? null : config.tls().context());
     SipFactory factory = SipFactory.getInstance();
     factory.setPathName("gov.nist");
     SipStack stack;
@@ -120,8 +121,8 @@ public final class SipEndpoint implements AutoCloseable {
     SipProvider provider = null;
     try {
       for (String transport : config.transports()) {
-        ListeningPoint lp =
-            stack.createListeningPoint(config.listen().host(), config.listen().port(), transport);
+        HostPort at = transport.equals("tls") ? config.tls().listen() : config.listen();
+        ListeningPoint lp = stack.createListeningPoint(at.host(), at.port(), transport);
         points.add(lp);
         if (provider == null) {
           provider = stack.createSipProvider(lp);
@@ -133,7 +134,12 @@ public final class SipEndpoint implements AutoCloseable {
       provider.addSipListener(endpoint.new Listener());
       stack.start();
       SipCapture.local(config.listen());
-      LOG.info("{} listening on {} ({})", name, config.listen(), config.transports());
+      LOG.info(
+          "{} listening on {} ({}){}",
+          name,
+          config.listen(),
+          config.transports(),
+          config.tls() == null ? "" : ", TLS on " + config.tls().listen());
       return endpoint;
     } catch (Exception e) {
       stack.stop();
@@ -173,6 +179,10 @@ public final class SipEndpoint implements AutoCloseable {
         "gov.nist.javax.sip.SIP_MESSAGE_VALVE", "io.baton.sip.internal.MalformedRequestValve");
     // The NIO TCP processor of 1.3.0-91 loses the first request on a new connection ("old socket
     // different than new socket"): the default processor, a thread per connection, does not.
+    // TLS: the sockets come from GuardedNetworkLayer, made with sip.tls (mutual, TLS 1.3/1.2 only);
+    // these say the same to the stack, which sets them on every socket too.
+    p.setProperty("gov.nist.javax.sip.TLS_CLIENT_AUTH_TYPE", "Enabled");
+    p.setProperty("gov.nist.javax.sip.TLS_CLIENT_PROTOCOLS", String.join(",", SipTls.PROTOCOLS));
     long lifetime = Math.max(1, config.maxTransactionLifetime().toSeconds());
     p.setProperty("gov.nist.javax.sip.MAX_TX_LIFETIME_INVITE", Long.toString(lifetime));
     p.setProperty("gov.nist.javax.sip.MAX_TX_LIFETIME_NON_INVITE", Long.toString(lifetime));
@@ -221,6 +231,13 @@ public final class SipEndpoint implements AutoCloseable {
     return config.listen();
   }
 
+  /** Where this element listens for {@code transport}: its TLS address for {@code tls}. */
+  public HostPort address(String transport) {
+    return "tls".equalsIgnoreCase(transport) && config.tls() != null
+        ? config.tls().listen()
+        : config.listen();
+  }
+
   /** Building blocks for requests and responses from this element. */
   public Messages messages() {
     return messages;
@@ -258,11 +275,15 @@ public final class SipEndpoint implements AutoCloseable {
     return Utils.getInstance().generateBranchId();
   }
 
-  /** This element's Via, with a new branch, for stateless forwarding and hand-built requests. */
+  /**
+   * This element's Via, with a new branch, for stateless forwarding and hand-built requests; over
+   * TLS it names the TLS address, where a response goes if the connection is gone (RFC 3261
+   * §18.2.2).
+   */
   public ViaHeader newVia(String transport) {
+    HostPort at = address(transport);
     try {
-      return headerFactory()
-          .createViaHeader(address().host(), address().port(), transport, newBranch());
+      return headerFactory().createViaHeader(at.host(), at.port(), transport, newBranch());
     } catch (ParseException | InvalidArgumentException e) {
       throw new IllegalStateException("cannot build Via", e);
     }
@@ -315,6 +336,14 @@ public final class SipEndpoint implements AutoCloseable {
     } catch (InvalidArgumentException e) {
       throw new SipException("cannot build ACK", e);
     }
+  }
+
+  /**
+   * The identity the certificate of the TLS connection with {@code peer} carries (null if there is
+   * no such connection).
+   */
+  String tlsIdentity(InetSocketAddress peer) {
+    return guard.tlsIdentity(peer);
   }
 
   /** Where a received message came from: the packet's source, not what its Via claims. */

@@ -21,8 +21,9 @@ import java.util.Set;
  * is recognised by the packet's address and, over UDP, its port (never by a header, which anyone
  * can write); over TCP and TLS the source port is the connection's own, ephemeral one, so a peer
  * listed with a port is recognised over UDP only, and one listed by address alone over any
- * transport. A peer's TLS identity is checked whenever the request came with one. Plain data: no
- * SIP, no I/O; each element asks it first thing for every request ({@code checkTrust}).
+ * transport. A peer listed with a TLS identity is recognised over TLS only on a connection whose
+ * certificate carries that identity (over UDP and TCP by its address). Plain data: no SIP, no I/O;
+ * each element asks it first thing for every request ({@code checkTrust}).
  *
  * <pre>
  * trust:
@@ -246,8 +247,9 @@ public record TrustPolicy(List<Peer> peers, @JsonProperty("public") PublicAccess
 
     /**
      * Its address, and over UDP its port; over TCP and TLS a peer listed with a port is never
-     * recognised (the source port is the connection's own). Its TLS identity, if both sides have
-     * one.
+     * recognised (the source port is the connection's own). Over TLS a peer listed with a {@code
+     * tls.identity} is recognised only on a connection whose certificate carries that identity
+     * (another element's certificate, from an address it may share, is not enough).
      */
     boolean recognises(Source source) {
       InetSocketAddress from = source.address();
@@ -258,9 +260,10 @@ public record TrustPolicy(List<Peer> peers, @JsonProperty("public") PublicAccess
           && !(source.datagram() && address.port() == from.getPort())) {
         return false;
       }
-      return tls == null
-          || source.tlsIdentity() == null
-          || tls.identity().equals(source.tlsIdentity());
+      if (tls == null || !source.transport().equals("tls")) {
+        return true;
+      }
+      return tls.identity().equalsIgnoreCase(String.valueOf(source.tlsIdentity()));
     }
   }
 
@@ -309,8 +312,8 @@ public record TrustPolicy(List<Peer> peers, @JsonProperty("public") PublicAccess
 
   /**
    * The identity a peer's TLS certificate carries (subjectAltName DNS or URI, RFC 5922 §7.1).
-   * Checked when a request arrives over TLS with a verified certificate; until then the peer is
-   * recognised by address.
+   * Checked on every request that arrives over TLS (whose certificate was verified during the
+   * handshake); over UDP and TCP the peer is recognised by address alone.
    */
   public record Tls(String identity) {
     public Tls {

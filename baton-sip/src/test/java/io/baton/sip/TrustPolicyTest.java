@@ -88,7 +88,7 @@ class TrustPolicyTest {
   }
 
   @Test
-  void aTlsIdentityMustMatchWhenTheRequestCarriesOne() {
+  void aTlsIdentityMustMatchOverTls() {
     TrustPolicy policy =
         new TrustPolicy(
             List.of(
@@ -103,7 +103,8 @@ class TrustPolicyTest {
         .isTrue();
     assertThat(policy.decide(new Source(from, "tls", "mallory.example"), INVITE).allowed())
         .isFalse();
-    // No identity available (not TLS): the address decides.
+    assertThat(policy.decide(new Source(from, "tls", null), INVITE).allowed()).isFalse();
+    // Not TLS: the address decides.
     assertThat(policy.decide(new Source(from, "tcp", null), INVITE).allowed()).isTrue();
   }
 

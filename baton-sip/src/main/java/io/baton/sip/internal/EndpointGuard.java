@@ -11,13 +11,15 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import javax.net.ssl.SSLContext;
 import javax.sip.SipStack;
 
 /**
  * One endpoint's bounds, shared by the pieces JAIN-SIP instantiates by class name for its stack
  * ({@link GuardedNetworkLayer}, {@link CheckedMessageParser}, {@link MalformedRequestValve}), which
  * find it through the stack's configuration property {@link #PROPERTY}: the limits, the rate
- * policy, the open TCP connections per source, and what was refused.
+ * policy, the open TCP connections per source, the TLS context and the identities of the TLS peers
+ * connected now, and what was refused.
  */
 public final class EndpointGuard {
   /** The stack property naming an endpoint's guard. */
@@ -34,6 +36,8 @@ public final class EndpointGuard {
   private final Pike pike;
   private final Clock clock;
   private final boolean answersUnknownMethods;
+  private final SSLContext tls;
+  private final Map<InetSocketAddress, String> tlsPeers = new ConcurrentHashMap<>();
   private final Map<InetAddress, Integer> connections = new HashMap<>();
   private int openConnections;
   private final AtomicLong oversizedDatagrams = new AtomicLong();
@@ -43,8 +47,14 @@ public final class EndpointGuard {
   private final AtomicLong readTimeouts = new AtomicLong();
 
   private EndpointGuard(
-      String id, SipLimits limits, Pike pike, Clock clock, boolean answersUnknownMethods) {
+      String id,
+      SipLimits limits,
+      Pike pike,
+      Clock clock,
+      boolean answersUnknownMethods,
+      SSLContext tls) {
     this.id = id;
+    this.tls = tls;
     this.limits = limits;
     this.pike = pike;
     this.clock = clock;
@@ -57,10 +67,17 @@ public final class EndpointGuard {
    * stops.
    *
    * @param answersUnknownMethods false for a proxy, which forwards them (RFC 3261 §16.6)
+   * @param tls the context TLS connections are made with; null without TLS
    */
   public static EndpointGuard register(
-      String stackName, SipLimits limits, Pike pike, Clock clock, boolean answersUnknownMethods) {
-    EndpointGuard guard = new EndpointGuard(stackName, limits, pike, clock, answersUnknownMethods);
+      String stackName,
+      SipLimits limits,
+      Pike pike,
+      Clock clock,
+      boolean answersUnknownMethods,
+      SSLContext tls) {
+    EndpointGuard guard =
+        new EndpointGuard(stackName, limits, pike, clock, answersUnknownMethods, tls);
     GUARDS.put(stackName, guard);
     return guard;
   }
@@ -93,6 +110,32 @@ public final class EndpointGuard {
 
   Clock clock() {
     return clock;
+  }
+
+  SSLContext tls() {
+    if (tls == null) {
+      throw new IllegalStateException(id + ": no sip.tls configured");
+    }
+    return tls;
+  }
+
+  /** A TLS connection with {@code peer} is up; its certificate names {@code identity}. */
+  void tlsConnected(InetSocketAddress peer, String identity) {
+    if (identity != null) {
+      tlsPeers.put(peer, identity);
+    }
+  }
+
+  void tlsClosed(InetSocketAddress peer) {
+    tlsPeers.remove(peer);
+  }
+
+  /**
+   * The identity the certificate of the TLS connection with {@code peer} (its address and port at
+   * the other end of the connection) carries; null if no such connection is open.
+   */
+  public String tlsIdentity(InetSocketAddress peer) {
+    return tlsPeers.get(peer);
   }
 
   boolean answersUnknownMethods() {

@@ -1,9 +1,9 @@
 package io.baton.sip.internal;
 
-import gov.nist.core.net.DefaultNetworkLayer;
 import gov.nist.core.net.NetworkLayer;
 import gov.nist.javax.sip.SipStackImpl;
 import io.baton.sip.Pike;
+import io.baton.sip.SipTls;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.DatagramPacket;
@@ -16,6 +16,7 @@ import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicBoolean;
+import javax.net.ssl.SSLHandshakeException;
 import javax.net.ssl.SSLServerSocket;
 import javax.net.ssl.SSLSocket;
 import org.slf4j.Logger;
@@ -44,8 +45,13 @@ import org.slf4j.LoggerFactory;
  *       it: a flood costs its parsing only until its source is banned.
  * </ul>
  *
- * A TLS transport would wrap its sockets' streams the same way; TLS sockets are plain JDK ones
- * here.
+ * TLS ({@code sip.tls}) is layered on the same guarded TCP sockets, so its connections count
+ * against the same connection limits, and its decrypted stream is framed and timed the same way.
+ * Each handshake is done here, before the stack sees the socket, within {@code tcpReadTimeout}:
+ * JAIN-SIP 1.3.0-91 would do an accepted connection's handshake on its one accepting thread, where
+ * a peer that never finishes one stops every other TLS peer from connecting. Accepted handshakes
+ * run in parallel, each on a virtual thread; the server insists on a client certificate, and both
+ * sides accept only a chain to {@code sip.tls.trustStore}, over TLS 1.3 or 1.2.
  */
 public final class GuardedNetworkLayer implements NetworkLayer {
   private static final Logger LOG = LoggerFactory.getLogger(GuardedNetworkLayer.class);
@@ -89,7 +95,7 @@ public final class GuardedNetworkLayer implements NetworkLayer {
 
   private Socket connect(InetAddress address, int port, InetAddress local, int localPort)
       throws IOException {
-    GuardedSocket socket = new GuardedSocket(guard());
+    GuardedSocket socket = new GuardedSocket(guard(), true);
     try {
       if (local != null || localPort != 0) {
         socket.bind(new InetSocketAddress(local, localPort));
@@ -115,18 +121,59 @@ public final class GuardedNetworkLayer implements NetworkLayer {
   @Override
   public SSLServerSocket createSSLServerSocket(int port, int backlog, InetAddress bindAddress)
       throws IOException {
-    return DefaultNetworkLayer.SINGLETON.createSSLServerSocket(port, backlog, bindAddress);
+    return new TlsServerSocket(guard(), port, backlog, bindAddress);
   }
 
   @Override
   public SSLSocket createSSLSocket(InetAddress address, int port) throws IOException {
-    return DefaultNetworkLayer.SINGLETON.createSSLSocket(address, port);
+    return createSSLSocket(address, port, null);
   }
 
+  /** Connects, and completes the handshake (the peer's certificate checked) before returning. */
   @Override
   public SSLSocket createSSLSocket(InetAddress address, int port, InetAddress myAddress)
       throws IOException {
-    return DefaultNetworkLayer.SINGLETON.createSSLSocket(address, port, myAddress);
+    EndpointGuard guard = guard();
+    GuardedSocket plain = new GuardedSocket(guard, false);
+    try {
+      if (myAddress != null) {
+        plain.bind(new InetSocketAddress(myAddress, 0));
+      }
+      plain.connect(new InetSocketAddress(address, port), CONNECT_TIMEOUT_MS);
+      SSLSocket tls =
+          (SSLSocket)
+              guard
+                  .tls()
+                  .getSocketFactory()
+                  .createSocket(plain, address.getHostAddress(), port, true);
+      tls.setUseClientMode(true);
+      return handshake(guard, plain, tls);
+    } catch (IOException e) {
+      plain.close();
+      throw e;
+    }
+  }
+
+  /**
+   * Completes the handshake within the read timeout; then the socket the stack gets, whose stream
+   * is framed and whose peer's identity the guard knows until it closes.
+   */
+  static TlsSocket handshake(EndpointGuard guard, GuardedSocket plain, SSLSocket tls)
+      throws IOException {
+    tls.setEnabledProtocols(SipTls.PROTOCOLS.toArray(String[]::new));
+    if (!tls.getUseClientMode()) {
+      tls.setNeedClientAuth(true);
+    }
+    plain.setSoTimeout((int) guard.limits().tcpReadTimeout().toMillis());
+    try {
+      tls.startHandshake();
+    } catch (SocketTimeoutException e) {
+      guard.readTimeout();
+      throw new SSLHandshakeException("no TLS handshake within " + guard.limits().tcpReadTimeout());
+    }
+    InetSocketAddress peer = (InetSocketAddress) plain.getRemoteSocketAddress();
+    guard.tlsConnected(peer, SipTls.identity(tls));
+    return new TlsSocket(guard, tls, peer);
   }
 
   /** Accepts only what the connection limits admit; refuses the rest before the stack sees it. */
@@ -142,40 +189,52 @@ public final class GuardedNetworkLayer implements NetworkLayer {
     @Override
     public Socket accept() throws IOException {
       while (true) {
-        GuardedSocket socket = new GuardedSocket(guard);
+        GuardedSocket socket = new GuardedSocket(guard, true);
         implAccept(socket);
-        InetSocketAddress source = (InetSocketAddress) socket.getRemoteSocketAddress();
-        if (guard.admit(source)) {
-          socket.admitted(source.getAddress());
+        if (socket.admit()) {
           return socket;
-        }
-        LOG.debug("refusing a TCP connection from {}", source);
-        try {
-          socket.setSoLinger(true, 0); // a reset: nothing of it is kept
-        } finally {
-          socket.close();
         }
       }
     }
   }
 
-  /** A TCP socket whose input is framed and timed; an admitted one is counted until it closes. */
-  private static final class GuardedSocket extends Socket {
+  /**
+   * A TCP socket; an accepted one is counted until it closes. Framed, its input is framed and
+   * timed; unframed, it carries TLS, whose decrypted stream {@link TlsSocket} frames instead.
+   */
+  static final class GuardedSocket extends Socket {
     private final EndpointGuard guard;
+    private final boolean framed;
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile InetAddress admittedFrom;
     private InputStream input;
 
-    GuardedSocket(EndpointGuard guard) {
+    GuardedSocket(EndpointGuard guard, boolean framed) {
       this.guard = guard;
+      this.framed = framed;
     }
 
-    void admitted(InetAddress source) {
-      this.admittedFrom = source;
+    /** True if the connection limits admit this accepted socket; if not it is reset and closed. */
+    boolean admit() throws IOException {
+      InetSocketAddress source = (InetSocketAddress) getRemoteSocketAddress();
+      if (guard.admit(source)) {
+        admittedFrom = source.getAddress();
+        return true;
+      }
+      LOG.debug("refusing a TCP connection from {}", source);
+      try {
+        setSoLinger(true, 0); // a reset: nothing of it is kept
+      } finally {
+        close();
+      }
+      return false;
     }
 
     @Override
     public synchronized InputStream getInputStream() throws IOException {
+      if (!framed) {
+        return super.getInputStream();
+      }
       if (input == null) {
         input = new GuardedInput(this, super.getInputStream(), guard);
       }
@@ -195,7 +254,7 @@ public final class GuardedNetworkLayer implements NetworkLayer {
   }
 
   /** Whole messages out of a stream (each counted against the source's rate), or none. */
-  private static final class GuardedInput extends InputStream {
+  static final class GuardedInput extends InputStream {
     private final Socket socket;
     private final InputStream in;
     private final EndpointGuard guard;
