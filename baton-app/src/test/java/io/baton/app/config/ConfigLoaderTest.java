@@ -203,6 +203,43 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void sipTlsIsCheckedWhenReadNamingTheKey() throws Exception {
+    Path keys = dir.resolve("proxy.p12");
+    java.security.KeyStore empty = java.security.KeyStore.getInstance("PKCS12");
+    empty.load(null, null);
+    try (var out = Files.newOutputStream(keys)) {
+      empty.store(out, "secret".toCharArray());
+    }
+    String proxy =
+        "proxy:\n  sip:\n    listen: 127.0.0.1:17080\n    transports: [udp, tls]\n"
+            + "    tls: {listen: 127.0.0.1:17081, keyStore: KEYS, keyStorePassword: PASSWORD,"
+            + " trustStore: "
+            + dir.resolve("ca.pem")
+            + "}\n";
+    assertThatThrownBy(
+            () ->
+                loader.load(
+                    write(proxy.replace("KEYS", dir.resolve("missing.p12").toString())),
+                    BatonConfig.class))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageStartingWith(
+            "proxy.sip.tls.keyStore: cannot read " + dir.resolve("missing.p12"));
+    String withKeys = proxy.replace("KEYS", keys.toString());
+    assertThatThrownBy(
+            () -> loader.load(write(withKeys.replace("PASSWORD", "guess")), BatonConfig.class))
+        .hasMessageStartingWith("proxy.sip.tls.keyStorePassword: wrong password for " + keys);
+    assertThatThrownBy(
+            () -> loader.load(write(withKeys.replace("PASSWORD", "secret")), BatonConfig.class))
+        .hasMessageStartingWith("proxy.sip.tls.keyStore: no private key entry in " + keys);
+    assertThatThrownBy(
+            () ->
+                loader.load(
+                    write("proxy:\n  sip: {listen: 127.0.0.1:17080, transports: [udp, tls]}\n"),
+                    BatonConfig.class))
+        .hasMessageStartingWith("proxy.sip.tls: required when transports list tls");
+  }
+
+  @Test
   void eachElementsTrustReadsLikeAnAccessList() {
     BatonConfig lab = loader.load(LAB, BatonConfig.class);
 
