@@ -3,9 +3,11 @@ package io.baton.proxy;
 import io.baton.sip.HostPort;
 import io.baton.sip.InboundRequest;
 import io.baton.sip.Messages;
+import io.baton.sip.NextHop;
 import io.baton.sip.OutboundTransaction;
 import io.baton.sip.SipEndpoint;
 import java.text.ParseException;
+import java.util.List;
 import java.util.ListIterator;
 import java.util.Locale;
 import java.util.function.Consumer;
@@ -75,8 +77,10 @@ final class Forwarding {
     } catch (InvalidArgumentException e) {
       throw new IllegalStateException("Max-Forwards", e);
     }
-    RouteHeader top = (RouteHeader) copy.getHeader(RouteHeader.NAME);
-    if (top != null && isOwn(top.getAddress().getURI())) {
+    // its own Routes: two where it record-routed twice, one per transport (RFC 5658 §3.2)
+    for (RouteHeader top = (RouteHeader) copy.getHeader(RouteHeader.NAME);
+        top != null && isOwn(top.getAddress().getURI());
+        top = (RouteHeader) copy.getHeader(RouteHeader.NAME)) {
       copy.removeFirst(RouteHeader.NAME);
     }
     return copy;
@@ -95,24 +99,43 @@ final class Forwarding {
     return isOwn(request.getRequestURI());
   }
 
-  /** §16.5/§16.6 item 2: the Request-URI now names the next hop, user part kept. */
-  static void retarget(Request request, HostPort nextHop) {
+  /**
+   * §16.5/§16.6 item 2: the Request-URI now names the next hop, user part kept, with the hop's
+   * transport when it names one.
+   */
+  static void retarget(Request request, NextHop nextHop) {
     if (!(request.getRequestURI() instanceof SipURI sip)) {
       throw new IllegalArgumentException("not a SIP Request-URI: " + request.getRequestURI());
     }
     SipURI target = (SipURI) sip.clone();
     try {
-      target.setHost(nextHop.host());
+      target.setHost(nextHop.address().host());
+      if (nextHop.transport() != null) {
+        target.setTransportParam(nextHop.transport());
+      }
     } catch (ParseException e) {
       throw new IllegalArgumentException("bad next hop " + nextHop, e);
     }
-    target.setPort(nextHop.port());
+    target.setPort(nextHop.address().port());
     request.setRequestURI(target);
   }
 
-  /** §16.6 item 4: {@code Record-Route: <sip:proxy;lr>} keeps the proxy on the dialog's path. */
-  void recordRoute(Request request) {
-    SipURI self = endpoint.uri(null);
+  /**
+   * §16.6 item 4: {@code Record-Route: <sip:proxy;lr>} keeps the proxy on the dialog's path. A
+   * request that arrived over one transport and leaves over another is record-routed twice, each
+   * entry naming the address and transport its side reaches the proxy at (RFC 5658 §3.2): the lower
+   * one for the caller's side, the top one for the callee's.
+   */
+  void recordRoute(Request request, String arrivedOver) {
+    String leavingOver = transportTowards(request);
+    addRecordRoute(request, arrivedOver);
+    if (!leavingOver.equalsIgnoreCase(arrivedOver)) {
+      addRecordRoute(request, leavingOver);
+    }
+  }
+
+  private void addRecordRoute(Request request, String transport) {
+    SipURI self = (SipURI) endpoint.contact(null, transport).getURI();
     try {
       self.setLrParam();
       RecordRouteHeader rr =
@@ -242,15 +265,22 @@ final class Forwarding {
     if (!(uri instanceof SipURI sip)) {
       return false;
     }
-    HostPort self = endpoint.address();
     int port = sip.getPort() > 0 ? sip.getPort() : 5060;
-    return self.host().equalsIgnoreCase(sip.getHost()) && self.port() == port;
+    for (HostPort self : List.of(endpoint.address(), endpoint.address("tls"))) {
+      if (self.host().equalsIgnoreCase(sip.getHost()) && self.port() == port) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** The transport the stack will use: the next Route's, else the Request-URI's, else UDP. */
   private static String transportTowards(Request request) {
     RouteHeader route = (RouteHeader) request.getHeader(RouteHeader.NAME);
     URI next = route != null ? route.getAddress().getURI() : request.getRequestURI();
+    if (next instanceof SipURI sip && sip.isSecure()) {
+      return "tls";
+    }
     if (next instanceof SipURI sip && sip.getTransportParam() != null) {
       return sip.getTransportParam().toLowerCase(Locale.ROOT);
     }

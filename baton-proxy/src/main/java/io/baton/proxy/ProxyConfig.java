@@ -49,7 +49,7 @@ public record ProxyConfig(
         throw new IllegalArgumentException(
             "proxy.routes[" + i + "].prefix: '" + route.prefix() + "' is listed twice");
       }
-      if (route.to().equals(sip.listen())) {
+      if (route.to().address().equals(sip.listen())) {
         throw new IllegalArgumentException(
             "proxy.routes[" + i + "].to: " + route.to() + " is the proxy itself (a loop)");
       }

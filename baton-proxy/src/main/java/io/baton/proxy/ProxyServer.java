@@ -9,6 +9,7 @@ import io.baton.sip.HostPort;
 import io.baton.sip.InboundRequest;
 import io.baton.sip.InboundResponse;
 import io.baton.sip.Messages;
+import io.baton.sip.NextHop;
 import io.baton.sip.OutboundTransaction;
 import io.baton.sip.PeerNames;
 import io.baton.sip.PrefixRoute;
@@ -119,6 +120,16 @@ public final class ProxyServer implements AutoCloseable {
     return endpoint.address();
   }
 
+  /**
+   * Where a transfer server sends the REFER for one of its legs: over TLS when the proxy speaks it
+   * ({@code host:port;transport=tls}, a {@link NextHop}), else its address.
+   */
+  private String holder() {
+    return endpoint.config().tls() != null
+        ? new NextHop(endpoint.address("tls"), "tls").toString()
+        : endpoint.address().toString();
+  }
+
   /** Out-of-band REFERs accepted from trusted transfer servers and sent to a caller side. */
   public long refersRelayed() {
     return refers.relayed();
@@ -201,14 +212,14 @@ public final class ProxyServer implements AutoCloseable {
     if (rejectedByMaxForwards(request) || rejectedAsLoop(request)) {
       return;
     }
-    Optional<HostPort> nextHop = route(request);
+    Optional<NextHop> nextHop = route(request);
     if (nextHop.isEmpty()) {
       return;
     }
     Request forward = forwarding.copyToForward(request.request());
     Forwarding.retarget(forward, nextHop.get());
     if (RECORD_ROUTED.contains(request.method())) {
-      forwarding.recordRoute(forward);
+      forwarding.recordRoute(forward, request.sender().transport());
     }
     forwarding.addVia(forward);
     if (Request.INVITE.equals(request.method())) {
@@ -235,12 +246,12 @@ public final class ProxyServer implements AutoCloseable {
   }
 
   /** The next hop by the longest prefix of the Request-URI user ({@code proxy.routes}). */
-  private Optional<HostPort> route(InboundRequest request) {
+  private Optional<NextHop> route(InboundRequest request) {
     if (!(request.request().getRequestURI() instanceof SipURI uri)) {
       request.respond(Response.UNSUPPORTED_URI_SCHEME); // RFC 3261 §16.3 item 3
       return Optional.empty();
     }
-    Optional<HostPort> nextHop =
+    Optional<NextHop> nextHop =
         PrefixRoute.longestMatch(config.routes(), Messages.userOf(uri)).map(PrefixRoute::to);
     if (nextHop.isEmpty()) {
       request.respond(Response.NOT_FOUND, "No Route");
@@ -252,7 +263,7 @@ public final class ProxyServer implements AutoCloseable {
    * Forwards an INVITE and follows its dialog: 100 Trying at once (RFC 3261 §16.2), the leg
    * published as trying, and the dialog machine fed with every response.
    */
-  private void trackInvite(InboundRequest invite, Request forward, HostPort nextHop) {
+  private void trackInvite(InboundRequest invite, Request forward, NextHop nextHop) {
     invite.respond(Response.TRYING);
     Request request = invite.request();
     LegContext leg = new LegContext(invite, nextHop);
@@ -431,7 +442,7 @@ public final class ProxyServer implements AutoCloseable {
     private volatile OutboundTransaction invite;
     private Leg leg; // written under the dialog's lock
 
-    LegContext(InboundRequest request, HostPort nextHop) {
+    LegContext(InboundRequest request, NextHop nextHop) {
       String batonCallId = request.header(BatonHeaders.CALL_ID);
       String sipCallId = Messages.callId(request.request());
       leg =
@@ -439,12 +450,12 @@ public final class ProxyServer implements AutoCloseable {
               LegPublisher.newLegId(),
               batonCallId != null ? batonCallId : sipCallId,
               name,
-              peers.nameOf(nextHop),
+              peers.nameOf(nextHop.address()),
               sipCallId,
               LegState.TRYING,
               clock.instant(),
               null,
-              endpoint.address().toString(),
+              holder(),
               Messages.fromTag(request.request()),
               null,
               null,

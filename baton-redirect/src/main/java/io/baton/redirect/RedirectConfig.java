@@ -1,7 +1,7 @@
 package io.baton.redirect;
 
 import io.baton.routing.Numbers;
-import io.baton.sip.HostPort;
+import io.baton.sip.NextHop;
 import io.baton.sip.SipConfig;
 import io.baton.sip.TrustPolicy;
 import java.time.Duration;
@@ -22,7 +22,8 @@ import java.time.Duration;
  * </pre>
  *
  * @param sip where it listens
- * @param coreProxy the proxy through which DIDs redirected to a number are reached
+ * @param coreProxy the proxy through which DIDs redirected to a number are reached ({@code
+ *     host:port}, or {@code host:port;transport=tls} for SIP over TLS to it)
  * @param defaultRegion region for dialled numbers written without a country code ({@code US})
  * @param reload how often DIDs, carriers and rates are re-read from the database ({@code 10s}; the
  *     rate decks only when their version changed)
@@ -35,7 +36,7 @@ import java.time.Duration;
  */
 public record RedirectConfig(
     SipConfig sip,
-    HostPort coreProxy,
+    NextHop coreProxy,
     String defaultRegion,
     Duration reload,
     Duration typicalCall,
@@ -75,7 +76,7 @@ public record RedirectConfig(
 
   /** Without health checks, the defaults otherwise (tests of one element). */
   public RedirectConfig(
-      SipConfig sip, HostPort coreProxy, String defaultRegion, Duration reload, TrustPolicy trust) {
+      SipConfig sip, NextHop coreProxy, String defaultRegion, Duration reload, TrustPolicy trust) {
     this(sip, coreProxy, defaultRegion, reload, null, HealthCheck.OFF, trust);
   }
 

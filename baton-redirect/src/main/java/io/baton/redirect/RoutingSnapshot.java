@@ -8,7 +8,7 @@ import io.baton.routing.CarrierStatus;
 import io.baton.routing.LeastCostRouter;
 import io.baton.routing.Numbers;
 import io.baton.routing.Transport;
-import io.baton.sip.HostPort;
+import io.baton.sip.NextHop;
 import io.baton.store.Did;
 import java.math.BigDecimal;
 import java.time.Instant;
@@ -77,14 +77,14 @@ record RoutingSnapshot(
    * @param maxRate a transfer's ceiling ({@code X-Baton-Max-Rate}); null for none
    */
   List<String> lookup(
-      String e164, HostPort coreProxy, Instant now, CarrierStatus status, BigDecimal maxRate) {
+      String e164, NextHop coreProxy, Instant now, CarrierStatus status, BigDecimal maxRate) {
     Did did = dids.get(e164);
     if (did != null) {
       if (!did.enabled()) {
         return List.of();
       }
       String to = did.redirectAt(now);
-      return List.of(Numbers.isE164(to) ? "sip:" + to + "@" + coreProxy : to);
+      return List.of(Numbers.isE164(to) ? "sip:" + coreProxy.uriText(to) : to);
     }
     List<String> contacts = new ArrayList<>();
     for (CarrierRoute route :

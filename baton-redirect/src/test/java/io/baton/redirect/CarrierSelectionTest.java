@@ -67,7 +67,7 @@ class CarrierSelectionTest {
     RedirectConfig config =
         new RedirectConfig(
             new SipConfig(SERVER, List.of("udp"), 4, null),
-            new HostPort("127.0.0.1", 5080),
+            io.baton.sip.NextHop.parse("127.0.0.1:5080"),
             "US",
             Duration.ofSeconds(7),
             null,

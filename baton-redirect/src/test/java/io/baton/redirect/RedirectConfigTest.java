@@ -3,7 +3,7 @@ package io.baton.redirect;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.baton.sip.HostPort;
+import io.baton.sip.NextHop;
 import io.baton.sip.SipConfig;
 import io.baton.sip.TrustPolicy;
 import java.time.Duration;
@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 
 class RedirectConfigTest {
   private static final SipConfig SIP = SipConfig.at("127.0.0.1:5070");
-  private static final HostPort CORE = HostPort.parse("127.0.0.1:5080");
+  private static final NextHop CORE = NextHop.parse("127.0.0.1:5080");
 
   @Test
   void regionAndReloadHaveDefaults() {

@@ -42,7 +42,7 @@ class RedirectMalformedTest {
     RedirectConfig config =
         new RedirectConfig(
             new SipConfig(SERVER, List.of("udp", "tcp"), 4, null),
-            new HostPort("127.0.0.1", 5080),
+            io.baton.sip.NextHop.parse("127.0.0.1:5080"),
             "US",
             Duration.ofSeconds(7),
             // The test's raw sockets send from ephemeral loopback ports, over UDP and TCP.

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.baton.contract.BatonHeaders;
 import io.baton.sip.HostPort;
 import io.baton.sip.Messages;
+import io.baton.sip.NextHop;
 import io.baton.sip.SipConfig;
 import io.baton.sip.SipEndpoint;
 import io.baton.sip.StackMode;
@@ -60,7 +61,7 @@ class RedirectServerTest {
                   Permission.OTHER)),
           new TrustPolicy.PublicAccess(List.of(Permission.INVITE_TO_DID)));
 
-  private static final HostPort CORE_PROXY = new HostPort("127.0.0.1", 5080);
+  private static final NextHop CORE_PROXY = NextHop.parse("127.0.0.1:5080");
   private static final Duration RELOAD = Duration.ofSeconds(7);
 
   static final SeedData SEED =

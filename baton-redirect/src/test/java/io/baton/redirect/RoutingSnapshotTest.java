@@ -11,7 +11,7 @@ import io.baton.routing.Rate;
 import io.baton.routing.RateIndex;
 import io.baton.routing.TimeWindow;
 import io.baton.routing.Transport;
-import io.baton.sip.HostPort;
+import io.baton.sip.NextHop;
 import io.baton.store.Did;
 import java.math.BigDecimal;
 import java.time.Instant;
@@ -21,7 +21,7 @@ import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
 class RoutingSnapshotTest {
-  private static final HostPort CORE = new HostPort("127.0.0.1", 5080);
+  private static final NextHop CORE = NextHop.parse("127.0.0.1:5080");
   private static final Instant NOW = Instant.parse("2026-11-23T15:00:00Z"); // Monday 10:00 NY
   private static final List<Carrier> CARRIERS =
       List.of(

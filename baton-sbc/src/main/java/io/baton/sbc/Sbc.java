@@ -426,11 +426,7 @@ public final class Sbc implements AutoCloseable {
               .<Destination>map(
                   r ->
                       new Destination.Direct(
-                          List.of(
-                              Target.of(
-                                  Messages.get().uri(user, r.to()),
-                                  peers,
-                                  CallerIdentity.UNCHANGED))))
+                          List.of(Target.of(r.to().uri(user), peers, CallerIdentity.UNCHANGED))))
               .orElse(new Destination.Unroutable(Response.NOT_FOUND, "No route"));
     };
   }

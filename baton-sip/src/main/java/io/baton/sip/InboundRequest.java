@@ -11,7 +11,6 @@ import javax.sip.InvalidArgumentException;
 import javax.sip.ServerTransaction;
 import javax.sip.SipException;
 import javax.sip.address.Address;
-import javax.sip.address.SipURI;
 import javax.sip.header.ContactHeader;
 import javax.sip.header.ToHeader;
 import javax.sip.header.ViaHeader;
@@ -130,10 +129,7 @@ public final class InboundRequest {
         to.setTag(localTag());
       }
       if (DIALOG_CREATING.contains(method()) && status > 100 && status < 300) {
-        Address contact = endpoint.contact(null);
-        if ("tcp".equals(transport()) && contact.getURI() instanceof SipURI sip) {
-          sip.setTransportParam("tcp");
-        }
+        Address contact = endpoint.contact(null, transport());
         response.setHeader(endpoint.headerFactory().createContactHeader(contact));
       }
       return response;

@@ -133,10 +133,7 @@ public final class RequestBuilder {
                   vias,
                   maxForwards);
       if (WITH_CONTACT.contains(method)) {
-        Address c = contact != null ? contact : endpoint.contact(null);
-        if (contact == null && "tcp".equals(via) && c.getURI() instanceof SipURI sip) {
-          sip.setTransportParam("tcp");
-        }
+        Address c = contact != null ? contact : endpoint.contact(null, via);
         request.setHeader(messages.headerFactory().createContactHeader(c));
       }
       for (Header h : headers) {

@@ -525,4 +525,21 @@ public final class SipEndpoint implements AutoCloseable {
   public Address contact(String user) {
     return messages.address(uri(user));
   }
+
+  /**
+   * This endpoint as reached over {@code transport}: {@code <sip:user@host:port;transport=tcp>},
+   * over TLS its TLS address with {@code transport=tls}, so requests in the dialog come back over
+   * the same transport (RFC 3261 §12.1.1, §8.1.1.8).
+   */
+  public Address contact(String user, String transport) {
+    SipURI uri = messages.uri(user, address(transport));
+    if ("tcp".equalsIgnoreCase(transport) || "tls".equalsIgnoreCase(transport)) {
+      try {
+        uri.setTransportParam(transport.toLowerCase(java.util.Locale.ROOT));
+      } catch (ParseException e) {
+        throw new IllegalStateException(e);
+      }
+    }
+    return messages.address(uri);
+  }
 }

@@ -21,9 +21,9 @@ import java.util.Set;
  * is recognised by the packet's address and, over UDP, its port (never by a header, which anyone
  * can write); over TCP and TLS the source port is the connection's own, ephemeral one, so a peer
  * listed with a port is recognised over UDP only, and one listed by address alone over any
- * transport. A peer listed with a TLS identity is recognised over TLS only on a connection whose
- * certificate carries that identity (over UDP and TCP by its address). Plain data: no SIP, no I/O;
- * each element asks it first thing for every request ({@code checkTrust}).
+ * transport. A peer listed with a TLS identity is recognised only over TLS, on a connection whose
+ * certificate carries that identity. Plain data: no SIP, no I/O; each element asks it first thing
+ * for every request ({@code checkTrust}).
  *
  * <pre>
  * trust:
@@ -247,9 +247,10 @@ public record TrustPolicy(List<Peer> peers, @JsonProperty("public") PublicAccess
 
     /**
      * Its address, and over UDP its port; over TCP and TLS a peer listed with a port is never
-     * recognised (the source port is the connection's own). Over TLS a peer listed with a {@code
-     * tls.identity} is recognised only on a connection whose certificate carries that identity
-     * (another element's certificate, from an address it may share, is not enough).
+     * recognised (the source port is the connection's own). A peer listed with a {@code
+     * tls.identity} is recognised only over TLS, on a connection whose certificate carries that
+     * identity: neither a datagram from its address (which anyone can forge) nor another element's
+     * certificate from an address it may share is enough.
      */
     boolean recognises(Source source) {
       InetSocketAddress from = source.address();
@@ -260,10 +261,9 @@ public record TrustPolicy(List<Peer> peers, @JsonProperty("public") PublicAccess
           && !(source.datagram() && address.port() == from.getPort())) {
         return false;
       }
-      if (tls == null || !source.transport().equals("tls")) {
-        return true;
-      }
-      return tls.identity().equalsIgnoreCase(String.valueOf(source.tlsIdentity()));
+      return tls == null
+          || (source.transport().equals("tls")
+              && tls.identity().equalsIgnoreCase(String.valueOf(source.tlsIdentity())));
     }
   }
 
@@ -311,9 +311,9 @@ public record TrustPolicy(List<Peer> peers, @JsonProperty("public") PublicAccess
   }
 
   /**
-   * The identity a peer's TLS certificate carries (subjectAltName DNS or URI, RFC 5922 §7.1).
-   * Checked on every request that arrives over TLS (whose certificate was verified during the
-   * handshake); over UDP and TCP the peer is recognised by address alone.
+   * The identity a peer's TLS certificate carries (subjectAltName DNS or URI, RFC 5922 §7.1). A
+   * peer listed with one is recognised only over TLS, by the certificate verified during the
+   * handshake: requests from its address over UDP or TCP are the public's.
    */
   public record Tls(String identity) {
     public Tls {

@@ -104,8 +104,13 @@ class TrustPolicyTest {
     assertThat(policy.decide(new Source(from, "tls", "mallory.example"), INVITE).allowed())
         .isFalse();
     assertThat(policy.decide(new Source(from, "tls", null), INVITE).allowed()).isFalse();
-    // Not TLS: the address decides.
-    assertThat(policy.decide(new Source(from, "tcp", null), INVITE).allowed()).isTrue();
+    // Not TLS: its address is not enough (a datagram's can be forged).
+    assertThat(policy.decide(new Source(from, "tcp", null), INVITE).allowed()).isFalse();
+    assertThat(
+            policy
+                .decide(new Source(new InetSocketAddress("10.0.0.5", 5060), "udp", null), INVITE)
+                .allowed())
+        .isFalse();
   }
 
   @Test

@@ -9,6 +9,7 @@ import io.baton.registry.Leg;
 import io.baton.sip.HostPort;
 import io.baton.sip.InboundRequest;
 import io.baton.sip.Messages;
+import io.baton.sip.NextHop;
 import io.baton.sip.RequestBuilder;
 import io.baton.sip.SipConfig;
 import io.baton.sip.SipEndpoint;
@@ -95,13 +96,14 @@ final class TransferUserAgent implements SipHandler, Referrer, AutoCloseable {
   @Override
   public CompletableFuture<Referrer.Answer> refer(Transfer transfer, Leg proxyLeg) {
     SipEndpoint ep = endpoint;
-    HostPort holder = HostPort.parse(proxyLeg.holder());
+    // the proxy's address, with transport=tls when it takes REFERs over TLS (a NextHop)
+    NextHop holder = NextHop.parse(proxyLeg.holder());
     Messages m = ep.messages();
     TargetDialog dialog =
         new TargetDialog(proxyLeg.sipCallId(), proxyLeg.uasTag(), proxyLeg.uacTag());
     Transfer.Target first = transfer.first();
     RequestBuilder refer =
-        ep.request(Request.REFER, m.uri(null, holder))
+        ep.request(Request.REFER, holder.uri(null))
             .callId(referCallId(transfer.id(), ep.address()))
             .from(ep.contact(USER))
             .header("Event", "refer")
