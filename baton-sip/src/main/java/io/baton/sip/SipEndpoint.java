@@ -134,6 +134,9 @@ public final class SipEndpoint implements AutoCloseable {
       provider.addSipListener(endpoint.new Listener());
       stack.start();
       SipCapture.local(config.listen());
+      if (config.tls() != null) {
+        SipCapture.local(config.tls().listen());
+      }
       LOG.info(
           "{} listening on {} ({}){}",
           name,
@@ -376,6 +379,9 @@ public final class SipEndpoint implements AutoCloseable {
       LOG.debug("{}: provider still in use: {}", name(), e.toString());
     } finally {
       SipCapture.gone(config.listen());
+      if (config.tls() != null) {
+        SipCapture.gone(config.tls().listen());
+      }
       stack.stop();
       guard.release();
       LOG.info("{} stopped", name());

@@ -6,13 +6,17 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.baton.sip.HostPort;
 import io.baton.sip.wire.TestPki;
 import io.baton.testkit.LabFixture;
 import io.baton.ua.UaCall;
 import io.baton.ua.UserAgent;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -35,10 +39,12 @@ class TlsTransferTest extends LabTest {
     @Override
     public void beforeAll(ExtensionContext context) throws IOException {
       Path dir = Files.createTempDirectory("baton-lab-tls");
-      TestPki ca = TestPki.create(dir, "lab-ca");
+      ca = TestPki.create(dir, "lab-ca");
       LabFixture.lab(tree -> withTls(tree, ca));
     }
   }
+
+  private static TestPki ca;
 
   static void withTls(ObjectNode tree, TestPki ca) {
     ObjectNode proxy = (ObjectNode) tree.get("proxy");
@@ -95,6 +101,42 @@ class TlsTransferTest extends LabTest {
     for (ObjectNode p : tlsPeers) {
       peers.add(p);
     }
+  }
+
+  @Test
+  void aCertificateFromTheLabCaNamingNoPeerGets403AtTheProxy() throws Exception {
+    SSLContext mallory =
+        ca.tls(new HostPort("127.0.0.1", 16050), "mallory.lab.baton.test").context();
+    try (SSLSocket socket =
+        (SSLSocket) mallory.getSocketFactory().createSocket("127.0.0.1", 5081)) {
+      socket.setSoTimeout((int) WAIT.toMillis());
+      String invite =
+          "INVITE sip:+13125550100@127.0.0.1:5081;transport=tls SIP/2.0\r\n"
+              + "Via: SIP/2.0/TLS 127.0.0.1:16050;branch=z9hG4bK-mallory-1\r\n"
+              + "Max-Forwards: 70\r\n"
+              + "From: <sip:mallory@127.0.0.1>;tag=m1\r\n"
+              + "To: <sip:+13125550100@127.0.0.1>\r\n"
+              + "Call-ID: mallory-tls-1@127.0.0.1\r\n"
+              + "CSeq: 1 INVITE\r\n"
+              + "Contact: <sip:mallory@127.0.0.1:16050;transport=tls>\r\n"
+              + "Content-Length: 0\r\n\r\n";
+      socket.getOutputStream().write(invite.getBytes(StandardCharsets.US_ASCII));
+      String status = firstLineNot100(socket);
+      assertThat(status).startsWith("SIP/2.0 403");
+    }
+  }
+
+  /** The first status line read that is not a 100 Trying. */
+  private static String firstLineNot100(SSLSocket socket) throws IOException {
+    var in =
+        new java.io.BufferedReader(
+            new java.io.InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII));
+    for (String line = in.readLine(); line != null; line = in.readLine()) {
+      if (line.startsWith("SIP/2.0 ") && !line.startsWith("SIP/2.0 100")) {
+        return line;
+      }
+    }
+    return "closed";
   }
 
   @Test
