@@ -147,6 +147,36 @@ final class TlsSocket extends SSLSocket {
   }
 
   @Override
+  public void setSendBufferSize(int size) throws SocketException {
+    tls.setSendBufferSize(size);
+  }
+
+  @Override
+  public int getSendBufferSize() throws SocketException {
+    return tls.getSendBufferSize();
+  }
+
+  @Override
+  public void setReceiveBufferSize(int size) throws SocketException {
+    tls.setReceiveBufferSize(size);
+  }
+
+  @Override
+  public int getReceiveBufferSize() throws SocketException {
+    return tls.getReceiveBufferSize();
+  }
+
+  @Override
+  public boolean isInputShutdown() {
+    return tls.isInputShutdown();
+  }
+
+  @Override
+  public boolean isOutputShutdown() {
+    return tls.isOutputShutdown();
+  }
+
+  @Override
   public String toString() {
     return "TLS " + tls.getLocalSocketAddress() + " <-> " + peer;
   }
