@@ -42,9 +42,7 @@ final class RedirectQuery {
     SipEndpoint endpoint = sbc.endpoint();
     RequestBuilder query =
         endpoint
-            .request(
-                Request.INVITE,
-                endpoint.messages().uri(where.user(), sbc.config().redirectServer()))
+            .request(Request.INVITE, sbc.config().redirectServer().uri(where.user()))
             .from(from)
             .header(BatonHeaders.CALL_ID, callId);
     if (origin != CallOrigin.DEFAULT) {

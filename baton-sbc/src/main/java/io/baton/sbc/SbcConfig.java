@@ -3,6 +3,7 @@ package io.baton.sbc;
 import io.baton.routing.Numbers;
 import io.baton.sip.CallLifetime;
 import io.baton.sip.HostPort;
+import io.baton.sip.NextHop;
 import io.baton.sip.PrefixRoute;
 import io.baton.sip.SipConfig;
 import io.baton.sip.TrustPolicy;
@@ -16,7 +17,8 @@ import java.util.Objects;
  *
  * @param role edge, dest or carrier
  * @param sip where it listens
- * @param redirectServer where SBC-edge asks for routes (edge only)
+ * @param redirectServer where SBC-edge asks for routes (edge only): {@code host:port}, or {@code
+ *     host:port;transport=tls} ({@code sips:host:port}) over TLS
  * @param routes prefix → next hop (dest and carrier)
  * @param trust who may send what (docs/security.md): its peers, whose {@code X-Baton-*} headers are
  *     believed and which receive them as next hops, and what anyone else may send; default: nobody
@@ -31,7 +33,7 @@ import java.util.Objects;
 public record SbcConfig(
     Role role,
     SipConfig sip,
-    HostPort redirectServer,
+    NextHop redirectServer,
     List<PrefixRoute> routes,
     TrustPolicy trust,
     MediaConfig media,
@@ -98,7 +100,17 @@ public record SbcConfig(
       MediaConfig media,
       Duration noAnswerTimeout,
       TransferConfig transfer) {
-    this(role, sip, redirectServer, routes, trust, media, noAnswerTimeout, transfer, null, null);
+    this(
+        role,
+        sip,
+        redirectServer == null ? null : new NextHop(redirectServer),
+        routes,
+        trust,
+        media,
+        noAnswerTimeout,
+        transfer,
+        null,
+        null);
   }
 
   /** The same SBC with other call lifetimes. */

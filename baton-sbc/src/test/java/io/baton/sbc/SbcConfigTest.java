@@ -13,6 +13,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.baton.contract.CallerId;
 import io.baton.contract.RedirectInfo;
 import io.baton.sip.HostPort;
+import io.baton.sip.NextHop;
 import io.baton.sip.PrefixRoute;
 import io.baton.sip.SipConfig;
 import io.baton.sip.TrustPolicy;
@@ -96,7 +97,7 @@ class SbcConfigTest {
 
     SbcConfig edge = sbcs.get("sbc-edge");
     assertThat(edge.role()).isEqualTo(Role.EDGE);
-    assertThat(edge.redirectServer()).isEqualTo(HostPort.parse("127.0.0.1:5070"));
+    assertThat(edge.redirectServer()).isEqualTo(NextHop.parse("127.0.0.1:5070"));
     assertThat(edge.media().pool().capacity()).isEqualTo(5000);
     assertThat(edge.noAnswerTimeout()).isEqualTo(Duration.ofSeconds(120));
     assertThat(edge.transfer())

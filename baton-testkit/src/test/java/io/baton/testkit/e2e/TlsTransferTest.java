@@ -24,12 +24,12 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * The lab with SIP over mutual TLS inside the network (docs/security.md "SIP over TLS between
- * elements"): SBC-edge → proxy → SBC-dest and the transfer server → proxy, each with a certificate
- * from a lab CA made for this run. Each of those elements lists its TLS neighbours with their
- * certificate identity only, so a request that came over UDP, or over TLS with another element's
- * certificate, would be refused 403: a call that completes crossed TLS. The caller still calls
- * SBC-edge over UDP; SBC-edge → SBC-carrier stays UDP. Runs in a JVM of its own (the lab is
- * configured before it starts).
+ * elements"): SBC-edge → redirect server, SBC-edge → proxy → SBC-dest and the transfer server →
+ * proxy, each with a certificate from a lab CA made for this run. Each of those elements lists its
+ * TLS neighbours with their certificate identity only, so a request that came over UDP, or over TLS
+ * with another element's certificate, would be refused 403: a call that completes crossed TLS. The
+ * caller still calls SBC-edge over UDP; SBC-edge → SBC-carrier stays UDP. Runs in a JVM of its own
+ * (the lab is configured before it starts).
  */
 @ExtendWith(TlsTransferTest.TlsLab.class)
 class TlsTransferTest extends LabTest {
@@ -69,7 +69,12 @@ class TlsTransferTest extends LabTest {
     destPeers.add(peer("proxy", "invite", "in-dialog", "options"));
 
     tls((ObjectNode) tree.get("transfer"), "transfer", 5111, ca);
-    ((ObjectNode) tree.get("redirect")).put("coreProxy", "127.0.0.1:5081;transport=tls");
+
+    ObjectNode redirect = (ObjectNode) tree.get("redirect");
+    tls(redirect, "redirect", 5071, ca);
+    redirect.put("coreProxy", "127.0.0.1:5081;transport=tls");
+    peers(redirect, peer("sbc-edge", "invite", "options"));
+    edge.put("redirectServer", "sips:127.0.0.1:5071");
   }
 
   private static void tls(ObjectNode element, String identity, int port, TestPki ca) {
