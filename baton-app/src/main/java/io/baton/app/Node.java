@@ -145,14 +145,17 @@ public final class Node implements AutoCloseable {
     }
   }
 
-  /** The transfer server's metrics report the relay ports of every SBC of this process. */
+  /** The transfer server's metrics report the relay ports and SIP limits of this process's SBCs. */
   private void reportRelays() {
     if (!(elements.get("transfer") instanceof TransferServer transfer)) {
       return;
     }
     for (Object element : elements.values()) {
-      if (element instanceof Sbc sbc && sbc.relay() != null) {
-        transfer.metrics().relayPorts(sbc.name(), sbc.relay()::portsInUse);
+      if (element instanceof Sbc sbc) {
+        transfer.metrics().sipLimits(sbc.name(), sbc::limitCounters);
+        if (sbc.relay() != null) {
+          transfer.metrics().relayPorts(sbc.name(), sbc.relay()::portsInUse);
+        }
       }
     }
   }

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.baton.sip.HostPort;
 import io.baton.sip.LimitCounters;
 import io.baton.sip.wire.SipWire;
+import io.baton.testkit.PrometheusText;
 import io.baton.ua.UaCall;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -184,6 +185,11 @@ class FloodTest extends LabTest {
     assertThat(during.bans()).as("the flooder was banned").isGreaterThanOrEqualTo(1);
     assertThat(during.droppedWhileBanned()).isPositive();
     assertThat(during.oversizedStreams() + during.refusedConnections()).isPositive();
+    // What the operator sees of it: /metrics counts the same refusals.
+    PrometheusText metrics = ObservabilityTest.scrape();
+    assertThat(metrics.value("baton_sip_refused_total", "element", "sbc-edge", "what", "bans"))
+        .isGreaterThanOrEqualTo(1);
+    assertThat(metrics.type("baton_sip_refused_total")).isEqualTo("counter");
 
     await().atMost(WAIT).until(() -> edge().activeCalls() == 0);
     await()
