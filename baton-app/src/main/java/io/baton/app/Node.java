@@ -81,6 +81,7 @@ public final class Node implements AutoCloseable {
       }
     }
     Node node = new Node(config, clock);
+    boolean up = false;
     try {
       node.exportCapture();
       for (String name : all) {
@@ -89,9 +90,9 @@ public final class Node implements AutoCloseable {
         }
       }
       node.reportRelays();
+      up = true;
       return node;
     } catch (RuntimeException | SipException e) {
-      node.close();
       if (e instanceof IllegalArgumentException bad) {
         throw new ConfigException(bad.getMessage(), bad); // a setting read at start, e.g. a key
       }
@@ -99,6 +100,12 @@ public final class Node implements AutoCloseable {
         throw re;
       }
       throw new ConfigException(e.getMessage(), e);
+    } finally {
+      if (!up) {
+        // Whatever failed (an Error too, e.g. a class missing from the classpath), the elements
+        // already started release their ports and threads: a failed start leaves no process behind.
+        node.close();
+      }
     }
   }
 
