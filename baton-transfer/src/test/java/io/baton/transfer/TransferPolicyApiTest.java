@@ -174,7 +174,7 @@ class TransferPolicyApiTest {
         "{\"allowedNumber\": [\"US\"]}",
         "allowedNumber: unknown field (expected allowedNumberTypes, allowedNumbers,"
             + " allowedSipDomains, maxRatePerMinute, maxTransfersInFlight, maxTransfersPerMinute)");
-    cases.put("{\"allowedNumbers\": \"US\"}", "allowedNumbers: must be a list of strings");
+    cases.put("{\"allowedNumbers\": \"US\"}", "allowedNumbers: must be a list");
     cases.put(
         "{\"allowedNumbers\": [\"US\", \"XX\"]}",
         "allowedNumbers[1]: 'XX' is neither an ISO 3166 region (US) nor an E.164 prefix (+1646)");
