@@ -34,14 +34,6 @@ class FloodTest extends LabTest {
   private static final int CALLS = 20;
   private static final int TRANSFER_EVERY = 4;
 
-  /** Threads JAIN-SIP runs for TCP connections (a reader and a parser for each). */
-  private static long connectionThreads() {
-    return Thread.getAllStackTraces().keySet().stream()
-        .map(Thread::getName)
-        .filter(n -> n.startsWith("TCPMessageChannelThread") || n.startsWith("PipelineThread"))
-        .count();
-  }
-
   /** Floods until stopped, at most {@code maxDatagrams}; counts what it sent. */
   private static final class Flood implements AutoCloseable {
     final AtomicBoolean stop = new AtomicBoolean();
