@@ -260,6 +260,11 @@ class TransferPolicyApiTest {
         "to: sip:+19005550000@127.0.0.1:5121, which reaches carrier cheapnet (127.0.0.1:5121), an"
             + " element of Baton's network");
     refused(
+        transfer(call, "{\"to\": \"sip:x@127.0.0.1:18078\"}"),
+        "network-element",
+        "to: sip:x@127.0.0.1:18078, which reaches transfer API (127.0.0.1:18078), an element of"
+            + " Baton's network");
+    refused(
         transfer(call, "{\"to\": \"target:loop\"}"),
         "network-element",
         "to: target:loop leads to sip:x@localhost:5120, which reaches sbc-carrier"
