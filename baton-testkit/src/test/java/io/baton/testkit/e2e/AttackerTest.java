@@ -15,6 +15,7 @@ import io.baton.sip.TargetDialog;
 import io.baton.sip.wire.RawMessage;
 import io.baton.sip.wire.SipWire;
 import io.baton.sip.wire.WireResponse;
+import io.baton.testkit.Api;
 import io.baton.testkit.LabFixture;
 import io.baton.testkit.PrometheusText;
 import io.baton.ua.UaCall;
@@ -78,6 +79,7 @@ class AttackerTest extends LabTest {
   private static final String PSTN = "+16465550111";
   private static final String CALLCENTER_NUMBER = "+13125550100";
   private static final HttpClient HTTP = HttpClient.newHttpClient();
+  private static final String POLICY = "/v1/admin/tenants/acme/transfer-policy";
 
   /** Starts the lab with short timers before LabTest's {@code @BeforeAll} asks for it. */
   static final class QuickTimers implements BeforeAllCallback {
@@ -178,9 +180,9 @@ class AttackerTest extends LabTest {
       assertThat(wire.responses().stream().filter(r -> r.status() == 503))
           .as("one 503, then silence")
           .hasSize(1);
-      assertThat(wire.responses())
-          .as("answers other than 403 and the 503")
-          .allMatch(r -> r.status() == 403 || r.status() == 503 || r.status() == 200);
+      assertThat(wire.responses().stream().map(WireResponse::status).distinct())
+          .as("answers to a stranger: 403, then the 503")
+          .isSubsetOf(100, 403, 503);
 
       // While the flooder is banned: silence for it, and a call through the edge (a neighbour the
       // proxy exempts) completes.
@@ -348,7 +350,7 @@ class AttackerTest extends LabTest {
     Map<String, String> forbidden = new LinkedHashMap<>();
     forbidden.put("+19005550000", "number-type"); // premium rate
     forbidden.put("+18765550100", "allowed-numbers"); // Jamaica: +1, yet not US or CA
-    forbidden.put("+881612345678", "satellite"); // a global mobile satellite number
+    forbidden.put("+881612345678", "allowed-numbers"); // a satellite number: in no country
     forbidden.put("sip:+13125550100@127.0.0.1:5080", "network-element"); // the proxy
     forbidden.put("sip:attacker@127.0.0.1:8080", "network-element"); // the API itself
     forbidden.put("sip:+16465550111@sip.example.net", "sip-domain");
@@ -359,6 +361,23 @@ class AttackerTest extends LabTest {
       assertThat(r.body().get("type").asText())
           .isEqualTo("https://baton.dev/problems/transfer-policy");
       assertThat(r.body().get("rule").asText()).as(f.getKey()).isEqualTo(f.getValue());
+    }
+    // A policy that allows every +8 number still refuses satellite numbers within it.
+    Api admin = new Api(LabFixture.apiBase(), "admin-demo-key");
+    String policy = admin.get(POLICY).body().toString();
+    try {
+      assertThat(
+              admin
+                  .put(
+                      POLICY,
+                      policy.replace("\"allowedNumbers\":[", "\"allowedNumbers\":[\"+8\","))
+                  .status())
+          .isEqualTo(200);
+      var r = acme.post("/v1/calls/" + callId + "/transfer", "{\"to\":\"+881612345678\"}");
+      assertThat(r.status()).as(r.body().toString()).isEqualTo(403);
+      assertThat(r.body().get("rule").asText()).isEqualTo("satellite");
+    } finally {
+      assertThat(admin.put(POLICY, policy).status()).isEqualTo(200);
     }
     // Another tenant's key does not even see the call.
     assertThat(
