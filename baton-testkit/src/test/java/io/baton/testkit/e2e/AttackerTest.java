@@ -26,10 +26,6 @@ import java.lang.management.ManagementFactory;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -63,7 +59,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  *
  * <p>The lab is the repository's with Timer H (every {@code lifetime.ackTimeout}) of 3 s, messages
  * limited to 16 KB (so one datagram can exceed it) and a TCP read timeout of 2 s, so that the
- * attacks that wait on them stay short: it runs in a JVM of its own (surefire execution {@code
+ * attacks that wait on them stay short: it runs in a JVM of its own (Failsafe execution {@code
  * attacker}); in a JVM whose lab another test started it waits on that lab's figures.
  */
 @ExtendWith(AttackerTest.QuickTimers.class)
@@ -78,7 +74,6 @@ class AttackerTest extends LabTest {
   private static final String DID = "+18005550100";
   private static final String PSTN = "+16465550111";
   private static final String CALLCENTER_NUMBER = "+13125550100";
-  private static final HttpClient HTTP = HttpClient.newHttpClient();
   private static final String POLICY = "/v1/admin/tenants/acme/transfer-policy";
 
   /** Starts the lab with short timers before LabTest's {@code @BeforeAll} asks for it. */
@@ -369,8 +364,7 @@ class AttackerTest extends LabTest {
       assertThat(
               admin
                   .put(
-                      POLICY,
-                      policy.replace("\"allowedNumbers\":[", "\"allowedNumbers\":[\"+8\","))
+                      POLICY, policy.replace("\"allowedNumbers\":[", "\"allowedNumbers\":[\"+8\","))
                   .status())
           .isEqualTo(200);
       var r = acme.post("/v1/calls/" + callId + "/transfer", "{\"to\":\"+881612345678\"}");
@@ -394,7 +388,7 @@ class AttackerTest extends LabTest {
   // ---- (9) webhooks into the network ----
 
   @Test
-  void webhookUrlsIntoTheNetworkAre400AndNothingIsDelivered() throws Exception {
+  void webhookUrlsIntoTheNetworkAre400AndNoneIsStored() throws Exception {
     List<String> refused =
         List.of(
             "http://127.0.0.1:8080/v1/calls", // the API itself: never, even where 127.0.0.1 is
@@ -494,7 +488,7 @@ class AttackerTest extends LabTest {
   /** What the lab holds now: calls, legs, relay and RTP ports, timers, dialogs, connections. */
   private static Map<String, Long> held() throws Exception {
     Map<String, Long> out = new TreeMap<>();
-    PrometheusText metrics = metrics();
+    PrometheusText metrics = ObservabilityTest.scrape();
     for (String name :
         List.of("baton_calls_active", "baton_legs_active", "baton_relay_ports_in_use")) {
       out.put(name, (long) metrics.sum(name));
@@ -516,7 +510,7 @@ class AttackerTest extends LabTest {
   /** Totals that only grow: what an attack may have created. */
   private static Map<String, Long> created() throws Exception {
     Map<String, Long> out = new TreeMap<>();
-    PrometheusText metrics = metrics();
+    PrometheusText metrics = ObservabilityTest.scrape();
     out.put("calls ended", (long) metrics.sum("baton_calls_total"));
     out.put("transfers ended", (long) metrics.sum("baton_transfers_total"));
     out.put("registry calls", (long) lab.callRegistry().orElseThrow().recent(10_000).size());
@@ -538,15 +532,6 @@ class AttackerTest extends LabTest {
                     .isLessThanOrEqualTo(figure.getValue());
               }
             });
-  }
-
-  private static PrometheusText metrics() throws Exception {
-    HttpResponse<String> r =
-        HTTP.send(
-            HttpRequest.newBuilder(URI.create(LabFixture.apiBase() + "/metrics")).build(),
-            HttpResponse.BodyHandlers.ofString());
-    assertThat(r.statusCode()).isEqualTo(200);
-    return PrometheusText.parse(r.body());
   }
 
   // ---- the attacker's tools ----
