@@ -125,6 +125,7 @@ public final class Sbc implements AutoCloseable {
               StackMode.B2BUA,
               config.sip().trusting(config.trust().peerAddresses()),
               sbc.new Handler());
+      sbc.endpoint.checkTrustOnArrival(sbc.trust);
       // Nothing internal reaches a caller or carrier in a response (docs/security.md).
       sbc.endpoint.hideTopologyFrom(r -> sbc.trust.peerOf(r.sender()).isEmpty());
     } catch (SipException e) {

@@ -211,6 +211,15 @@ public final class SipEndpoint implements AutoCloseable {
     return config;
   }
 
+  /**
+   * Has {@code policy} asked about every request as it arrives, before a transaction or dialog
+   * exists for it: what it refuses gets {@code 403} there (an ACK is dropped) and changes no
+   * dialog's state. The element still asks it for what gets through ({@link Admission}).
+   */
+  public void checkTrustOnArrival(TrustPolicy policy) {
+    guard.trust(policy);
+  }
+
   /** What {@code config().limits()} refused so far and what the endpoint holds now. */
   public LimitCounters limitCounters() {
     return guard.counters();

@@ -4,6 +4,7 @@ import gov.nist.javax.sip.SipStackImpl;
 import io.baton.sip.LimitCounters;
 import io.baton.sip.Pike;
 import io.baton.sip.SipLimits;
+import io.baton.sip.TrustPolicy;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Clock;
@@ -34,6 +35,7 @@ public final class EndpointGuard {
   private final Pike pike;
   private final Clock clock;
   private final boolean answersUnknownMethods;
+  private volatile TrustPolicy trust;
   private final Map<InetAddress, Integer> connections = new HashMap<>();
   private int openConnections;
   private final AtomicLong oversizedDatagrams = new AtomicLong();
@@ -97,6 +99,15 @@ public final class EndpointGuard {
 
   boolean answersUnknownMethods() {
     return answersUnknownMethods;
+  }
+
+  /** The element's trust policy, which the valve asks first (null: none, the element asks). */
+  public void trust(TrustPolicy policy) {
+    this.trust = policy;
+  }
+
+  TrustPolicy trust() {
+    return trust;
   }
 
   /**
