@@ -137,22 +137,52 @@ class AttackerTest extends LabTest {
   @ValueSource(strings = {"udp", "tcp"})
   void aReferNamingTheLiveCallFromAStrangerGets403AndMovesNothing(String transport)
       throws Exception {
+    // Out of dialog, naming the live call's dialog at the proxy and at SBC-edge (RFC 4538).
     for (var element : Map.of(5080, "proxy", 5060, "sbc-edge").entrySet()) {
       Leg leg = legOf(live, element.getValue());
       String dialog = new TargetDialog(leg.sipCallId(), leg.uasTag(), leg.uacTag()).value();
-      try (SipWire wire = wire(transport, element.getKey(), ATTACKER)) {
-        RawMessage refer = wire.message("attacker-refer.sip", "transfer");
-        byte[] bytes =
-            new String(refer.bytes(), StandardCharsets.ISO_8859_1)
-                .replace("${target-dialog}", dialog)
-                .getBytes(StandardCharsets.ISO_8859_1);
-        wire.send(bytes);
-        WireResponse r = wire.awaitFinal(refer.branch(), WAIT).orElseThrow();
-        assertThat(r.status()).as("REFER to %s: %s", element.getValue(), r).isEqualTo(403);
-        assertThat(wire.messages()).as("what came back").noneMatch(m -> m.startsWith("NOTIFY"));
-      }
+      refused(transport, element.getKey(), "attacker-refer.sip", Map.of("target-dialog", dialog));
     }
+    // Inside the caller's own dialog at SBC-edge, its identifiers known (an on-path attacker's):
+    // a caller may send in-dialog requests, but a REFER is never a caller's to send.
+    Leg callers =
+        lab
+            .callRegistry()
+            .orElseThrow()
+            .find(callOf(live).get("id").asText())
+            .orElseThrow()
+            .legs()
+            .stream()
+            .filter(l -> l.sipCallId().equals(live.sipCallId()))
+            .findFirst()
+            .orElseThrow();
+    refused(
+        transport,
+        5060,
+        "attacker-in-dialog-refer.sip",
+        Map.of(
+            "dialog-call-id", callers.sipCallId(),
+            "caller-tag", callers.uacTag(),
+            "edge-tag", callers.uasTag()));
     nothingMovedAndTheLabStillWorks(0);
+  }
+
+  /**
+   * Sends {@code fixture}, its own placeholders filled, to {@code port}: answered 403, no NOTIFY.
+   */
+  private static void refused(
+      String transport, int port, String fixture, Map<String, String> placeholders) {
+    try (SipWire wire = wire(transport, port, ATTACKER)) {
+      RawMessage request = wire.message(fixture, "transfer");
+      String text = new String(request.bytes(), StandardCharsets.ISO_8859_1);
+      for (var p : placeholders.entrySet()) {
+        text = text.replace("${" + p.getKey() + "}", p.getValue());
+      }
+      wire.send(text.getBytes(StandardCharsets.ISO_8859_1));
+      WireResponse r = wire.awaitFinal(request.branch(), WAIT).orElseThrow();
+      assertThat(r.status()).as("%s to %s: %s", fixture, port, r).isEqualTo(403);
+      assertThat(wire.messages()).as("what came back").noneMatch(m -> m.startsWith("NOTIFY"));
+    }
   }
 
   // ---- (4) bounded resources ----
