@@ -37,7 +37,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -101,11 +100,6 @@ class AttackerTest extends LabTest {
     live = call(DID);
     idle = held();
     totals = created();
-  }
-
-  @AfterEach
-  void hangUpTheLiveCall() {
-    live.hangUp();
   }
 
   // ---- (1) toll fraud and (3) hijack: who may ask for what ----
