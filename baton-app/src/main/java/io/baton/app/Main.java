@@ -25,6 +25,7 @@ import picocli.CommandLine.Parameters;
 @Command(
     name = "baton",
     mixinStandardHelpOptions = true,
+    scope = CommandLine.ScopeType.INHERIT, // --help and --version on every subcommand too
     version = "baton 0.1.0",
     description = "Reroutes live SIP calls through out-of-band signalling.",
     subcommands = {
@@ -73,7 +74,17 @@ public final class Main implements Runnable {
     Path file;
 
     BatonConfig load() {
-      return new ConfigLoader().load(file != null ? file : defaultConfig(), BatonConfig.class);
+      return load(null);
+    }
+
+    /** The configuration named by {@code positional} (a command's FILE argument), else -c. */
+    BatonConfig load(Path positional) {
+      if (positional != null && file != null && !positional.equals(file)) {
+        throw new ConfigException(
+            "two configuration files given (" + positional + " and --config " + file + ")");
+      }
+      Path chosen = positional != null ? positional : file != null ? file : defaultConfig();
+      return new ConfigLoader().load(chosen, BatonConfig.class);
     }
   }
 
@@ -83,12 +94,15 @@ public final class Main implements Runnable {
   static final class LabCommand implements Callable<Integer> {
     @CommandLine.Mixin ConfigOption config = new ConfigOption();
 
+    @Parameters(arity = "0..1", paramLabel = "FILE", description = "configuration file, as -c")
+    Path file;
+
     @Option(names = "--quiet", description = "do not print a line per new call")
     boolean quiet;
 
     @Override
     public Integer call() throws InterruptedException {
-      BatonConfig cfg = config.load();
+      BatonConfig cfg = config.load(file);
       Node node = Node.start(cfg, Set.of(), Clock.systemUTC());
       return serve(node, quiet ? null : System.out);
     }
@@ -112,9 +126,12 @@ public final class Main implements Runnable {
   static final class CheckCommand implements Callable<Integer> {
     @CommandLine.Mixin ConfigOption config = new ConfigOption();
 
+    @Parameters(arity = "0..1", paramLabel = "FILE", description = "configuration file, as -c")
+    Path file;
+
     @Override
     public Integer call() {
-      BatonConfig cfg = config.load();
+      BatonConfig cfg = config.load(file);
       System.out.println("configuration is valid; elements: " + String.join(", ", cfg.elements()));
       return 0;
     }

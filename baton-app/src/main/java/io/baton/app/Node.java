@@ -81,6 +81,7 @@ public final class Node implements AutoCloseable {
       }
     }
     Node node = new Node(config, clock);
+    boolean up = false;
     try {
       node.exportCapture();
       for (String name : all) {
@@ -89,9 +90,9 @@ public final class Node implements AutoCloseable {
         }
       }
       node.reportRelays();
+      up = true;
       return node;
     } catch (RuntimeException | SipException e) {
-      node.close();
       if (e instanceof IllegalArgumentException bad) {
         throw new ConfigException(bad.getMessage(), bad); // a setting read at start, e.g. a key
       }
@@ -99,6 +100,12 @@ public final class Node implements AutoCloseable {
         throw re;
       }
       throw new ConfigException(e.getMessage(), e);
+    } finally {
+      if (!up) {
+        // Whatever failed (an Error too, e.g. a class missing from the classpath), the elements
+        // already started release their ports and threads: a failed start leaves no process behind.
+        node.close();
+      }
     }
   }
 
@@ -145,14 +152,17 @@ public final class Node implements AutoCloseable {
     }
   }
 
-  /** The transfer server's metrics report the relay ports of every SBC of this process. */
+  /** The transfer server's metrics report the relay ports and SIP limits of this process's SBCs. */
   private void reportRelays() {
     if (!(elements.get("transfer") instanceof TransferServer transfer)) {
       return;
     }
     for (Object element : elements.values()) {
-      if (element instanceof Sbc sbc && sbc.relay() != null) {
-        transfer.metrics().relayPorts(sbc.name(), sbc.relay()::portsInUse);
+      if (element instanceof Sbc sbc) {
+        transfer.metrics().sipLimits(sbc.name(), sbc::limitCounters);
+        if (sbc.relay() != null) {
+          transfer.metrics().relayPorts(sbc.name(), sbc.relay()::portsInUse);
+        }
       }
     }
   }

@@ -20,6 +20,26 @@ class MainTest {
   }
 
   @Test
+  void checkTakesTheFileAsAnArgumentToo() {
+    assertThat(Main.run("check", Path.of("..", "config", "lab.yaml").toString())).isZero();
+  }
+
+  @Test
+  void everySubcommandHasHelp() {
+    PrintStream out = System.out;
+    ByteArrayOutputStream captured = new ByteArrayOutputStream();
+    System.setOut(new PrintStream(captured, true));
+    try {
+      for (String command : new String[] {"lab", "run", "check", "agent", "routes"}) {
+        assertThat(Main.run(command, "--help")).as(command).isZero();
+        assertThat(captured.toString()).contains("Usage: baton " + command);
+      }
+    } finally {
+      System.setOut(out);
+    }
+  }
+
+  @Test
   void aBadConfigurationExitsWith2AndSaysWhy() throws Exception {
     Path bad = dir.resolve("bad.yaml");
     Files.writeString(bad, "proxy:\n  sip: {listen: 127.0.0.1:17080}\n  routs: []\n");

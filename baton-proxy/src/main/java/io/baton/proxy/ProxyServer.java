@@ -110,6 +110,7 @@ public final class ProxyServer implements AutoCloseable {
     SipEndpoint endpoint =
         SipEndpoint.start(
             name, StackMode.PROXY, config.sip().trusting(config.trust().peerAddresses()), handler);
+    endpoint.checkTrustOnArrival(config.trust());
     ProxyServer proxy = new ProxyServer(name, config, registry, peers, clock, scheduler, endpoint);
     handler.proxy = proxy;
     return proxy;

@@ -124,6 +124,7 @@ public final class RedirectServer implements AutoCloseable {
     server.reload();
     server.endpoint =
         SipEndpoint.start(name, StackMode.TRANSACTIONS_ONLY, config.sip(), server::onRequest);
+    server.endpoint.checkTrustOnArrival(config.trust());
     long every = config.reload().toMillis();
     server.periodic.add(
         scheduler.scheduleWithFixedDelay(

@@ -125,6 +125,7 @@ public final class Sbc implements AutoCloseable {
               StackMode.B2BUA,
               config.sip().trusting(config.trust().peerAddresses()),
               sbc.new Handler());
+      sbc.endpoint.checkTrustOnArrival(sbc.trust);
       // Nothing internal reaches a caller or carrier in a response (docs/security.md).
       sbc.endpoint.hideTopologyFrom(r -> sbc.trust.peerOf(r.sender()).isEmpty());
     } catch (SipException e) {
@@ -201,13 +202,13 @@ public final class Sbc implements AutoCloseable {
   }
 
   /**
-   * A new call: checkRequest → routeCaller → allocate, then (on the call's queue) open. Where it
-   * goes is decided before anything is recorded or anchored: a call refused there leaves nothing
-   * behind.
+   * A new call: checkRequest → admit → routeCaller → allocate, then (on the call's queue) open.
+   * Where it goes is decided before anything is recorded or anchored: a call refused there leaves
+   * nothing behind.
    */
   private void onInvite(InboundRequest invite, TrustPolicy.Decision trusted) {
     invite.respond(Response.TRYING);
-    if (!checkRequest(invite)) {
+    if (!checkRequest(invite) || !admit(invite)) {
       return;
     }
     String sipCallId = Messages.callId(invite.request());
@@ -271,6 +272,22 @@ public final class Sbc implements AutoCloseable {
       return false;
     }
     return true;
+  }
+
+  /**
+   * Call admission control: past {@code admission.maxCalls} (calls held and being routed) a new
+   * call gets {@code 503} with {@code Retry-After} (RFC 3261 §21.5.4) and costs nothing more.
+   */
+  private boolean admit(InboundRequest invite) {
+    CallAdmission admission = config.admission();
+    if (calls.size() + routing.size() < admission.maxCalls()) {
+      return true;
+    }
+    Response busy = invite.createResponse(Response.SERVICE_UNAVAILABLE);
+    Messages.get()
+        .setHeader(busy, "Retry-After", Long.toString(admission.retryAfter().toSeconds()));
+    invite.respond(busy);
+    return false;
   }
 
   /**

@@ -29,6 +29,7 @@ import java.util.Objects;
  *     call's DID in E.164; default US)
  * @param lifetime how long its calls may live without a word from a peer (ACK, refresh, RTP) and at
  *     most (docs "Call lifetimes")
+ * @param admission how many calls it holds at most (docs/security.md "Every limit")
  */
 public record SbcConfig(
     Role role,
@@ -40,7 +41,8 @@ public record SbcConfig(
     Duration noAnswerTimeout,
     TransferConfig transfer,
     String defaultRegion,
-    CallLifetime lifetime) {
+    CallLifetime lifetime,
+    CallAdmission admission) {
 
   public SbcConfig {
     if (role == null) {
@@ -69,6 +71,7 @@ public record SbcConfig(
           "defaultRegion: '" + defaultRegion + "' is not an ISO 3166 region", e);
     }
     lifetime = lifetime == null ? CallLifetime.defaults() : lifetime;
+    admission = admission == null ? CallAdmission.defaults() : admission;
     switch (role) {
       case EDGE -> {
         if (redirectServer == null) {
@@ -110,6 +113,7 @@ public record SbcConfig(
         noAnswerTimeout,
         transfer,
         null,
+        null,
         null);
   }
 
@@ -125,6 +129,23 @@ public record SbcConfig(
         noAnswerTimeout,
         transfer,
         defaultRegion,
-        other);
+        other,
+        admission);
+  }
+
+  /** The same SBC holding at most {@code maxCalls} calls. */
+  public SbcConfig withMaxCalls(int maxCalls) {
+    return new SbcConfig(
+        role,
+        sip,
+        redirectServer,
+        routes,
+        trust,
+        media,
+        noAnswerTimeout,
+        transfer,
+        defaultRegion,
+        lifetime,
+        new CallAdmission(maxCalls, admission.retryAfter()));
   }
 }

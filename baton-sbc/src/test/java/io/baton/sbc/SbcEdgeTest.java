@@ -30,11 +30,13 @@ class SbcEdgeTest {
   private static final HostPort EDGE = at(15300);
   private static final HostPort REDIRECT = at(15301);
   private static final HostPort QUICK_EDGE = at(15306);
+  private static final HostPort CAPPED_EDGE = at(15307);
   private static final String DID = "+18005550100";
 
   private Lab lab;
   private Sbc edge;
   private Sbc quickEdge;
+  private Sbc cappedEdge;
   private TestRedirect redirect;
   private TestPhone caller;
   private TestPhone agent;
@@ -53,6 +55,8 @@ class SbcEdgeTest {
     edge = lab.sbc("sbc-edge", edge(EDGE, "42000-42099", Duration.ofSeconds(30)), network);
     quickEdge =
         lab.sbc("sbc-quick", edge(QUICK_EDGE, "42100-42199", Duration.ofSeconds(1)), network);
+    SbcConfig capped = edge(CAPPED_EDGE, "41900-41999", Duration.ofSeconds(30)).withMaxCalls(1);
+    cappedEdge = lab.sbc("sbc-capped", capped, network);
   }
 
   private SbcConfig edge(HostPort listen, String ports, Duration noAnswer) {
@@ -77,7 +81,11 @@ class SbcEdgeTest {
     List.of(caller, agent, stranger, failing).forEach(TestPhone::reset);
     await()
         .atMost(Duration.ofSeconds(5))
-        .until(() -> edge.activeCalls() == 0 && quickEdge.activeCalls() == 0);
+        .until(
+            () ->
+                edge.activeCalls() == 0
+                    && quickEdge.activeCalls() == 0
+                    && cappedEdge.activeCalls() == 0);
     redirect.received.clear();
     redirect.route(DID, agent.uri("+13125550100").toString());
   }
@@ -100,6 +108,30 @@ class SbcEdgeTest {
     await()
         .atMost(Duration.ofSeconds(5))
         .until(() -> sbc.activeCalls() == 0 && sbc.relay().portsInUse() == 0);
+  }
+
+  @Test
+  void pastMaxCallsANewCallGets503WithRetryAfterBeforeItIsRoutedOrAnchored() throws Exception {
+    agent.answering(TestPhone.Answer.ringThenAnswer(200));
+    TestPhone.PhoneCall held = caller.dial(edgeUri(CAPPED_EDGE), Map.of());
+    awaitStatus(held, 200);
+    int queries = redirect.received.size();
+    int ports = cappedEdge.relay().portsInUse();
+
+    TestPhone.PhoneCall refused = caller.dial(edgeUri(CAPPED_EDGE), Map.of());
+    awaitStatus(refused, 503);
+    assertThat(refused.finalResponse.getHeader("Retry-After").toString()).contains("5");
+    assertThat(redirect.received).hasSize(queries);
+    assertThat(cappedEdge.activeCalls()).isEqualTo(1);
+    assertThat(cappedEdge.relay().portsInUse()).isEqualTo(ports);
+
+    // The cap counts calls held, not calls ever made: once one ends, the next gets through.
+    held.hangUp();
+    awaitAllReleased(cappedEdge);
+    TestPhone.PhoneCall next = caller.dial(edgeUri(CAPPED_EDGE), Map.of());
+    awaitStatus(next, 200);
+    next.hangUp();
+    awaitAllReleased(cappedEdge);
   }
 
   @Test

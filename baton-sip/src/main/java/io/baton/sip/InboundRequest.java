@@ -87,12 +87,7 @@ public final class InboundRequest {
    */
   public TrustPolicy.Source sender() {
     if (request instanceof SIPRequest sip && sip.getMessageChannel() instanceof MessageChannel ch) {
-      String over = ch.getTransport();
-      String identity =
-          "tls".equalsIgnoreCase(over)
-              ? endpoint.tlsIdentity(new InetSocketAddress(ch.getPeerAddress(), ch.getPeerPort()))
-              : null;
-      return new TrustPolicy.Source(source, over, identity);
+      return endpoint.sender(source, ch);
     }
     return new TrustPolicy.Source(source, transport(), null);
   }

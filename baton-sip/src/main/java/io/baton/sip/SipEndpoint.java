@@ -224,6 +224,15 @@ public final class SipEndpoint implements AutoCloseable {
     return config;
   }
 
+  /**
+   * Has {@code policy} asked about every request as it arrives, before a transaction or dialog
+   * exists for it: what it refuses gets {@code 403} there (an ACK is dropped) and changes no
+   * dialog's state. The element still asks it for what gets through ({@link Admission}).
+   */
+  public void checkTrustOnArrival(TrustPolicy policy) {
+    guard.trust(policy);
+  }
+
   /** What {@code config().limits()} refused so far and what the endpoint holds now. */
   public LimitCounters limitCounters() {
     return guard.counters();
@@ -341,12 +350,10 @@ public final class SipEndpoint implements AutoCloseable {
     }
   }
 
-  /**
-   * The identity the certificate of the TLS connection with {@code peer} carries (null if there is
-   * no such connection).
-   */
-  String tlsIdentity(InetSocketAddress peer) {
-    return guard.tlsIdentity(peer);
+  /** Who sent a request from {@code source} on {@code channel} ({@link EndpointGuard#source}). */
+  TrustPolicy.Source sender(
+      InetSocketAddress source, gov.nist.javax.sip.stack.MessageChannel channel) {
+    return guard.source(source, channel);
   }
 
   /** Where a received message came from: the packet's source, not what its Via claims. */

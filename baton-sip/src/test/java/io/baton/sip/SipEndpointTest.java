@@ -119,4 +119,65 @@ class SipEndpointTest {
     assertThat(sources).hasSize(1);
     assertThat(sources.get(0).getAddress().getHostAddress()).isEqualTo("127.0.0.1");
   }
+
+  @Test
+  void aRequestTheTrustPolicyRefusesInsideADialogLeavesItsCSeqAlone() throws Exception {
+    TrustPolicy policy =
+        TrustPolicy.publicMay(TrustPolicy.Permission.INVITE, TrustPolicy.Permission.IN_DIALOG);
+    SipEndpoint uas =
+        start(
+            UAS,
+            req -> {
+              if (Admission.check(policy, req).isEmpty()) {
+                return;
+              }
+              received.add(req.method());
+              if (!req.method().equals(Request.ACK)) {
+                req.respond(200);
+              }
+            });
+    uas.checkTrustOnArrival(policy);
+    SipEndpoint uac = start(UAC, req -> {});
+    Request invite = uac.request(Request.INVITE, uac.messages().uri("bob", UAS)).build();
+    OutboundTransaction tx = uac.send(invite);
+    Response ok = tx.finalResponse().get(5, TimeUnit.SECONDS);
+    uac.ack(tx.dialog(), ok);
+    org.awaitility.Awaitility.await()
+        .atMost(Duration.ofSeconds(3))
+        .until(() -> received.contains(Request.ACK));
+
+    // A stranger who knows the dialog sends a REFER in it, far ahead in CSeq: 403, and the
+    // caller's next request is still in order (RFC 3261 §12.2.2), not 500.
+    try (io.baton.sip.wire.SipWire stranger = io.baton.sip.wire.SipWire.udp(UAS, "127.0.0.3")) {
+      String branch = SipEndpoint.newBranch();
+      stranger.send(
+          ("REFER sip:bob@"
+                  + UAS
+                  + " SIP/2.0\r\nVia: SIP/2.0/UDP "
+                  + stranger.local()
+                  + ";branch="
+                  + branch
+                  + "\r\nMax-Forwards: 70\r\nFrom: <sip:caller@"
+                  + UAC
+                  + ">;tag="
+                  + Messages.fromTag(invite)
+                  + "\r\nTo: <sip:bob@"
+                  + UAS
+                  + ">;tag="
+                  + ((javax.sip.header.ToHeader) ok.getHeader("To")).getTag()
+                  + "\r\nCall-ID: "
+                  + Messages.callId(invite)
+                  + "\r\nCSeq: 9000 REFER\r\nRefer-To: <sip:attacker@127.0.0.3>"
+                  + "\r\nContent-Length: 0\r\n\r\n")
+              .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      assertThat(stranger.awaitFinal(branch, Duration.ofSeconds(5)).orElseThrow().status())
+          .isEqualTo(403);
+    }
+    Response byeOk =
+        uac.send(tx.dialog().createRequest(Request.BYE), tx.dialog())
+            .finalResponse()
+            .get(5, TimeUnit.SECONDS);
+    assertThat(byeOk.getStatusCode()).isEqualTo(200);
+    assertThat(received).containsExactly(Request.INVITE, Request.ACK, Request.BYE);
+  }
 }

@@ -32,17 +32,16 @@ import io.javalin.http.HttpStatus;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.Reader;
+import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.time.DateTimeException;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.function.Function;
 import java.util.regex.Pattern;
 
@@ -57,15 +56,41 @@ final class AdminApi {
   private static final String BASE = "/v1/admin";
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
   private static final Pattern SIP_URI = Pattern.compile("sips?:[^\\s<>\"]{1,250}");
-  private static final Set<String> DID_FIELDS =
-      Set.of("tenant", "redirectTo", "enabled", "timeZone", "schedules");
-  private static final Set<String> SCHEDULE_FIELDS = Set.of("days", "start", "end", "redirectTo");
-  private static final Set<String> CARRIER_FIELDS =
-      Set.of("gateways", "transport", "enabled", "weight", "maxCalls", "callerId", "redirectInfo");
-  private static final Set<String> RATE_FIELDS =
-      Set.of("prefix", "rate", "connectionFee", "incrementFirst", "incrementNext", "effectiveDate");
   private static final int MAX_LIMIT = 10_000;
   private static final String POLICY = "/tenants/{tenant}/transfer-policy";
+
+  /** {@code PUT /dids/{did}}: fields left out take their defaults (enabled, UTC, no schedule). */
+  record DidBody(
+      String tenant,
+      String redirectTo,
+      Boolean enabled,
+      String timeZone,
+      List<ScheduleBody> schedules) {}
+
+  /** One of a DID's schedules: days, start and end as {@link TimeWindow#parse} reads them. */
+  record ScheduleBody(String days, String start, String end, String redirectTo) {}
+
+  /** {@code PUT /carriers/{carrier}}. */
+  record CarrierBody(
+      List<String> gateways,
+      String transport,
+      Boolean enabled,
+      Integer weight,
+      Integer maxCalls,
+      String callerId,
+      String redirectInfo) {}
+
+  /** {@code POST /carriers/{carrier}/rates}: one row of the deck, checked as a CSV line is. */
+  record RateBody(
+      String prefix,
+      BigDecimal rate,
+      BigDecimal connectionFee,
+      Integer incrementFirst,
+      Integer incrementNext,
+      String effectiveDate) {}
+
+  /** {@code PUT /tenants/{tenant}/targets/{name}}. */
+  record TargetBody(String destination) {}
 
   /**
    * Binds request bodies to records field by field, coercing nothing: {@code "60"} is no number,
@@ -162,31 +187,24 @@ final class AdminApi {
 
   private void putDid(Context ctx, Principal who) throws JsonProcessingException {
     String did = number("did", ctx.pathParam("did"));
-    JsonNode body = fields(ctx, DID_FIELDS);
-    String tenant = required(body, "tenant");
+    DidBody body = bind(ctx, DidBody.class);
+    String tenant = required("tenant", body.tenant());
     if (!directory.tenantExists(tenant)) {
       TransferApi.badField("tenant: no tenant '" + tenant + "'");
     }
     List<Did.Schedule> schedules = new ArrayList<>();
-    JsonNode list = body.path("schedules");
-    if (!list.isMissingNode() && !list.isNull() && !list.isArray()) {
-      TransferApi.badField("schedules: must be an array");
-    }
-    for (int i = 0; i < list.size(); i++) {
+    List<ScheduleBody> asked = body.schedules() == null ? List.of() : body.schedules();
+    for (int i = 0; i < asked.size(); i++) {
       String at = "schedules[" + i + "]";
-      JsonNode s = list.get(i);
-      if (!s.isObject()) {
+      ScheduleBody s = asked.get(i);
+      if (s == null) {
         TransferApi.badField(at + ": must be an object");
       }
-      unknownFields(s, SCHEDULE_FIELDS, at + ".");
       try {
         schedules.add(
             new Did.Schedule(
-                TimeWindow.parse(
-                    TransferApi.text(s, "days"),
-                    TransferApi.text(s, "start"),
-                    TransferApi.text(s, "end")),
-                destination(at + ".redirectTo", required(s, "redirectTo"))));
+                TimeWindow.parse(s.days(), s.start(), s.end()),
+                destination(at + ".redirectTo", required(at + ".redirectTo", s.redirectTo()))));
       } catch (IllegalArgumentException e) {
         TransferApi.badField(at + "." + e.getMessage());
       }
@@ -195,9 +213,9 @@ final class AdminApi {
         new Did(
             did,
             tenant,
-            destination("redirectTo", required(body, "redirectTo")),
-            bool(body, "enabled", true),
-            zone(TransferApi.text(body, "timeZone")),
+            destination("redirectTo", required("redirectTo", body.redirectTo())),
+            body.enabled() == null || body.enabled(),
+            zone(body.timeZone()),
             schedules);
     boolean created = directory.putDid(put);
     respond(ctx, created ? HttpStatus.CREATED : HttpStatus.OK, view(put));
@@ -242,17 +260,17 @@ final class AdminApi {
 
   private void putCarrier(Context ctx, Principal who) throws JsonProcessingException {
     String name = name("carrier", ctx.pathParam("carrier"));
-    JsonNode body = fields(ctx, CARRIER_FIELDS);
-    JsonNode list = body.path("gateways");
-    if (!list.isArray() || list.isEmpty() || list.size() > 10) {
+    CarrierBody body = bind(ctx, CarrierBody.class);
+    List<String> asked = body.gateways();
+    if (asked == null || asked.isEmpty() || asked.size() > 10) {
       TransferApi.badField("gateways: must be an array of 1 to 10 host:port");
     }
     List<String> gateways = new ArrayList<>();
-    for (int i = 0; i < list.size(); i++) {
-      String text = list.get(i).asText();
+    for (int i = 0; i < asked.size(); i++) {
+      String text = asked.get(i);
       try {
         gateways.add(HostPort.parse(text).toString());
-      } catch (IllegalArgumentException e) {
+      } catch (IllegalArgumentException | NullPointerException e) {
         TransferApi.badField("gateways[" + i + "]: '" + text + "' is not host:port");
       }
     }
@@ -260,16 +278,14 @@ final class AdminApi {
         new Carrier(
             name,
             gateways,
-            choice(body, "transport", Transport.UDP, Transport::fromWire, "udp or tcp"),
-            bool(body, "enabled", true),
-            integer(body, "weight", Carrier.DEFAULT_WEIGHT, 0, 1_000_000),
-            body.path("maxCalls").isMissingNode() || body.path("maxCalls").isNull()
-                ? null
-                : integer(body, "maxCalls", 0, 0, 1_000_000),
-            choice(body, "callerId", CallerId.KEEP, CallerId::fromWire, "keep or did"),
+            choice("transport", body.transport(), Transport.UDP, Transport::fromWire, "udp or tcp"),
+            body.enabled() == null || body.enabled(),
+            within("weight", body.weight(), Carrier.DEFAULT_WEIGHT, 0, 1_000_000),
+            body.maxCalls() == null ? null : within("maxCalls", body.maxCalls(), 0, 0, 1_000_000),
+            choice("callerId", body.callerId(), CallerId.KEEP, CallerId::fromWire, "keep or did"),
             choice(
-                body,
                 "redirectInfo",
+                body.redirectInfo(),
                 RedirectInfo.NONE,
                 RedirectInfo::fromWire,
                 "none, diversion or history-info"));
@@ -302,16 +318,16 @@ final class AdminApi {
 
   private void postRate(Context ctx, Principal who) throws JsonProcessingException {
     String carrier = existingCarrier(ctx);
-    JsonNode body = fields(ctx, RATE_FIELDS);
+    RateBody body = bind(ctx, RateBody.class);
     // one row is checked as one CSV record would be: the same rules and messages
     List<String> fields =
         List.of(
-            required(body, "prefix"),
-            number(body, "rate"),
-            number(body, "connectionFee"),
-            number(body, "incrementFirst"),
-            number(body, "incrementNext"),
-            Optional.ofNullable(TransferApi.text(body, "effectiveDate")).orElse(""));
+            required("prefix", body.prefix()),
+            csv(body.rate()),
+            csv(body.connectionFee()),
+            csv(body.incrementFirst()),
+            csv(body.incrementNext()),
+            Optional.ofNullable(body.effectiveDate()).orElse(""));
     Rate rate =
         switch (RateDeckCsv.parse(carrier, fields)) {
           case RateDeckCsv.Parsed.Row row -> row.rate();
@@ -319,6 +335,14 @@ final class AdminApi {
         };
     boolean created = decks.put(rate);
     respond(ctx, created ? HttpStatus.CREATED : HttpStatus.OK, view(rate));
+  }
+
+  /** A number as a CSV field: empty when absent. */
+  private static String csv(Number value) {
+    if (value instanceof BigDecimal decimal) {
+      return decimal.toPlainString();
+    }
+    return value == null ? "" : value.toString();
   }
 
   /**
@@ -407,8 +431,8 @@ final class AdminApi {
   private void putTarget(Context ctx, Principal who) throws JsonProcessingException {
     String name = name("name", ctx.pathParam("name"));
     String tenant = existingTenant(ctx);
-    JsonNode body = fields(ctx, Set.of("destination"));
-    String destination = destination("destination", required(body, "destination"));
+    TargetBody body = bind(ctx, TargetBody.class);
+    String destination = destination("destination", required("destination", body.destination()));
     boolean created = directory.putTarget(new Directory.Target(tenant, name, destination));
     respond(
         ctx,
@@ -431,7 +455,7 @@ final class AdminApi {
   /** The whole policy: fields left out take their defaults (docs/transfers.md). */
   private void putTransferPolicy(Context ctx, Principal who) throws JsonProcessingException {
     String tenant = existingTenant(ctx);
-    TransferPolicy policy = bind(TransferApi.object(STRICT, ctx.body()), TransferPolicy.class);
+    TransferPolicy policy = bind(ctx, TransferPolicy.class);
     try {
       policy.check("");
     } catch (IllegalArgumentException e) {
@@ -454,8 +478,9 @@ final class AdminApi {
     return tenant;
   }
 
-  /** {@code body} as a {@code type}, or a 400 naming the field that does not fit. */
-  private static <T> T bind(JsonNode body, Class<T> type) {
+  /** The request's body as a {@code type}, or a 400 naming the field that does not fit. */
+  private static <T> T bind(Context ctx, Class<T> type) {
+    JsonNode body = TransferApi.object(STRICT, ctx.body());
     try {
       return STRICT.treeToValue(body, type);
     } catch (UnrecognizedPropertyException e) {
@@ -493,85 +518,39 @@ final class AdminApi {
     if (type == Integer.class || type == int.class) {
       return "a whole number";
     }
-    if (java.math.BigDecimal.class.isAssignableFrom(type)) {
+    if (type == Boolean.class || type == boolean.class) {
+      return "true or false";
+    }
+    if (BigDecimal.class.isAssignableFrom(type)) {
       return "a number";
     }
     if (List.class.isAssignableFrom(type)) {
-      return "a list of strings";
+      return "a list";
     }
     return type == String.class ? "a string" : "an object";
   }
 
   // ---- reading requests
 
-  private JsonNode fields(Context ctx, Set<String> allowed) {
-    JsonNode body = TransferApi.object(json, ctx.body());
-    unknownFields(body, allowed, "");
-    return body;
-  }
-
-  private static void unknownFields(JsonNode object, Set<String> allowed, String at) {
-    for (Iterator<String> names = object.fieldNames(); names.hasNext(); ) {
-      String name = names.next();
-      if (!allowed.contains(name)) {
-        TransferApi.badField(
-            at
-                + name
-                + ": unknown field (expected "
-                + String.join(", ", new java.util.TreeSet<>(allowed))
-                + ")");
-      }
-    }
-  }
-
-  private static String required(JsonNode object, String field) {
-    String value = TransferApi.text(object, field);
+  private static String required(String field, String value) {
     if (value == null || value.isBlank()) {
       TransferApi.badField(field + ": missing");
     }
     return value;
   }
 
-  /** A number field as CSV text: empty if absent. */
-  private static String number(JsonNode object, String field) {
-    JsonNode node = object.path(field);
-    if (node.isMissingNode() || node.isNull()) {
-      return "";
-    }
-    if (!node.isNumber() && !node.isTextual()) {
-      TransferApi.badField(field + ": must be a number");
-    }
-    return node.asText().strip();
-  }
-
-  private static boolean bool(JsonNode object, String field, boolean absent) {
-    JsonNode node = object.path(field);
-    if (node.isMissingNode() || node.isNull()) {
+  private static int within(String field, Integer value, int absent, int min, int max) {
+    if (value == null) {
       return absent;
     }
-    if (!node.isBoolean()) {
-      TransferApi.badField(field + ": must be true or false");
-    }
-    return node.asBoolean();
-  }
-
-  private static int integer(JsonNode object, String field, int absent, int min, int max) {
-    JsonNode node = object.path(field);
-    if (node.isMissingNode() || node.isNull()) {
-      return absent;
-    }
-    if (!node.canConvertToInt()
-        || !node.isIntegralNumber()
-        || node.asInt() < min
-        || node.asInt() > max) {
+    if (value < min || value > max) {
       TransferApi.badField(field + ": must be a whole number in " + min + ".." + max);
     }
-    return node.asInt();
+    return value;
   }
 
   private static <T> T choice(
-      JsonNode object, String field, T absent, Function<String, Optional<T>> of, String allowed) {
-    String text = TransferApi.text(object, field);
+      String field, String text, T absent, Function<String, Optional<T>> of, String allowed) {
     if (text == null) {
       return absent;
     }

@@ -4,8 +4,10 @@ import io.baton.registry.Call;
 import io.baton.registry.Leg;
 import io.baton.registry.LegState;
 import io.baton.sip.CapturedMessage;
+import io.baton.sip.LimitCounters;
 import io.baton.sip.SipCapture;
 import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
@@ -20,6 +22,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.IntSupplier;
+import java.util.function.Supplier;
 
 /**
  * Baton's Prometheus metrics, served as text at {@code GET /metrics}: calls and legs as the call
@@ -50,6 +53,7 @@ public final class Metrics implements CallWatch.Observer, SipCapture.Listener, A
   private final Map<String, Live> live = new ConcurrentHashMap<>();
   private final Map<String, Instant> ended = new ConcurrentHashMap<>();
   private final Map<String, IntSupplier> relays = new ConcurrentHashMap<>();
+  private final Map<String, Supplier<LimitCounters>> limits = new ConcurrentHashMap<>();
   private final Counter calls;
   private final Histogram setup;
   private final Counter transfers;
@@ -112,6 +116,33 @@ public final class Metrics implements CallWatch.Observer, SipCapture.Listener, A
         .labelNames("element")
         .callback(cb -> relays.forEach((element, ports) -> cb.call(ports.getAsInt(), element)))
         .register(registry);
+    CounterWithCallback.builder()
+        .name("baton_sip_refused_total")
+        .help(
+            "What an SBC's SIP limits refused (docs/security.md \"Every limit\"), by element and"
+                + " what: connections (reset when accepted), oversized_streams, idle_connections,"
+                + " read_timeouts, oversized_datagrams, bans, dropped_while_banned")
+        .labelNames("element", "what")
+        .callback(
+            cb ->
+                limits.forEach(
+                    (element, counters) -> {
+                      LimitCounters c = counters.get();
+                      cb.call(c.refusedConnections(), element, "connections");
+                      cb.call(c.oversizedStreams(), element, "oversized_streams");
+                      cb.call(c.idleConnections(), element, "idle_connections");
+                      cb.call(c.readTimeouts(), element, "read_timeouts");
+                      cb.call(c.oversizedDatagrams(), element, "oversized_datagrams");
+                      cb.call(c.bans(), element, "bans");
+                      cb.call(c.droppedWhileBanned(), element, "dropped_while_banned");
+                    }))
+        .register(registry);
+    GaugeWithCallback.builder()
+        .name("baton_sip_tcp_connections")
+        .help("TCP connections each SBC holds open now")
+        .labelNames("element")
+        .callback(cb -> limits.forEach((element, c) -> cb.call(c.get().openConnections(), element)))
+        .register(registry);
     JvmMetrics.builder().register(registry);
   }
 
@@ -123,6 +154,13 @@ public final class Metrics implements CallWatch.Observer, SipCapture.Listener, A
   /** Reports {@code element}'s relay ports in use at every scrape. */
   public void relayPorts(String element, IntSupplier portsInUse) {
     relays.put(element, portsInUse);
+  }
+
+  /**
+   * Reports what {@code element}'s SIP limits refused, and its open connections, at every scrape.
+   */
+  public void sipLimits(String element, Supplier<LimitCounters> counters) {
+    limits.put(element, counters);
   }
 
   @Override

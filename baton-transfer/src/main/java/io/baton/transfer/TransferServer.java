@@ -124,7 +124,8 @@ public final class TransferServer implements AutoCloseable {
       throw new IllegalArgumentException("transfer.secrets: missing");
     }
     PeerNames peers = new PeerNames(network);
-    NetworkElements elements = NetworkElements.of(network, config.policy(), NetworkElements.SYSTEM);
+    NetworkElements elements =
+        NetworkElements.of(withOwnApi(network, config), config.policy(), NetworkElements.SYSTEM);
     ObjectMapper json = TransferApi.objectMapper();
     TransferStore store = new TransferStore(db);
     Directory directory = new Directory(db);
@@ -260,6 +261,22 @@ public final class TransferServer implements AutoCloseable {
   }
 
   /** Where this server listens: a webhook may never point there. */
+  /**
+   * The network's elements and this server's own API: a {@code sip:} target there would have
+   * SBC-edge send SIP at an HTTP server (a cross-protocol request from inside the network).
+   */
+  private static Map<String, HostPort> withOwnApi(
+      Map<String, HostPort> network, TransferServerConfig config) {
+    Map<String, HostPort> elements = new java.util.LinkedHashMap<>(network);
+    if (config.http() != null) {
+      elements.putIfAbsent("transfer API", config.http());
+    }
+    if (config.https() != null) {
+      elements.putIfAbsent("transfer API (HTTPS)", config.https().listen());
+    }
+    return elements;
+  }
+
   private static List<HostPort> ownAddresses(TransferServerConfig config) {
     List<HostPort> own = new java.util.ArrayList<>();
     own.add(config.sip().listen());

@@ -10,6 +10,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -132,6 +133,49 @@ class AdminApiTest {
             detail(
                 "{\"tenant\": \"acme\", \"redirectTo\": \"+13125550100\", \"timeZone\": \"Mars\"}"))
         .startsWith("timeZone: 'Mars' is not a time zone");
+  }
+
+  @Test
+  void bodiesBindToRecordsAndAFieldOfTheWrongTypeIsNamed() throws Exception {
+    assertThat(detail("{\"tenant\": \"acme\", \"redirectTo\": \"+13125550100\", \"enabled\": 1}"))
+        .isEqualTo("enabled: must be true or false");
+    assertThat(
+            detail("{\"tenant\": \"acme\", \"redirectTo\": \"+13125550100\", \"schedules\": {}}"))
+        .isEqualTo("schedules: must be a list");
+    Map<String, String> carriers =
+        Map.of(
+            "{\"gateways\": \"10.0.0.1:5060\"}", "gateways: must be a list",
+            "{\"gateways\": [\"10.0.0.1:5060\"], \"weight\": 2.5}",
+                "weight: must be a whole number",
+            "{\"gateways\": [\"10.0.0.1:5060\"], \"maxCalls\": -1}",
+                "maxCalls: must be a whole number in 0..1000000",
+            "{\"gateways\": [\"10.0.0.1:5060\"], \"transport\": \"sctp\"}",
+                "transport: 'sctp' is not udp or tcp");
+    for (Map.Entry<String, String> c : carriers.entrySet()) {
+      assertThat(
+              problem(
+                      lab.put("/v1/admin/carriers/oddnet", ADMIN_KEY, c.getKey()),
+                      400,
+                      ProblemType.INVALID_FIELD)
+                  .get("detail")
+                  .asText())
+          .as(c.getKey())
+          .isEqualTo(c.getValue());
+    }
+    problem(lab.get("/v1/admin/carriers/oddnet", ADMIN_KEY), 404, ProblemType.NOT_FOUND);
+    ok(lab.put("/v1/admin/carriers/oddnet", ADMIN_KEY, "{\"gateways\": [\"10.0.0.1:5060\"]}"), 201);
+    assertThat(
+            problem(
+                    lab.post(
+                        "/v1/admin/carriers/oddnet/rates",
+                        ADMIN_KEY,
+                        "{\"prefix\": \"44\", \"rate\": \"0.02\"}"),
+                    400,
+                    ProblemType.INVALID_FIELD)
+                .get("detail")
+                .asText())
+        .isEqualTo("rate: must be a number");
+    ok(lab.delete("/v1/admin/carriers/oddnet", ADMIN_KEY), 204);
   }
 
   private static String detail(String didBody) throws Exception {

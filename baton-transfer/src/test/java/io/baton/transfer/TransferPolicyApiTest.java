@@ -174,7 +174,7 @@ class TransferPolicyApiTest {
         "{\"allowedNumber\": [\"US\"]}",
         "allowedNumber: unknown field (expected allowedNumberTypes, allowedNumbers,"
             + " allowedSipDomains, maxRatePerMinute, maxTransfersInFlight, maxTransfersPerMinute)");
-    cases.put("{\"allowedNumbers\": \"US\"}", "allowedNumbers: must be a list of strings");
+    cases.put("{\"allowedNumbers\": \"US\"}", "allowedNumbers: must be a list");
     cases.put(
         "{\"allowedNumbers\": [\"US\", \"XX\"]}",
         "allowedNumbers[1]: 'XX' is neither an ISO 3166 region (US) nor an E.164 prefix (+1646)");
@@ -259,6 +259,11 @@ class TransferPolicyApiTest {
         "network-element",
         "to: sip:+19005550000@127.0.0.1:5121, which reaches carrier cheapnet (127.0.0.1:5121), an"
             + " element of Baton's network");
+    refused(
+        transfer(call, "{\"to\": \"sip:x@127.0.0.1:18078\"}"),
+        "network-element",
+        "to: sip:x@127.0.0.1:18078, which reaches transfer API (127.0.0.1:18078), an element of"
+            + " Baton's network");
     refused(
         transfer(call, "{\"to\": \"target:loop\"}"),
         "network-element",

@@ -108,6 +108,23 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void everySbcHoldsAtMost1600CallsByDefaultAndABadCapIsRefusedNamingTheKey() throws IOException {
+    BatonConfig lab = loader.load(LAB, BatonConfig.class);
+    assertThat(lab.sbcs().get("sbc-edge").admission().maxCalls()).isEqualTo(1600);
+    assertThat(lab.sbcs().get("sbc-edge").admission().retryAfter())
+        .isEqualTo(Duration.ofSeconds(5));
+
+    String sbc =
+        "sbcs:\n  edge-1:\n    role: edge\n    sip: {listen: 127.0.0.1:17060}\n"
+            + "    redirectServer: 127.0.0.1:17070\n"
+            + "    media: {anchor: true, address: 127.0.0.1, ports: 20000-20099}\n"
+            + "    admission: {maxCalls: 0}\n";
+    assertThatThrownBy(() -> loader.load(write(sbc), BatonConfig.class))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageStartingWith("sbcs.edge-1.admission.maxCalls: 0 is not positive");
+  }
+
+  @Test
   void everyCallLifetimeHasItsDefaultsAndABadOneIsRefusedNamingTheKey() throws IOException {
     BatonConfig lab = loader.load(LAB, BatonConfig.class);
     CallLifetime edge = lab.sbcs().get("sbc-edge").lifetime();

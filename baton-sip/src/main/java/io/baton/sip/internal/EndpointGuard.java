@@ -1,9 +1,11 @@
 package io.baton.sip.internal;
 
 import gov.nist.javax.sip.SipStackImpl;
+import gov.nist.javax.sip.stack.MessageChannel;
 import io.baton.sip.LimitCounters;
 import io.baton.sip.Pike;
 import io.baton.sip.SipLimits;
+import io.baton.sip.TrustPolicy;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Clock;
@@ -38,6 +40,7 @@ public final class EndpointGuard {
   private final boolean answersUnknownMethods;
   private final SSLContext tls;
   private final Map<InetSocketAddress, String> tlsPeers = new ConcurrentHashMap<>();
+  private volatile TrustPolicy trust;
   private final Map<InetAddress, Integer> connections = new HashMap<>();
   private int openConnections;
   private final AtomicLong oversizedDatagrams = new AtomicLong();
@@ -131,15 +134,30 @@ public final class EndpointGuard {
   }
 
   /**
-   * The identity the certificate of the TLS connection with {@code peer} (its address and port at
-   * the other end of the connection) carries; null if no such connection is open.
+   * Who sent a request that arrived on {@code channel} from {@code packetSource}, for the trust
+   * policy: the channel's transport (not the Via's claim) and, over TLS, the identity the
+   * certificate of that connection carries (null if it is gone).
    */
-  public String tlsIdentity(InetSocketAddress peer) {
-    return tlsPeers.get(peer);
+  public TrustPolicy.Source source(InetSocketAddress packetSource, MessageChannel channel) {
+    String transport = channel.getTransport();
+    String identity =
+        "tls".equalsIgnoreCase(transport)
+            ? tlsPeers.get(new InetSocketAddress(channel.getPeerAddress(), channel.getPeerPort()))
+            : null;
+    return new TrustPolicy.Source(packetSource, transport, identity);
   }
 
   boolean answersUnknownMethods() {
     return answersUnknownMethods;
+  }
+
+  /** The element's trust policy, which the valve asks first (null: none, the element asks). */
+  public void trust(TrustPolicy policy) {
+    this.trust = policy;
+  }
+
+  TrustPolicy trust() {
+    return trust;
   }
 
   /**

@@ -6,6 +6,7 @@ import gov.nist.javax.sip.message.SIPResponse;
 import gov.nist.javax.sip.stack.MessageChannel;
 import gov.nist.javax.sip.stack.SIPMessageValve;
 import io.baton.sip.SipEndpoint;
+import io.baton.sip.TrustPolicy;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.Locale;
@@ -25,7 +26,9 @@ import org.slf4j.LoggerFactory;
  * CheckedMessageParser} found malformed get {@code 400} with the problem as reason phrase (§21.4.1)
  * or {@code 505} for another SIP version; those whose Request-URI scheme is neither {@code sip},
  * {@code sips} nor {@code tel} get {@code 416} (§8.2.2.1, §16.3 item 3); and a method no RFC
- * defines gets {@code 501} (§8.2.1, §21.5.2), except at a proxy, which forwards it (§16.6).
+ * defines gets {@code 501} (§8.2.1, §21.5.2), except at a proxy, which forwards it (§16.6); last, a
+ * request the element's {@link TrustPolicy} refuses gets {@code 403} (an ACK is dropped) before any
+ * transaction or dialog sees it.
  */
 public final class MalformedRequestValve implements SIPMessageValve {
   private static final Logger LOG = LoggerFactory.getLogger(MalformedRequestValve.class);
@@ -74,7 +77,43 @@ public final class MalformedRequestValve implements SIPMessageValve {
       send(request.createResponse(Response.NOT_IMPLEMENTED), channel);
       return false;
     }
-    return true;
+    return trusted(guard, request, channel);
+  }
+
+  /**
+   * Asks the element's trust policy before the stack's dialog layer sees the request: a refused
+   * in-dialog request must not move the dialog's remote CSeq, or the peer's next request in it gets
+   * {@code 500} (RFC 3261 §12.2.2) and a stranger who knows a dialog could keep its call from
+   * ending. The element asks again ({@link io.baton.sip.Admission}), for the requests this lets by.
+   */
+  private static boolean trusted(EndpointGuard guard, SIPRequest request, MessageChannel channel) {
+    TrustPolicy policy = guard.trust();
+    if (policy == null) {
+      return true;
+    }
+    TrustPolicy.Source source = guard.source(source(channel), channel);
+    boolean inDialog = request.getToTag() != null;
+    if (policy.decide(source, request.getMethod(), inDialog).allowed()) {
+      return true;
+    }
+    LOG.info(
+        "{}: {} {} from {} refused: not trusted for it",
+        guard.id(),
+        request.getMethod(),
+        request.getRequestURI(),
+        source);
+    if (!Request.ACK.equals(request.getMethod())) {
+      send(request.createResponse(Response.FORBIDDEN), channel);
+    }
+    return false;
+  }
+
+  /** Where the request came from: the packet's source (not what its Via says). */
+  private static InetSocketAddress source(MessageChannel channel) {
+    return channel.getPeerPacketSourceAddress() != null
+        ? new InetSocketAddress(
+            channel.getPeerPacketSourceAddress(), channel.getPeerPacketSourcePort())
+        : new InetSocketAddress(channel.getPeerAddress(), channel.getPeerPort());
   }
 
   /**
@@ -83,11 +122,7 @@ public final class MalformedRequestValve implements SIPMessageValve {
    */
   private static boolean withinRate(
       EndpointGuard guard, SIPRequest request, MessageChannel channel) {
-    InetSocketAddress source =
-        channel.getPeerPacketSourceAddress() != null
-            ? new InetSocketAddress(
-                channel.getPeerPacketSourceAddress(), channel.getPeerPacketSourcePort())
-            : new InetSocketAddress(channel.getPeerAddress(), channel.getPeerPort());
+    InetSocketAddress source = source(channel);
     if (!guard.pike().takeRefusal(source)) {
       return true;
     }

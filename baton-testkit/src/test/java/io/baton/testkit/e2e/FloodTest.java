@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.baton.sip.HostPort;
 import io.baton.sip.LimitCounters;
 import io.baton.sip.wire.SipWire;
+import io.baton.testkit.PrometheusText;
 import io.baton.ua.UaCall;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -32,14 +33,6 @@ class FloodTest extends LabTest {
   private static final String FLOODER = "127.0.0.2";
   private static final int CALLS = 20;
   private static final int TRANSFER_EVERY = 4;
-
-  /** Threads JAIN-SIP runs for TCP connections (a reader and a parser for each). */
-  private static long connectionThreads() {
-    return Thread.getAllStackTraces().keySet().stream()
-        .map(Thread::getName)
-        .filter(n -> n.startsWith("TCPMessageChannelThread") || n.startsWith("PipelineThread"))
-        .count();
-  }
 
   /** Floods until stopped, at most {@code maxDatagrams}; counts what it sent. */
   private static final class Flood implements AutoCloseable {
@@ -184,6 +177,11 @@ class FloodTest extends LabTest {
     assertThat(during.bans()).as("the flooder was banned").isGreaterThanOrEqualTo(1);
     assertThat(during.droppedWhileBanned()).isPositive();
     assertThat(during.oversizedStreams() + during.refusedConnections()).isPositive();
+    // What the operator sees of it: /metrics counts the same refusals.
+    PrometheusText metrics = ObservabilityTest.scrape();
+    assertThat(metrics.value("baton_sip_refused_total", "element", "sbc-edge", "what", "bans"))
+        .isGreaterThanOrEqualTo(1);
+    assertThat(metrics.type("baton_sip_refused_total")).isEqualTo("counter");
 
     await().atMost(WAIT).until(() -> edge().activeCalls() == 0);
     await()

@@ -186,6 +186,14 @@ abstract class LabTest {
             });
   }
 
+  /** Threads JAIN-SIP runs for TCP connections (a reader and a parser for each). */
+  static long connectionThreads() {
+    return Thread.getAllStackTraces().keySet().stream()
+        .map(Thread::getName)
+        .filter(n -> n.startsWith("TCPMessageChannelThread") || n.startsWith("PipelineThread"))
+        .count();
+  }
+
   /** States a transfer went through, from its history. */
   static List<String> states(JsonNode transfer) {
     List<String> out = new ArrayList<>();
