@@ -51,7 +51,7 @@ class SbcConfigTest {
           trust:
             peers:
               - {name: proxy, address: 127.0.0.1:5080, may: [invite, in-dialog, options]}
-              - {name: callcenter, address: 127.0.0.1:5100, tls: {identity: cc.example}, may: [in-dialog]}
+              - {name: callcenter, address: 127.0.0.1, tls: {identity: cc.example}, may: [in-dialog]}
         sbc-carrier:
           role: carrier
           sip: {listen: 127.0.0.1:5120, threads: 16}

@@ -29,7 +29,7 @@ import java.util.Set;
  * trust:
  *   peers:
  *     - {name: proxy, address: 127.0.0.1:5080, may: [refer, in-dialog, options]}
- *     - {name: sbc-carrier, address: 127.0.0.1:5120, tls: {identity: sbc-carrier.example}, may: [in-dialog]}
+ *     - {name: sbc-carrier, address: 10.0.0.12, tls: {identity: sbc-carrier.example}, may: [in-dialog]}
  *   public: {may: [options, invite-to-did, in-dialog]}
  * </pre>
  *
@@ -236,6 +236,11 @@ public record TrustPolicy(List<Peer> peers, @JsonProperty("public") PublicAccess
       }
       if (address == null) {
         throw new IllegalArgumentException("address: required (host or host:port)");
+      }
+      if (tls != null && address.port() != PeerAddress.ANY_PORT) {
+        // it would never be recognised: over TLS the source port is the connection's own
+        throw new IllegalArgumentException(
+            "address: '" + address + "' has a port, a peer with tls is listed by host only");
       }
       may = copyOf(may);
     }

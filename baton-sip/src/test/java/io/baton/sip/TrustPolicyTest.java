@@ -152,6 +152,14 @@ class TrustPolicyTest {
     assertThatThrownBy(() -> new Tls("")).hasMessageStartingWith("tls.identity:");
     assertThatThrownBy(
             () ->
+                new Peer(
+                    "edge",
+                    PeerAddress.parse("10.0.0.5:5061"),
+                    new Tls("edge.example"),
+                    List.of(INVITE)))
+        .hasMessageStartingWith("address: '10.0.0.5:5061' has a port");
+    assertThatThrownBy(
+            () ->
                 new TrustPolicy(
                     List.of(
                         new Peer("proxy", "127.0.0.1:5080"), new Peer("proxy", "127.0.0.1:5081")),
