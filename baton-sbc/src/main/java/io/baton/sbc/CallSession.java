@@ -12,6 +12,7 @@ import io.baton.sip.InboundRequest;
 import io.baton.sip.Messages;
 import io.baton.sip.SipEndpoint;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.text.ParseException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -124,6 +125,11 @@ final class CallSession {
 
   String callerSipCallId() {
     return callerSipCallId;
+  }
+
+  /** The host the caller's INVITE came from: where its dialog's later requests must come from. */
+  InetAddress callerHost() {
+    return invite.source().getAddress();
   }
 
   /** The caller's From, kept on every leg (caller ID), without its tag. */

@@ -18,6 +18,7 @@ import io.baton.sip.SipEndpoint;
 import io.baton.sip.SipHandler;
 import io.baton.sip.StackMode;
 import io.baton.sip.TrustPolicy;
+import java.net.InetAddress;
 import java.text.ParseException;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -125,7 +126,8 @@ public final class Sbc implements AutoCloseable {
               StackMode.B2BUA,
               config.sip().trusting(config.trust().peerAddresses()),
               sbc.new Handler());
-      sbc.endpoint.checkTrustOnArrival(sbc.trust);
+      // A caller's dialog answers to the caller's host only (RFC 3261 §26.1.4).
+      sbc.endpoint.checkTrustOnArrival(sbc.trust, sbc::callerHostOf);
       // Nothing internal reaches a caller or carrier in a response (docs/security.md).
       sbc.endpoint.hideTopologyFrom(r -> sbc.trust.peerOf(r.sender()).isEmpty());
     } catch (SipException e) {
@@ -199,6 +201,20 @@ public final class Sbc implements AutoCloseable {
         default -> notAllowed(request);
       }
     }
+  }
+
+  /**
+   * The host that may send requests in the dialog {@code sipCallId} from outside the network: the
+   * caller's, for a caller's dialog or a call being routed; null for a leg's Call-ID or an unknown
+   * one (the trust policy alone decides those).
+   */
+  private InetAddress callerHostOf(String sipCallId) {
+    CallSession call = bySipCallId.get(sipCallId);
+    if (call != null && call.callerSipCallId().equals(sipCallId)) {
+      return call.callerHost();
+    }
+    InboundRequest routed = routing.get(sipCallId);
+    return routed == null ? null : routed.source().getAddress();
   }
 
   /**

@@ -233,6 +233,15 @@ public final class SipEndpoint implements AutoCloseable {
     guard.trust(policy);
   }
 
+  /**
+   * As {@link #checkTrustOnArrival(TrustPolicy)}, and then has {@code owners} say which host a
+   * dialog's requests from sources that are not peers must come from.
+   */
+  public void checkTrustOnArrival(TrustPolicy policy, DialogOwners owners) {
+    guard.trust(policy);
+    guard.dialogOwners(owners);
+  }
+
   /** What {@code config().limits()} refused so far and what the endpoint holds now. */
   public LimitCounters limitCounters() {
     return guard.counters();

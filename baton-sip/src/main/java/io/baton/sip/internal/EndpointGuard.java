@@ -2,6 +2,7 @@ package io.baton.sip.internal;
 
 import gov.nist.javax.sip.SipStackImpl;
 import gov.nist.javax.sip.stack.MessageChannel;
+import io.baton.sip.DialogOwners;
 import io.baton.sip.LimitCounters;
 import io.baton.sip.Pike;
 import io.baton.sip.SipLimits;
@@ -41,6 +42,7 @@ public final class EndpointGuard {
   private final SSLContext tls;
   private final Map<InetSocketAddress, String> tlsPeers = new ConcurrentHashMap<>();
   private volatile TrustPolicy trust;
+  private volatile DialogOwners dialogOwners;
   private final Map<InetAddress, Integer> connections = new HashMap<>();
   private int openConnections;
   private final AtomicLong oversizedDatagrams = new AtomicLong();
@@ -158,6 +160,15 @@ public final class EndpointGuard {
 
   TrustPolicy trust() {
     return trust;
+  }
+
+  /** Who owns each dialog, which the valve asks after the trust policy (null: nobody is asked). */
+  public void dialogOwners(DialogOwners owners) {
+    this.dialogOwners = owners;
+  }
+
+  DialogOwners dialogOwners() {
+    return dialogOwners;
   }
 
   /**

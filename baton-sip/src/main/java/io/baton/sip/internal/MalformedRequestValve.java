@@ -5,9 +5,11 @@ import gov.nist.javax.sip.message.SIPRequest;
 import gov.nist.javax.sip.message.SIPResponse;
 import gov.nist.javax.sip.stack.MessageChannel;
 import gov.nist.javax.sip.stack.SIPMessageValve;
+import io.baton.sip.DialogOwners;
 import io.baton.sip.SipEndpoint;
 import io.baton.sip.TrustPolicy;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.Locale;
 import java.util.Set;
@@ -93,19 +95,43 @@ public final class MalformedRequestValve implements SIPMessageValve {
     }
     TrustPolicy.Source source = guard.source(source(channel), channel);
     boolean inDialog = request.getToTag() != null;
-    if (policy.decide(source, request.getMethod(), inDialog).allowed()) {
+    TrustPolicy.Decision decision = policy.decide(source, request.getMethod(), inDialog);
+    if (!decision.allowed()) {
+      return refused(guard, request, channel, source, "not trusted for it");
+    }
+    if (decision.fromPeer() || !(inDialog || isCancelOrAck(request))) {
       return true;
     }
+    DialogOwners owners = guard.dialogOwners();
+    InetAddress owner = owners == null ? null : owners.hostOf(request.getCallId().getCallId());
+    if (owner == null || owner.equals(source.address().getAddress())) {
+      return true;
+    }
+    return refused(guard, request, channel, source, "its dialog is another host's");
+  }
+
+  /** Answers {@code 403} (an ACK is dropped) and logs why; always false. */
+  private static boolean refused(
+      EndpointGuard guard,
+      SIPRequest request,
+      MessageChannel channel,
+      TrustPolicy.Source source,
+      String why) {
     LOG.info(
-        "{}: {} {} from {} refused: not trusted for it",
+        "{}: {} {} from {} refused: {}",
         guard.id(),
         request.getMethod(),
         request.getRequestURI(),
-        source);
+        source,
+        why);
     if (!Request.ACK.equals(request.getMethod())) {
       send(request.createResponse(Response.FORBIDDEN), channel);
     }
     return false;
+  }
+
+  private static boolean isCancelOrAck(SIPRequest request) {
+    return Request.CANCEL.equals(request.getMethod()) || Request.ACK.equals(request.getMethod());
   }
 
   /** Where the request came from: the packet's source (not what its Via says). */

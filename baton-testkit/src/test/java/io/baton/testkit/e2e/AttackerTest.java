@@ -139,6 +139,22 @@ class AttackerTest extends LabTest {
     }
     // Inside the caller's own dialog at SBC-edge, its identifiers known (an on-path attacker's):
     // a caller may send in-dialog requests, but a REFER is never a caller's to send.
+    refused(transport, 5060, "attacker-in-dialog-refer.sip", callersDialog());
+    nothingMovedAndTheLabStillWorks(0);
+  }
+
+  @ParameterizedTest(name = "over {0}")
+  @ValueSource(strings = {"udp", "tcp"})
+  void aByeInTheCallersDialogFromAnotherHostGets403AndTheCallStaysUp(String transport)
+      throws Exception {
+    // The public may send in-dialog requests, but only the caller, from the caller's host
+    // (RFC 3261 §26.1.4: whoever sees the signalling knows the dialog's identifiers).
+    refused(transport, 5060, "attacker-in-dialog-bye.sip", callersDialog());
+    nothingMovedAndTheLabStillWorks(0);
+  }
+
+  /** The live call's dialog between the caller and SBC-edge, as fixture placeholders. */
+  private Map<String, String> callersDialog() {
     Leg callers =
         lab
             .callRegistry()
@@ -150,15 +166,10 @@ class AttackerTest extends LabTest {
             .filter(l -> l.sipCallId().equals(live.sipCallId()))
             .findFirst()
             .orElseThrow();
-    refused(
-        transport,
-        5060,
-        "attacker-in-dialog-refer.sip",
-        Map.of(
-            "dialog-call-id", callers.sipCallId(),
-            "caller-tag", callers.uacTag(),
-            "edge-tag", callers.uasTag()));
-    nothingMovedAndTheLabStillWorks(0);
+    return Map.of(
+        "dialog-call-id", callers.sipCallId(),
+        "caller-tag", callers.uacTag(),
+        "edge-tag", callers.uasTag());
   }
 
   /**
