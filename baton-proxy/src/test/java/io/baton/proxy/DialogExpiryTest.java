@@ -10,6 +10,7 @@ import io.baton.sip.ManualTime;
 import io.baton.sip.PeerNames;
 import io.baton.sip.PrefixRoute;
 import io.baton.sip.SipConfig;
+import io.baton.testsupport.ManualClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -27,7 +28,7 @@ import org.junit.jupiter.api.Test;
 class DialogExpiryTest {
   private static final HostPort PROXY = new HostPort("127.0.0.1", 15220);
 
-  private final MutableClock clock = new MutableClock(Instant.parse("2025-01-01T00:00:00Z"));
+  private final ManualClock clock = new ManualClock(Instant.parse("2025-01-01T00:00:00Z"));
   private final RecordingRegistry registry = new RecordingRegistry();
   private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
   private TestUa caller;

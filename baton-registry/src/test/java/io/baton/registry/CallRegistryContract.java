@@ -2,6 +2,7 @@ package io.baton.registry;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.baton.testsupport.ManualClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -20,7 +21,7 @@ import org.junit.jupiter.api.Test;
 abstract class CallRegistryContract {
   static final Duration RETAIN = Duration.ofMinutes(5);
 
-  final MutableClock clock = new MutableClock(Instant.parse("2026-05-01T12:00:00.123456789Z"));
+  final ManualClock clock = new ManualClock(Instant.parse("2026-05-01T12:00:00.123456789Z"));
   CallRegistry registry;
   private int sequence;
 

@@ -4,9 +4,9 @@ import static io.baton.sip.wire.WireCase.ask;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.baton.sip.wire.ManualClock;
 import io.baton.sip.wire.SipWire;
 import io.baton.sip.wire.WireResponse;
+import io.baton.testsupport.ManualClock;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

@@ -3,7 +3,7 @@ package io.baton.sip;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.baton.sip.Pike.Verdict;
-import io.baton.sip.wire.ManualClock;
+import io.baton.testsupport.ManualClock;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.time.Instant;

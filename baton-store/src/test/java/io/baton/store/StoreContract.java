@@ -14,6 +14,7 @@ import io.baton.routing.RateDeckCsv;
 import io.baton.routing.RateIndex;
 import io.baton.routing.TimeWindow;
 import io.baton.routing.Transport;
+import io.baton.testsupport.ManualClock;
 import java.math.BigDecimal;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -311,7 +312,7 @@ abstract class StoreContract {
 
     @Test
     void aCachedLookupIsReusedForItsTtlUnknownKeysIncluded() {
-      MutableClock clock = new MutableClock();
+      ManualClock clock = new ManualClock();
       ApiKeys cached = new ApiKeys(db, clock, java.time.Duration.ofSeconds(30), 100);
       cached.add("acme-key", "acme", false, "test");
 
@@ -331,7 +332,7 @@ abstract class StoreContract {
 
     @Test
     void aKeyAddedHereWorksAtOnceEvenIfItWasLookedUpAsUnknown() {
-      ApiKeys cached = new ApiKeys(db, new MutableClock(), java.time.Duration.ofMinutes(5), 100);
+      ApiKeys cached = new ApiKeys(db, new ManualClock(), java.time.Duration.ofMinutes(5), 100);
       assertThat(cached.authenticate("new-key")).isEmpty();
 
       cached.add("new-key", "acme", false, "test");
@@ -341,7 +342,7 @@ abstract class StoreContract {
 
     @Test
     void aFloodOfDistinctKeysKeepsTheCacheBounded() {
-      ApiKeys cached = new ApiKeys(db, new MutableClock(), java.time.Duration.ofMinutes(5), 50);
+      ApiKeys cached = new ApiKeys(db, new ManualClock(), java.time.Duration.ofMinutes(5), 50);
       cached.add("acme-key", "acme", false, "test");
 
       for (int i = 0; i < 500; i++) {
