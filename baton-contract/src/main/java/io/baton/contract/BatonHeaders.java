@@ -49,6 +49,12 @@ public final class BatonHeaders {
    */
   public static final String MAX_RATE = "X-Baton-Max-Rate";
 
+  /**
+   * REFER: the transfer server's {@link ReferSignature}; the proxy relays it unchanged in its
+   * in-dialog REFER so SBC-edge verifies it too (docs/security.md, "Signed REFERs").
+   */
+  public static final String SIGNATURE = "X-Baton-Signature";
+
   private BatonHeaders() {}
 
   /** True for a Baton header name, in any case. */

@@ -1,8 +1,10 @@
 package io.baton.proxy;
 
+import io.baton.contract.ReferVerifier;
 import io.baton.sip.InboundRequest;
 import io.baton.sip.Messages;
 import io.baton.sip.RequestBuilder;
+import io.baton.sip.SignedRefers;
 import io.baton.sip.SipEndpoint;
 import io.baton.sip.TargetDialog;
 import java.text.ParseException;
@@ -42,11 +44,17 @@ final class OutOfBandRefers {
 
   private final SipEndpoint endpoint;
   private final DialogTable dialogs;
+  private final Optional<ReferVerifier> signatures;
   private final AtomicLong relayed = new AtomicLong();
 
-  OutOfBandRefers(SipEndpoint endpoint, DialogTable dialogs) {
+  /**
+   * @param signatures checks each REFER's {@code X-Baton-Signature}; empty: none is needed ({@code
+   *     proxy.referSigning} has no keys)
+   */
+  OutOfBandRefers(SipEndpoint endpoint, DialogTable dialogs, Optional<ReferVerifier> signatures) {
     this.endpoint = endpoint;
     this.dialogs = dialogs;
+    this.signatures = signatures;
   }
 
   /** Out-of-band REFERs accepted from trusted transfer servers and sent on to a caller side. */
@@ -56,11 +64,11 @@ final class OutOfBandRefers {
 
   /**
    * An out-of-dialog REFER whose sender {@code proxy.trust} lets move calls (ProxyServer's
-   * checkTrust): parseTargetDialog → checkRefer → findDialog → referCaller.
+   * checkTrust): parseTargetDialog → checkRefer → checkSignature → findDialog → referCaller.
    */
   void onRefer(InboundRequest refer) {
     Optional<TargetDialog> target = parseTargetDialog(refer);
-    if (target.isEmpty() || !checkRefer(refer)) {
+    if (target.isEmpty() || !checkRefer(refer) || !checkSignature(refer, target.get())) {
       return;
     }
     findDialog(refer, target.get()).ifPresent(dialog -> referCaller(refer, dialog));
@@ -96,6 +104,31 @@ final class OutOfBandRefers {
       return false;
     }
     return true;
+  }
+
+  /**
+   * docs/security.md "Signed REFERs": a trusted source is not enough to move a call, the REFER must
+   * carry a signature the transfer server made for this Target-Dialog and Refer-To, fresh and not
+   * seen before. Checked before the dialog is looked up, so a forger learns nothing of which calls
+   * exist; the 403 says nothing of why (the log does).
+   */
+  private boolean checkSignature(InboundRequest refer, TargetDialog target) {
+    if (signatures.isEmpty()) {
+      return true;
+    }
+    ReferVerifier.Verdict verdict =
+        SignedRefers.verifyOutOfDialog(signatures.get(), refer.request(), target);
+    if (verdict == ReferVerifier.Verdict.VALID) {
+      return true;
+    }
+    LOG.warn(
+        "{}: REFER from {} for {} refused: signature {}",
+        endpoint.name(),
+        refer.source(),
+        target,
+        verdict);
+    refer.respond(Response.FORBIDDEN);
+    return false;
   }
 
   /**
@@ -139,7 +172,9 @@ final class OutOfBandRefers {
   /**
    * The REFER as the callee side would send it in the dialog (docs step 3): From/To swapped to the
    * callee's view, the caller's Contact as Request-URI and its route set, the next CSeq of the
-   * callee side's sequence, the callee's Contact (the caller's remote target stays the callee).
+   * callee side's sequence, the callee's Contact (the caller's remote target stays the callee). The
+   * X-Baton-* headers go along unchanged, X-Baton-Signature among them: SBC-edge verifies it over
+   * this dialog, which is the one the Target-Dialog it was made for names (SignedRefers).
    */
   private Request inDialogRefer(Request outOfBand, TrackedDialog dialog, long cseq) {
     TrackedDialog.Party caller = dialog.caller();

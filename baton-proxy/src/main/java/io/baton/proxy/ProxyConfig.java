@@ -1,5 +1,6 @@
 package io.baton.proxy;
 
+import io.baton.contract.ReferSigningConfig;
 import io.baton.sip.PrefixRoute;
 import io.baton.sip.SipConfig;
 import io.baton.sip.TrustPolicy;
@@ -20,6 +21,7 @@ import java.util.Set;
  *       - {name: sbc-edge, address: 127.0.0.1:5060, may: [invite, in-dialog, options]}
  *       - {name: transfer, address: 127.0.0.1:5110, may: [refer]}
  *   dialogMaxAge: 12h
+ *   referSigning: {keys: [{id: k1, secret: env:BATON_REFER_KEY_K1}], window: 30s}
  * </pre>
  *
  * @param sip where the proxy listens; its address is also its Record-Route and Via
@@ -28,9 +30,16 @@ import java.util.Set;
  *     out-of-dialog REFERs it obeys; anything else gets 403; default: nobody
  * @param dialogMaxAge a confirmed dialog is forgotten after this long even without a BYE (a BYE
  *     lost on the way must not keep it forever); default 12h
+ * @param referSigning the keys an out-of-band REFER must be signed with, besides coming from a peer
+ *     that may {@code refer} (docs/security.md, "Signed REFERs"); default none: the trust policy
+ *     alone decides
  */
 public record ProxyConfig(
-    SipConfig sip, List<PrefixRoute> routes, TrustPolicy trust, Duration dialogMaxAge) {
+    SipConfig sip,
+    List<PrefixRoute> routes,
+    TrustPolicy trust,
+    Duration dialogMaxAge,
+    ReferSigningConfig referSigning) {
 
   public static final Duration DEFAULT_DIALOG_MAX_AGE = Duration.ofHours(12);
 
@@ -64,5 +73,12 @@ public record ProxyConfig(
       throw new IllegalArgumentException(
           "proxy.dialogMaxAge: " + dialogMaxAge + " must be positive");
     }
+    referSigning = referSigning == null ? ReferSigningConfig.off() : referSigning;
+  }
+
+  /** A proxy that believes REFERs by their source alone (no {@code referSigning}). */
+  public ProxyConfig(
+      SipConfig sip, List<PrefixRoute> routes, TrustPolicy trust, Duration dialogMaxAge) {
+    this(sip, routes, trust, dialogMaxAge, null);
   }
 }

@@ -83,7 +83,9 @@ public final class ProxyServer implements AutoCloseable {
     this.clock = clock;
     this.endpoint = endpoint;
     this.forwarding = new Forwarding(endpoint);
-    this.refers = new OutOfBandRefers(endpoint, dialogs);
+    this.refers =
+        new OutOfBandRefers(
+            endpoint, dialogs, config.referSigning().verifier("proxy.referSigning", clock));
     this.publisher = new LegPublisher(registry);
     long period = sweepPeriod(config.dialogMaxAge()).toMillis();
     this.sweep =

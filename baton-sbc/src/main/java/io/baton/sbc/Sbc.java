@@ -2,6 +2,7 @@ package io.baton.sbc;
 
 import io.baton.contract.BatonHeaders;
 import io.baton.contract.CallOrigin;
+import io.baton.contract.ReferVerifier;
 import io.baton.media.MediaRelay;
 import io.baton.registry.Call;
 import io.baton.registry.CallRegistry;
@@ -14,6 +15,7 @@ import io.baton.sip.LimitCounters;
 import io.baton.sip.Messages;
 import io.baton.sip.PeerNames;
 import io.baton.sip.PrefixRoute;
+import io.baton.sip.SignedRefers;
 import io.baton.sip.SipEndpoint;
 import io.baton.sip.SipHandler;
 import io.baton.sip.StackMode;
@@ -72,6 +74,7 @@ public final class Sbc implements AutoCloseable {
   private final ScheduledExecutorService scheduler;
   private final TrustPolicy trust;
   private final MediaRelay relay;
+  private final Optional<ReferVerifier> referSignatures;
   private final Map<String, CallSession> bySipCallId = new ConcurrentHashMap<>();
 
   /** Callers' INVITEs being routed, by Call-ID: no call exists for them yet. */
@@ -98,6 +101,7 @@ public final class Sbc implements AutoCloseable {
     this.scheduler = scheduler;
     this.trust = config.trust();
     this.relay = relay;
+    this.referSignatures = config.referSigning().verifier("sbcs." + name + ".referSigning", clock);
   }
 
   /**
@@ -418,15 +422,43 @@ public final class Sbc implements AutoCloseable {
   }
 
   /**
-   * A REFER (its sender may move calls: checkTrust): findCall, then (on the call's queue) the
-   * transfer.
+   * A REFER (its sender may move calls: checkTrust): checkSignature, findCall, then (on the call's
+   * queue) the transfer.
    */
   private void onRefer(InboundRequest refer) {
     if (config.role() != Role.EDGE) {
       refer.respond(Response.FORBIDDEN, "Transfers run at SBC-edge");
       return;
     }
+    if (!checkSignature(refer)) {
+      return;
+    }
     inCall(refer, CallSession::onRefer);
+  }
+
+  /**
+   * docs/security.md "Signed REFERs": the proxy is trusted to relay, not to decide. The REFER must
+   * carry the transfer server's signature, which the proxy relays unchanged and which covers the
+   * dialog this REFER arrives in (Call-ID and tags, which also find the call) and its Refer-To.
+   * Refused before any call is looked up; the 403 says nothing of why (the log does).
+   */
+  private boolean checkSignature(InboundRequest refer) {
+    if (referSignatures.isEmpty()) {
+      return true;
+    }
+    ReferVerifier.Verdict verdict =
+        SignedRefers.verifyInDialog(referSignatures.get(), refer.request());
+    if (verdict == ReferVerifier.Verdict.VALID) {
+      return true;
+    }
+    LOG.warn(
+        "{}: REFER from {} in call {} refused: signature {}",
+        name,
+        refer.source(),
+        Messages.callId(refer.request()),
+        verdict);
+    refer.respond(Response.FORBIDDEN);
+    return false;
   }
 
   private void inCall(InboundRequest request, BiConsumer<CallSession, InboundRequest> action) {

@@ -1,5 +1,6 @@
 package io.baton.sbc;
 
+import io.baton.contract.ReferSigningConfig;
 import io.baton.routing.Numbers;
 import io.baton.sip.CallLifetime;
 import io.baton.sip.HostPort;
@@ -30,6 +31,9 @@ import java.util.Objects;
  * @param lifetime how long its calls may live without a word from a peer (ACK, refresh, RTP) and at
  *     most (docs "Call lifetimes")
  * @param admission how many calls it holds at most (docs/security.md "Every limit")
+ * @param referSigning (edge) the keys a REFER must be signed with, besides coming from a peer that
+ *     may {@code refer} (docs/security.md, "Signed REFERs"); default none: the trust policy alone
+ *     decides
  */
 public record SbcConfig(
     Role role,
@@ -42,7 +46,8 @@ public record SbcConfig(
     TransferConfig transfer,
     String defaultRegion,
     CallLifetime lifetime,
-    CallAdmission admission) {
+    CallAdmission admission,
+    ReferSigningConfig referSigning) {
 
   public SbcConfig {
     if (role == null) {
@@ -72,6 +77,7 @@ public record SbcConfig(
     }
     lifetime = lifetime == null ? CallLifetime.defaults() : lifetime;
     admission = admission == null ? CallAdmission.defaults() : admission;
+    referSigning = referSigning == null ? ReferSigningConfig.off() : referSigning;
     switch (role) {
       case EDGE -> {
         if (redirectServer == null) {
@@ -89,6 +95,10 @@ public record SbcConfig(
               "routes: required for role " + role.wire() + " (prefix → next hop)");
         }
         trust.requireNoDidCheck("trust");
+        if (referSigning.enabled()) {
+          throw new IllegalArgumentException(
+              "referSigning.keys: for role edge only (only SBC-edge runs transfers)");
+        }
       }
     }
   }
@@ -114,6 +124,35 @@ public record SbcConfig(
         transfer,
         null,
         null,
+        null,
+        null);
+  }
+
+  /** REFERs believed by their source alone (no {@code referSigning}). */
+  public SbcConfig(
+      Role role,
+      SipConfig sip,
+      HostPort redirectServer,
+      List<PrefixRoute> routes,
+      TrustPolicy trust,
+      MediaConfig media,
+      Duration noAnswerTimeout,
+      TransferConfig transfer,
+      String defaultRegion,
+      CallLifetime lifetime,
+      CallAdmission admission) {
+    this(
+        role,
+        sip,
+        redirectServer,
+        routes,
+        trust,
+        media,
+        noAnswerTimeout,
+        transfer,
+        defaultRegion,
+        lifetime,
+        admission,
         null);
   }
 
@@ -130,7 +169,8 @@ public record SbcConfig(
         transfer,
         defaultRegion,
         other,
-        admission);
+        admission,
+        referSigning);
   }
 
   /** The same SBC holding at most {@code maxCalls} calls. */
@@ -146,6 +186,7 @@ public record SbcConfig(
         transfer,
         defaultRegion,
         lifetime,
-        new CallAdmission(maxCalls, admission.retryAfter()));
+        new CallAdmission(maxCalls, admission.retryAfter()),
+        referSigning);
   }
 }

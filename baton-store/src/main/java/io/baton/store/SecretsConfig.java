@@ -1,5 +1,6 @@
 package io.baton.store;
 
+import io.baton.contract.SecretRef;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.regex.Pattern;

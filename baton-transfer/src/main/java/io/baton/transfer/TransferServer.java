@@ -142,7 +142,8 @@ public final class TransferServer implements AutoCloseable {
         new WebhookDeliverer(outbox, webhooks, config.webhooks(), targets, clock, scheduler);
     EventStreams streams = new EventStreams();
     Events events = new Events(db, webhooks, outbox, streams, deliverer::wake, json, clock);
-    TransferUserAgent userAgent = new TransferUserAgent();
+    TransferUserAgent userAgent =
+        new TransferUserAgent(config.referSigning().keyRing("transfer.referSigning"), clock);
     Metrics metrics = new Metrics(clock);
     if (config.capture().enabled()) {
       metrics.start();

@@ -1,8 +1,9 @@
 package io.baton.transfer;
 
+import io.baton.contract.ReferSigningConfig;
+import io.baton.contract.SecretRef;
 import io.baton.sip.HostPort;
 import io.baton.sip.SipConfig;
-import io.baton.store.SecretRef;
 import io.baton.store.SecretsConfig;
 import java.time.Duration;
 import java.util.List;
@@ -35,6 +36,9 @@ import java.util.List;
  * @param secrets the master keys that seal tenants' webhook secrets in the database (required to
  *     start the server)
  * @param policy what the toll-fraud guard knows of the network besides tenants' own policies
+ * @param referSigning the keys its REFERs are signed with ({@code signWith}), so the proxy and
+ *     SBC-edge obey only REFERs it sent (docs/security.md, "Signed REFERs"); default none: REFERs
+ *     go unsigned
  */
 public record TransferServerConfig(
     SipConfig sip,
@@ -53,7 +57,8 @@ public record TransferServerConfig(
     Clients clients,
     KeyCache keyCache,
     SecretsConfig secrets,
-    Policy policy) {
+    Policy policy,
+    ReferSigningConfig referSigning) {
 
   public TransferServerConfig {
     if (sip == null) {
@@ -75,6 +80,7 @@ public record TransferServerConfig(
     clients = clients == null ? Clients.DEFAULT : clients;
     keyCache = keyCache == null ? KeyCache.DEFAULT : keyCache;
     policy = policy == null ? Policy.DEFAULT : policy;
+    referSigning = referSigning == null ? ReferSigningConfig.off() : referSigning;
     if (maxTimeout.toSeconds() < 1) {
       throw new IllegalArgumentException(
           "transfer.maxTimeout: " + maxTimeout + " is shorter than one second");
@@ -92,6 +98,46 @@ public record TransferServerConfig(
           "transfer.idempotencyWindow: " + idempotencyWindow + " is shorter than a minute");
     }
     positive("transfer.eventHeartbeat", eventHeartbeat);
+  }
+
+  /** REFERs unsigned (no {@code referSigning}). */
+  public TransferServerConfig(
+      SipConfig sip,
+      HostPort http,
+      Duration defaultTimeout,
+      Duration maxTimeout,
+      Duration notifyGrace,
+      RateLimit rateLimit,
+      Duration referTimeout,
+      Duration idempotencyWindow,
+      Duration eventHeartbeat,
+      WebhookDelivery webhooks,
+      Capture capture,
+      Cdrs cdrs,
+      Https https,
+      Clients clients,
+      KeyCache keyCache,
+      SecretsConfig secrets,
+      Policy policy) {
+    this(
+        sip,
+        http,
+        defaultTimeout,
+        maxTimeout,
+        notifyGrace,
+        rateLimit,
+        referTimeout,
+        idempotencyWindow,
+        eventHeartbeat,
+        webhooks,
+        capture,
+        cdrs,
+        https,
+        clients,
+        keyCache,
+        secrets,
+        policy,
+        null);
   }
 
   /**
@@ -119,6 +165,7 @@ public record TransferServerConfig(
         idempotencyWindow,
         eventHeartbeat,
         webhooks,
+        null,
         null,
         null,
         null,

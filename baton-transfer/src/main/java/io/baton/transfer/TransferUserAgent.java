@@ -5,19 +5,23 @@ import io.baton.contract.FallbackTarget;
 import io.baton.contract.MaxRate;
 import io.baton.contract.PassHeader;
 import io.baton.contract.PositiveNumber;
+import io.baton.contract.ReferKeys;
 import io.baton.registry.Leg;
 import io.baton.sip.HostPort;
 import io.baton.sip.InboundRequest;
 import io.baton.sip.Messages;
 import io.baton.sip.NextHop;
 import io.baton.sip.RequestBuilder;
+import io.baton.sip.SignedRefers;
 import io.baton.sip.SipConfig;
 import io.baton.sip.SipEndpoint;
 import io.baton.sip.SipFrag;
 import io.baton.sip.SipHandler;
 import io.baton.sip.StackMode;
 import io.baton.sip.TargetDialog;
+import java.time.Clock;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
@@ -64,8 +68,20 @@ final class TransferUserAgent implements SipHandler, Referrer, AutoCloseable {
     boolean onNotify(Notify notify);
   }
 
+  private final Optional<ReferKeys> signer;
+  private final Clock clock;
   private volatile NotifyListener listener;
   private volatile SipEndpoint endpoint;
+
+  /**
+   * @param signer signs every REFER (docs/security.md, "Signed REFERs"); empty: REFERs go unsigned
+   *     ({@code transfer.referSigning} has no keys)
+   * @param clock the signatures' time
+   */
+  TransferUserAgent(Optional<ReferKeys> signer, Clock clock) {
+    this.signer = signer;
+    this.clock = clock;
+  }
 
   /** Starts listening; NOTIFYs go to {@code listener} from then on. */
   void start(String name, SipConfig config, NotifyListener listener) throws SipException {
@@ -127,8 +143,10 @@ final class TransferUserAgent implements SipHandler, Referrer, AutoCloseable {
         .passHeaders()
         .forEach(
             (name, value) -> refer.header(BatonHeaders.PASS, new PassHeader(name, value).format()));
+    Request request = refer.build();
+    signer.ifPresent(keys -> SignedRefers.sign(request, dialog, keys, clock.instant()));
     LOG.info("{}: REFER {} to {} for {}", ep.name(), transfer.id(), holder, dialog);
-    return ep.send(refer.build())
+    return ep.send(request)
         .finalResponse()
         .thenApply(r -> new Referrer.Answer(r.getStatusCode(), r.getReasonPhrase()));
   }

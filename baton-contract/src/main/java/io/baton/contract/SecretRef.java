@@ -1,4 +1,4 @@
-package io.baton.store;
+package io.baton.contract;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -10,9 +10,10 @@ import java.util.function.UnaryOperator;
 /**
  * A secret named in the configuration without being written there: {@code env:NAME} (an environment
  * variable), {@code file:PATH} (a file's content, a final line break dropped), or the value itself
- * (for the lab). Read when the element starts, not when the configuration is loaded, so commands
- * that do not need the secret ({@code baton check}, {@code baton agent}) run without it. Problems
- * name the YAML key and never quote the secret.
+ * (for the lab). Shared by every element that reads a secret from its configuration. Read when the
+ * element starts, not when the configuration is loaded, so commands that do not need the secret
+ * ({@code baton check}, {@code baton agent}) run without it. Problems name the YAML key and never
+ * quote the secret.
  */
 public final class SecretRef {
   private static final String ENV = "env:";
@@ -41,7 +42,7 @@ public final class SecretRef {
   }
 
   /** The secret's bytes, environment variables read through {@code env}. */
-  static byte[] resolve(String key, String ref, UnaryOperator<String> env) {
+  public static byte[] resolve(String key, String ref, UnaryOperator<String> env) {
     check(key, ref);
     if (ref.startsWith(ENV)) {
       String name = ref.substring(ENV.length());
