@@ -98,8 +98,7 @@ class SbcSignedReferTest {
     // a genuine signature is used once (a bad timeout: 400, nothing moved), then replayed
     Map<String, String> once = signed(thisDialog, Map.of(BatonHeaders.TRANSFER_TIMEOUT, "soon"));
     assertThat(leg1.refer(referTo, once).getStatusCode()).isEqualTo(400);
-    Map<String, String> replayed =
-        Map.of(BatonHeaders.SIGNATURE, once.get(BatonHeaders.SIGNATURE));
+    Map<String, String> replayed = Map.of(BatonHeaders.SIGNATURE, once.get(BatonHeaders.SIGNATURE));
     assertThat(leg1.refer(referTo, replayed).getStatusCode()).isEqualTo(403);
     assertThat(target.received(Request.INVITE)).isEmpty();
     assertThat(leg1.notifies).isEmpty();

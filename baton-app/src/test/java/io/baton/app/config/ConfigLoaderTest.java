@@ -354,6 +354,47 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void referSigningIsOffByDefaultOnInTheLabAndABadBlockNamesItsKey() throws IOException {
+    BatonConfig lab = loader.load(LAB, BatonConfig.class);
+    assertThat(lab.transfer().referSigning().signWith()).isEqualTo("lab1");
+    assertThat(lab.proxy().referSigning().enabled()).isTrue();
+    assertThat(lab.sbcs().get("sbc-edge").referSigning().window())
+        .isEqualTo(Duration.ofSeconds(30));
+    assertThat(lab.sbcs().get("sbc-dest").referSigning().enabled()).isFalse();
+    assertThat(lab.transfer().referSigning().keyRing("transfer.referSigning").orElseThrow().ids())
+        .containsExactly("lab1");
+    BatonConfig outsideTheLab =
+        loader.load(write("proxy:\n  sip: {listen: 127.0.0.1:17080}\n"), BatonConfig.class);
+    assertThat(outsideTheLab.proxy().referSigning().enabled()).isFalse();
+    assertThat(outsideTheLab.proxy().referSigning().maxNonces()).isEqualTo(100_000);
+
+    String proxy = "proxy:\n  sip: {listen: 127.0.0.1:17080}\n  referSigning:\n";
+    String key = "    keys: [{id: k1, secret: 0123456789abcdef0123456789abcdef}]\n";
+    assertThatThrownBy(
+            () -> loader.load(write(proxy + key + "    signWith: k2\n"), BatonConfig.class))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageStartingWith("proxy.referSigning.signWith: 'k2' is not the id of one of");
+    assertThatThrownBy(
+            () ->
+                loader.load(
+                    write(proxy + "    keys: [{id: k1, secret: short}]\n"), BatonConfig.class))
+        .hasMessageStartingWith("proxy.referSigning.keys[0].secret: 5 bytes, at least 32 needed");
+    assertThatThrownBy(
+            () -> loader.load(write(proxy + key + "    window: 10m\n"), BatonConfig.class))
+        .hasMessageStartingWith("proxy.referSigning.window: ");
+    assertThatThrownBy(
+            () ->
+                loader.load(
+                    write(
+                        "sbcs:\n  sbc-dest:\n    role: dest\n    sip: {listen: 127.0.0.1:17090}\n"
+                            + "    routes: [{prefix: '', to: 127.0.0.1:17100}]\n"
+                            + "    referSigning:\n"
+                            + key.replace("    keys", "      keys")),
+                    BatonConfig.class))
+        .hasMessageStartingWith("sbcs.sbc-dest.referSigning.keys: for role edge only");
+  }
+
+  @Test
   void theApiProtectionsBindWithDefaultsAndBadValuesNameTheirKey() throws IOException {
     BatonConfig lab = loader.load(LAB, BatonConfig.class);
     assertThat(lab.transfer().clients().requests().perSecond()).isEqualTo(100);
