@@ -34,7 +34,8 @@ import java.util.Set;
  * @param window how far a signature's time may be from the verifier's clock, either way (default
  *     30s, 1s..5m): also how long a signed REFER can be replayed if its nonce were forgotten
  * @param maxNonces how many nonces of valid signatures a verifier remembers, to refuse replays
- *     (default 100000, about 100 bytes each): more REFERs than this in one window are refused
+ *     (default 100000, also when 0; about 100 bytes each): more REFERs than this in one window are
+ *     refused
  */
 public record ReferSigningConfig(List<Key> keys, String signWith, Duration window, int maxNonces) {
   public static final Duration DEFAULT_WINDOW = Duration.ofSeconds(30);

@@ -1,6 +1,7 @@
 package io.baton.proxy;
 
 import io.baton.contract.BatonHeaders;
+import io.baton.contract.ReferVerifier;
 import io.baton.registry.CallRegistry;
 import io.baton.registry.Leg;
 import io.baton.registry.LegState;
@@ -76,6 +77,7 @@ public final class ProxyServer implements AutoCloseable {
       PeerNames peers,
       Clock clock,
       ScheduledExecutorService scheduler,
+      Optional<ReferVerifier> referSignatures,
       SipEndpoint endpoint) {
     this.name = name;
     this.config = config;
@@ -83,9 +85,7 @@ public final class ProxyServer implements AutoCloseable {
     this.clock = clock;
     this.endpoint = endpoint;
     this.forwarding = new Forwarding(endpoint);
-    this.refers =
-        new OutOfBandRefers(
-            endpoint, dialogs, config.referSigning().verifier("proxy.referSigning", clock));
+    this.refers = new OutOfBandRefers(endpoint, dialogs, referSignatures);
     this.publisher = new LegPublisher(registry);
     long period = sweepPeriod(config.dialogMaxAge()).toMillis();
     this.sweep =
@@ -108,12 +108,16 @@ public final class ProxyServer implements AutoCloseable {
       Clock clock,
       ScheduledExecutorService scheduler)
       throws SipException {
+    // read before anything listens: a key that cannot be read stops the start cleanly
+    Optional<ReferVerifier> referSignatures =
+        config.referSigning().verifier("proxy.referSigning", clock);
     Handler handler = new Handler();
     SipEndpoint endpoint =
         SipEndpoint.start(
             name, StackMode.PROXY, config.sip().trusting(config.trust().peerAddresses()), handler);
     endpoint.checkTrustOnArrival(config.trust());
-    ProxyServer proxy = new ProxyServer(name, config, registry, peers, clock, scheduler, endpoint);
+    ProxyServer proxy =
+        new ProxyServer(name, config, registry, peers, clock, scheduler, referSignatures, endpoint);
     handler.proxy = proxy;
     return proxy;
   }

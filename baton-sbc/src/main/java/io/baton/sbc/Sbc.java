@@ -91,7 +91,8 @@ public final class Sbc implements AutoCloseable {
       PeerNames peers,
       Clock clock,
       ScheduledExecutorService scheduler,
-      MediaRelay relay) {
+      MediaRelay relay,
+      Optional<ReferVerifier> referSignatures) {
     this.name = name;
     this.config = config;
     this.numbers = new Numbers(config.defaultRegion());
@@ -101,7 +102,7 @@ public final class Sbc implements AutoCloseable {
     this.scheduler = scheduler;
     this.trust = config.trust();
     this.relay = relay;
-    this.referSignatures = config.referSigning().verifier("sbcs." + name + ".referSigning", clock);
+    this.referSignatures = referSignatures;
   }
 
   /**
@@ -120,9 +121,12 @@ public final class Sbc implements AutoCloseable {
       Clock clock,
       ScheduledExecutorService scheduler)
       throws SipException {
+    // read before any port is taken: a key that cannot be read stops the start cleanly
+    Optional<ReferVerifier> referSignatures =
+        config.referSigning().verifier("sbcs." + name + ".referSigning", clock);
     MediaConfig media = config.media();
     MediaRelay relay = media.anchor() ? new MediaRelay(media.pool()) : null;
-    Sbc sbc = new Sbc(name, config, registry, peers, clock, scheduler, relay);
+    Sbc sbc = new Sbc(name, config, registry, peers, clock, scheduler, relay, referSignatures);
     try {
       sbc.endpoint =
           SipEndpoint.start(

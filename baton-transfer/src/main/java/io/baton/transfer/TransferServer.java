@@ -1,6 +1,7 @@
 package io.baton.transfer;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.baton.contract.ReferKeys;
 import io.baton.registry.CallRegistry;
 import io.baton.routing.Numbers;
 import io.baton.sip.HostPort;
@@ -16,6 +17,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -123,6 +125,7 @@ public final class TransferServer implements AutoCloseable {
     if (config.secrets() == null) {
       throw new IllegalArgumentException("transfer.secrets: missing");
     }
+    Optional<ReferKeys> referSigner = config.referSigning().keyRing("transfer.referSigning");
     PeerNames peers = new PeerNames(network);
     NetworkElements elements =
         NetworkElements.of(withOwnApi(network, config), config.policy(), NetworkElements.SYSTEM);
@@ -142,8 +145,7 @@ public final class TransferServer implements AutoCloseable {
         new WebhookDeliverer(outbox, webhooks, config.webhooks(), targets, clock, scheduler);
     EventStreams streams = new EventStreams();
     Events events = new Events(db, webhooks, outbox, streams, deliverer::wake, json, clock);
-    TransferUserAgent userAgent =
-        new TransferUserAgent(config.referSigning().keyRing("transfer.referSigning"), clock);
+    TransferUserAgent userAgent = new TransferUserAgent(referSigner, clock);
     Metrics metrics = new Metrics(clock);
     if (config.capture().enabled()) {
       metrics.start();
