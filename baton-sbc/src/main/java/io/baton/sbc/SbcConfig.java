@@ -128,34 +128,6 @@ public record SbcConfig(
         null);
   }
 
-  /** REFERs believed by their source alone (no {@code referSigning}). */
-  public SbcConfig(
-      Role role,
-      SipConfig sip,
-      HostPort redirectServer,
-      List<PrefixRoute> routes,
-      TrustPolicy trust,
-      MediaConfig media,
-      Duration noAnswerTimeout,
-      TransferConfig transfer,
-      String defaultRegion,
-      CallLifetime lifetime,
-      CallAdmission admission) {
-    this(
-        role,
-        sip,
-        redirectServer,
-        routes,
-        trust,
-        media,
-        noAnswerTimeout,
-        transfer,
-        defaultRegion,
-        lifetime,
-        admission,
-        null);
-  }
-
   /** The same SBC with other call lifetimes. */
   public SbcConfig withLifetime(CallLifetime other) {
     return new SbcConfig(

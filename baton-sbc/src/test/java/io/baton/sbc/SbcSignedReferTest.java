@@ -63,6 +63,7 @@ class SbcSignedReferTest {
             null,
             null,
             null,
+            null,
             signing);
     edge = lab.sbc("sbc-edge", config, Map.of("agent", agent.address()));
     redirect.route(DID, agent.uri("+13125550100").toString());
