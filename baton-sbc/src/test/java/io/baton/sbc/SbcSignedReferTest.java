@@ -29,7 +29,7 @@ import org.junit.jupiter.api.TestInstance;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class SbcSignedReferTest {
-  private static final HostPort EDGE = at(15410);
+  private static final HostPort EDGE = at(15350);
   private static final String DID = "+18005550100";
   private static final String SECRET = "sbc-test-refer-key-0123456789abcdef";
 
@@ -44,10 +44,10 @@ class SbcSignedReferTest {
   @BeforeAll
   void start() throws Exception {
     lab = new Lab("44100-44199");
-    redirect = lab.redirect(15411);
-    caller = lab.phone("caller", 15412);
-    agent = lab.phone("agent", 15413);
-    target = lab.phone("target", 15414);
+    redirect = lab.redirect(15351);
+    caller = lab.phone("caller", 15352);
+    agent = lab.phone("agent", 15353);
+    target = lab.phone("target", 15354);
     ReferSigningConfig signing =
         new ReferSigningConfig(List.of(new ReferSigningConfig.Key("k1", SECRET)), null, null, 0);
     keys = signing.keyRing("sbcs.sbc-edge.referSigning").orElseThrow();
@@ -55,7 +55,7 @@ class SbcSignedReferTest {
         new SbcConfig(
             Role.EDGE,
             SipConfig.at(EDGE),
-            at(15411),
+            at(15351),
             null,
             Lab.edgeTrust(agent),
             new MediaConfig(true, "127.0.0.1", "44200-44299"),

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.baton.contract.ReferSigningConfig;
 import io.baton.registry.Call;
 import io.baton.registry.InMemoryCallRegistry;
 import io.baton.registry.Leg;
@@ -61,6 +62,14 @@ final class TransferFixture implements AutoCloseable {
 
   /** The master key the fixture's server seals webhook secrets with. */
   static final String MASTER_KEY = "transfer-test-master-key-0123456789abcdef";
+
+  /** The transfer server signs its REFERs with this (docs/security.md, "Signed REFERs"). */
+  static final ReferSigningConfig REFER_SIGNING =
+      new ReferSigningConfig(
+          List.of(new ReferSigningConfig.Key("t1", "transfer-test-refer-key-0123456789abcdef")),
+          null,
+          null,
+          0);
 
   /**
    * What a test may change in the server's configuration.
@@ -157,7 +166,8 @@ final class TransferFixture implements AutoCloseable {
             options.clients(),
             options.keyCache(),
             SecretsConfig.of(MASTER_KEY),
-            options.policy());
+            options.policy(),
+            REFER_SIGNING);
     try {
       server = startServer();
     } catch (Exception | Error e) {

@@ -4,12 +4,17 @@ import static io.baton.transfer.TransferFixture.ACME_KEY;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.baton.contract.BatonHeaders;
+import io.baton.contract.ReferVerifier;
 import io.baton.registry.Call;
 import io.baton.registry.Leg;
 import io.baton.sip.InboundRequest;
 import io.baton.sip.Messages;
+import io.baton.sip.SignedRefers;
 import io.baton.sip.SipFrag;
+import io.baton.sip.TargetDialog;
 import java.net.http.HttpResponse;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import javax.sip.address.SipURI;
@@ -91,6 +96,13 @@ class TransferFlowTest {
     assertThat(refer.source().getPort())
         .as("sent from the transfer server's own port")
         .isEqualTo(15410);
+    ReferVerifier proxyChecks =
+        TransferFixture.REFER_SIGNING.verifier("proxy", Clock.systemUTC()).orElseThrow();
+    assertThat(refer.header(BatonHeaders.SIGNATURE)).startsWith("kid=t1;ts=");
+    assertThat(
+            SignedRefers.verifyOutOfDialog(
+                proxyChecks, refer.request(), TargetDialog.parse(refer.header("Target-Dialog"))))
+        .isEqualTo(ReferVerifier.Verdict.VALID);
 
     JsonNode routing = lab.awaitTransfer(id, "routing");
     assertThat(routing.get("history").get(1).get("cause").asText())
