@@ -10,6 +10,7 @@ import io.baton.contract.ReferSignature;
 import io.baton.contract.ReferSigningConfig;
 import io.baton.sip.HostPort;
 import io.baton.sip.Messages;
+import io.baton.sip.NextHop;
 import io.baton.sip.SipConfig;
 import java.time.Duration;
 import java.time.Instant;
@@ -55,7 +56,7 @@ class SbcSignedReferTest {
         new SbcConfig(
             Role.EDGE,
             SipConfig.at(EDGE),
-            at(15351),
+            new NextHop(at(15351)),
             null,
             Lab.edgeTrust(agent),
             new MediaConfig(true, "127.0.0.1", "44200-44299"),
