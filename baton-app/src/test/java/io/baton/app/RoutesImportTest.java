@@ -64,6 +64,7 @@ class RoutesImportTest {
                 null,
                 null,
                 SecretsConfig.of("routes-import-test-master-key-0123456789"),
+                null,
                 null),
             new InMemoryCallRegistry(Clock.systemUTC(), Duration.ofMinutes(1)),
             db,

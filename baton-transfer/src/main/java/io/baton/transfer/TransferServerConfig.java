@@ -100,46 +100,6 @@ public record TransferServerConfig(
     positive("transfer.eventHeartbeat", eventHeartbeat);
   }
 
-  /** REFERs unsigned (no {@code referSigning}). */
-  public TransferServerConfig(
-      SipConfig sip,
-      HostPort http,
-      Duration defaultTimeout,
-      Duration maxTimeout,
-      Duration notifyGrace,
-      RateLimit rateLimit,
-      Duration referTimeout,
-      Duration idempotencyWindow,
-      Duration eventHeartbeat,
-      WebhookDelivery webhooks,
-      Capture capture,
-      Cdrs cdrs,
-      Https https,
-      Clients clients,
-      KeyCache keyCache,
-      SecretsConfig secrets,
-      Policy policy) {
-    this(
-        sip,
-        http,
-        defaultTimeout,
-        maxTimeout,
-        notifyGrace,
-        rateLimit,
-        referTimeout,
-        idempotencyWindow,
-        eventHeartbeat,
-        webhooks,
-        capture,
-        cdrs,
-        https,
-        clients,
-        keyCache,
-        secrets,
-        policy,
-        null);
-  }
-
   /**
    * The configuration of before issue 6: message capture, CDRs and the policy at their defaults.
    */
