@@ -92,9 +92,21 @@ public record TrustPolicy(List<Peer> peers, @JsonProperty("public") PublicAccess
     return new Decision(null, as);
   }
 
-  /** What {@code source} gets for a request with {@code method}, in a dialog or not. */
+  /**
+   * What {@code source} gets for a request with {@code method}, in a dialog or not. An ACK or a
+   * CANCEL belongs to an INVITE transaction (RFC 3261 §17.2.1, §9.2): a source that may send
+   * INVITEs may send them too, or the ACK of a non-2xx (the redirect server's 302) would be refused
+   * and the final response retransmitted until Timer H.
+   */
   public Decision decide(Source source, String method, boolean inDialog) {
-    return decide(source, Permission.of(method, inDialog));
+    Decision decision = decide(source, Permission.of(method, inDialog));
+    if (!decision.allowed() && ("ACK".equals(method) || "CANCEL".equals(method))) {
+      Decision invite = decide(source, Permission.INVITE);
+      if (invite.allowed()) {
+        return new Decision(Permission.IN_DIALOG, invite.peer());
+      }
+    }
+    return decision;
   }
 
   /**

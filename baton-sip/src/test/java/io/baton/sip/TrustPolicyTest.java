@@ -64,6 +64,20 @@ class TrustPolicyTest {
   }
 
   @Test
+  void whoMaySendInvitesMaySendTheirAckAndCancel() {
+    // The redirect server's policy: SBC-edge asks, and ACKs its 302s (RFC 3261 §17.2.1).
+    TrustPolicy redirect =
+        new TrustPolicy(
+            List.of(new Peer("sbc-edge", "127.0.0.1:5060", INVITE, OPTIONS)),
+            new PublicAccess(List.of()));
+    assertThat(redirect.decide(udp("127.0.0.1", 5060), "ACK", true))
+        .isEqualTo(new Decision(IN_DIALOG, "sbc-edge"));
+    assertThat(redirect.decide(udp("127.0.0.1", 5060), "CANCEL", false).allowed()).isTrue();
+    assertThat(redirect.decide(udp("127.0.0.1", 5060), "BYE", true).allowed()).isFalse();
+    assertThat(redirect.decide(udp("198.51.100.7", 5060), "ACK", true).allowed()).isFalse();
+  }
+
+  @Test
   void aFullInviteIsGrantedAsInviteAndAnUnknownSourceIsRefused() {
     assertThat(CARRIER.decide(udp("127.0.0.1", 5060), INVITE))
         .isEqualTo(new Decision(INVITE, "sbc-edge"));

@@ -362,7 +362,14 @@ class AttackerTest extends LabTest {
       WireResponse ok = finalAnswer(wire, invite);
       assertThat(ok.status()).as("a DID's call: %s", ok).isEqualTo(200);
       String sipCallId = invite.header("Call-ID");
-      assertThat(registryCall(sipCallId)).as("the call, before Timer H").isEqualTo("active");
+      // the registry hears of the answer just after the caller does
+      await()
+          .atMost(WAIT)
+          .untilAsserted(
+              () ->
+                  assertThat(registryCall(sipCallId))
+                      .as("the call, before Timer H")
+                      .isEqualTo("active"));
       // No ACK: after Timer H the edge sends BYE to the caller and ends the call behind it.
       await()
           .atMost(timerH.plus(WAIT))
