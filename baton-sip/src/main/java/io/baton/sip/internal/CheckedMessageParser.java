@@ -128,6 +128,11 @@ public final class CheckedMessageParser implements MessageParser {
     if (message == null) {
       return null; // keep-alive CRLFs
     }
+    if (hasBadRport(message)) {
+      // RFC 3581: rport is a flag or a port. JAIN-SIP cannot copy any other Via (createResponse
+      // throws NumberFormatException), so no answer can be built: dropped, as for no usable Via.
+      return null;
+    }
     HeaderLines lines = HeaderLines.of(bytes);
     if (message instanceof SIPRequest request) {
       checkRequest(request, bytes, lines, problems);
@@ -145,6 +150,22 @@ public final class CheckedMessageParser implements MessageParser {
       stream.close(); // not SIP at all: a stream cannot find the next message's start
     }
     return null;
+  }
+
+  private static boolean hasBadRport(SIPMessage message) {
+    if (message.getViaHeaders() == null) {
+      return false;
+    }
+    for (Object header : message.getViaHeaders()) {
+      String rport = ((Via) header).getParameter("rport");
+      if (rport != null && !rport.isEmpty() && !rport.chars().allMatch(Character::isDigit)) {
+        return true;
+      }
+      if (rport != null && rport.length() > 5) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private void checkRequest(
